@@ -1,0 +1,52 @@
+/** The deployment record: where a chain's Anonify contracts live and which enclave they accept. Data, never source. */
+import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem'
+import { AnonifyError } from '../errors/base'
+
+export type Deployment = {
+  version: 1
+  chainId: number
+  /** JSON-RPC endpoint the deployer used; clients may override it. */
+  rpcUrl: string
+  /** Block of the first contract deployment: followers start reading here. */
+  deployBlock: number
+  contracts: { ledger: Address }
+  enclave: { measurement: Hex }
+}
+
+/** The deployment file is missing fields or holds values of the wrong shape. */
+export class InvalidDeploymentError extends AnonifyError {
+  override name = 'InvalidDeploymentError' as const
+  constructor({ problem, source }: { problem: string; source: string }) {
+    super(`The deployment file ${source} is invalid: ${problem}.`, {
+      metaMessages: ['Run `anonify dev` or `anonify deploy` again to rewrite it.'],
+    })
+  }
+}
+
+/** Checks an untrusted value (file content, HTTP body) and returns a typed deployment. */
+export function parseDeployment(value: unknown, source = 'deployment'): Deployment {
+  const fail = (problem: string): never => {
+    throw new InvalidDeploymentError({ problem, source })
+  }
+  if (typeof value !== 'object' || value === null) return fail('not a JSON object')
+  const v = value as Record<string, unknown>
+  if (v.version !== 1) fail(`unsupported version ${String(v.version)}`)
+  if (!Number.isSafeInteger(v.chainId) || (v.chainId as number) <= 0) fail('chainId must be a positive integer')
+  if (typeof v.rpcUrl !== 'string' || !/^https?:\/\//.test(v.rpcUrl)) fail('rpcUrl must be an http(s) URL')
+  if (!Number.isSafeInteger(v.deployBlock) || (v.deployBlock as number) < 0) fail('deployBlock must be a block number')
+  const contracts = v.contracts as Record<string, unknown> | undefined
+  if (typeof contracts !== 'object' || contracts === null) return fail('contracts is missing')
+  if (typeof contracts.ledger !== 'string' || !isAddress(contracts.ledger)) fail('contracts.ledger is not an address')
+  const enclave = v.enclave as Record<string, unknown> | undefined
+  if (typeof enclave !== 'object' || enclave === null) return fail('enclave is missing')
+  if (typeof enclave.measurement !== 'string' || !isHex(enclave.measurement) || enclave.measurement.length !== 66)
+    fail('enclave.measurement must be 32 bytes of hex')
+  return {
+    version: 1,
+    chainId: v.chainId as number,
+    rpcUrl: v.rpcUrl as string,
+    deployBlock: v.deployBlock as number,
+    contracts: { ledger: getAddress(contracts.ledger as string) },
+    enclave: { measurement: (enclave.measurement as string).toLowerCase() as Hex },
+  }
+}
