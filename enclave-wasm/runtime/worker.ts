@@ -1,0 +1,80 @@
+/**
+ * Entry of the enclave Worker (bundled to build/worker.js and measured). Every message from the host is hostile:
+ * it is parsed against protocol.ts before anything acts on it, and failures go back as error data.
+ */
+import {
+  ENCLAVE_ERROR_CODES,
+  parseBootMessage,
+  parseRequest,
+  ProtocolViolation,
+  type BootReply,
+  type EnclaveErrorData,
+  type EnclaveResponse,
+} from '../protocol'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { dispatch, type EnclaveState } from './dispatch'
+import { startCore } from './startCore'
+
+type Port = {
+  post: (message: unknown) => void
+  onMessage: (handler: (data: unknown) => void) => void
+  /** Ends this Worker: the host sees it exit and must start a fresh instance. */
+  close: () => void
+}
+
+declare const globalThis: { __anonifyPort?: Port } & typeof self
+
+/** Node's loader installs `__anonifyPort`; in a browser Worker the port is `self`. */
+const port: Port = globalThis.__anonifyPort ?? {
+  post: (message) => self.postMessage(message),
+  onMessage: (handler) => self.addEventListener('message', (event: MessageEvent) => handler(event.data)),
+  close: () => self.close(),
+}
+
+let state: EnclaveState | undefined
+let booting = false
+
+port.onMessage((data) => {
+  if (state === undefined) {
+    if (booting) return
+    booting = true
+    void boot(data).then((reply) => port.post(reply))
+    return
+  }
+  const response = handle(state, data)
+  port.post(response)
+  // After an abort the core's memory may hold a half-applied transition: never serve another request from it.
+  if (!response.ok && response.error.code === ENCLAVE_ERROR_CODES.internal) port.close()
+})
+
+async function boot(data: unknown): Promise<BootReply> {
+  try {
+    const message = parseBootMessage(data)
+    const core = await startCore(message.core)
+    state = { core, measurement: `0x${bytesToHex(message.measurement)}` }
+    return { kind: 'booted', coreAbiVersion: core.coreAbiVersion() }
+  } catch (error) {
+    booting = false
+    return { kind: 'bootFailed', error: toErrorData(error, ENCLAVE_ERROR_CODES.bootFailed) }
+  }
+}
+
+function handle(current: EnclaveState, data: unknown): EnclaveResponse {
+  // A request whose id is unreadable is answered under id 0, which the host never uses, so it fails as unmatched.
+  const id = readId(data)
+  try {
+    return { id, ok: true, result: dispatch(current, parseRequest(data)) }
+  } catch (error) {
+    return { id, ok: false, error: toErrorData(error, ENCLAVE_ERROR_CODES.internal) }
+  }
+}
+
+function readId(data: unknown): number {
+  const id = (data as { id?: unknown } | null)?.id
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : 0
+}
+
+function toErrorData(error: unknown, fallback: EnclaveErrorData['code']): EnclaveErrorData {
+  if (error instanceof ProtocolViolation) return { code: error.code, message: error.message }
+  return { code: fallback, message: error instanceof Error ? error.message : 'unknown failure' }
+}

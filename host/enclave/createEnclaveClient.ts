@@ -1,0 +1,96 @@
+/** The host's typed handle on one enclave: one method per ECALL over a single `request()`. */
+import {
+  parseEnclaveStatus,
+  parseResponse,
+  type EnclaveMethod,
+  type EnclaveSchema,
+  type EnclaveStatus,
+  type EnclaveTransport,
+} from '../../enclave-wasm/protocol'
+import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
+
+export type CreateEnclaveClientParameters = {
+  transport: EnclaveTransport
+  /** Per-request timeout. */
+  timeoutMs?: number | undefined
+}
+
+export type EnclaveClient = {
+  request: <method extends EnclaveMethod>(
+    method: method,
+    params: EnclaveSchema[method]['params'],
+  ) => Promise<unknown>
+  getStatus: () => Promise<EnclaveStatus>
+  /** Stops the Worker; pending requests fail with `EnclaveCrashedError`. */
+  close: () => Promise<void>
+}
+
+type Pending = {
+  method: string
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+  timer: ReturnType<typeof setTimeout>
+}
+
+/**
+ * Wraps a booted enclave's transport.
+ * @example
+ * const client = createEnclaveClient({ transport })
+ * const { measurement } = await client.getStatus()
+ */
+export function createEnclaveClient(parameters: CreateEnclaveClientParameters): EnclaveClient {
+  const { transport, timeoutMs = 30_000 } = parameters
+  const pending = new Map<number, Pending>()
+  let nextId = 1
+  let crashed: EnclaveCrashedError | undefined
+
+  const failAll = (error: EnclaveCrashedError) => {
+    crashed ??= error
+    for (const [id, entry] of pending) {
+      clearTimeout(entry.timer)
+      entry.reject(error)
+      pending.delete(id)
+    }
+  }
+
+  transport.onExit((reason) => failAll(new EnclaveCrashedError({ reason })))
+  transport.onMessage((data) => {
+    let response
+    try {
+      response = parseResponse(data)
+    } catch (error) {
+      // A Worker that breaks the protocol can no longer be trusted to answer anything.
+      failAll(new EnclaveCrashedError({ reason: `malformed response (${(error as Error).message})` }))
+      void transport.terminate()
+      return
+    }
+    const entry = pending.get(response.id)
+    if (!entry) return
+    pending.delete(response.id)
+    clearTimeout(entry.timer)
+    if (response.ok) entry.resolve(response.result)
+    else entry.reject(new EnclaveRequestError(response.error, entry.method))
+  })
+
+  const request: EnclaveClient['request'] = (method, params) => {
+    if (crashed) return Promise.reject(crashed)
+    const id = nextId++
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        reject(new EnclaveTimeoutError({ method, timeoutMs }))
+      }, timeoutMs)
+      pending.set(id, { resolve, reject, timer, method })
+      transport.post({ id, method, params })
+    })
+  }
+
+  return {
+    request,
+    getStatus: async () => parseEnclaveStatus(await request('getStatus', undefined)),
+    close: async () => {
+      failAll(new EnclaveCrashedError({ reason: 'closed by the host' }))
+      await transport.terminate()
+    },
+  }
+}
