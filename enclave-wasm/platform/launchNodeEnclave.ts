@@ -29,11 +29,13 @@ export async function launchNodeEnclave(buildDir: string = ENCLAVE_BUILD_DIR): P
   return launchEnclave({
     core: new Uint8Array(core),
     worker: new Uint8Array(worker),
-    start: (code) => nodeWorkerTransport(new Worker(NODE_PRELUDE + new TextDecoder().decode(code), { eval: true })),
+    start: startNodeWorker,
   })
 }
 
-function nodeWorkerTransport(worker: Worker): EnclaveTransport {
+/** Starts a worker_threads Worker that runs exactly `code` (after the port prelude). */
+export function startNodeWorker(code: Uint8Array): EnclaveTransport {
+  const worker = new Worker(NODE_PRELUDE + new TextDecoder().decode(code), { eval: true })
   let exitHandler: ((reason: string) => void) | undefined
   let exited = false
   const exit = (reason: string) => {

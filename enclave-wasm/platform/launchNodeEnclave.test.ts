@@ -1,0 +1,98 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import asc from 'assemblyscript/asc'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEnclaveClient, type EnclaveClient } from '../../host/enclave/createEnclaveClient'
+import { EnclaveCrashedError, EnclaveRequestError } from '../../host/errors/enclave'
+import { ENCLAVE_ERROR_CODES } from '../protocol'
+import { ForbiddenCoreImportError } from './checkCoreImports'
+import { launchEnclave } from './launchEnclave'
+import { ENCLAVE_BUILD_DIR, launchNodeEnclave, startNodeWorker } from './launchNodeEnclave'
+import { readEnclaveManifest } from './manifest'
+
+const clients: EnclaveClient[] = []
+async function bootBuiltEnclave() {
+  const launched = await launchNodeEnclave()
+  const client = createEnclaveClient({ transport: launched.transport, timeoutMs: 5_000 })
+  clients.push(client)
+  return { ...launched, client }
+}
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()))
+})
+
+describe('launchNodeEnclave', () => {
+  it('boots the built image and reports the measurement the build wrote to the manifest', async () => {
+    const manifest = await readEnclaveManifest(ENCLAVE_BUILD_DIR)
+    const { client, measurement } = await bootBuiltEnclave()
+    const status = await client.getStatus()
+    expect(measurement).toBe(manifest.measurement)
+    expect(status).toEqual({
+      booted: true,
+      protocolVersion: manifest.protocolVersion,
+      coreAbiVersion: manifest.coreAbiVersion,
+      measurement: manifest.measurement,
+      platform: 'simulation',
+    })
+  })
+
+  it('error: rejects a method outside the ECALL table as unknownMethod and keeps serving', async () => {
+    const { client } = await bootBuiltEnclave()
+    const error = await client.request('readKeys' as never, undefined).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EnclaveRequestError)
+    expect((error as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.unknownMethod)
+    await expect(client.getStatus()).resolves.toMatchObject({ booted: true })
+  })
+
+  it('error: rejects malformed params as invalidRequest', async () => {
+    const { client } = await bootBuiltEnclave()
+    const error = await client.request('getStatus', { dump: true } as never).catch((e: unknown) => e)
+    expect((error as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.invalidRequest)
+  })
+
+  it('error: fails pending and later requests with EnclaveCrashedError once the Worker is gone', async () => {
+    const { client } = await bootBuiltEnclave()
+    await client.close()
+    await expect(client.getStatus()).rejects.toBeInstanceOf(EnclaveCrashedError)
+  })
+})
+
+describe('launchEnclave', () => {
+  it('error: refuses a core that imports Math.random before any Worker starts', async () => {
+    const { binary, stderr } = await asc.compileString(
+      'export function roll(): f64 { return Math.random() }',
+      { optimizeLevel: 0, runtime: 'stub' },
+    )
+    expect(binary, stderr.toString()).not.toBeNull()
+    const worker = await readFile(join(ENCLAVE_BUILD_DIR, 'worker.js'))
+    let started = false
+    const launch = launchEnclave({
+      core: binary as Uint8Array,
+      worker: new Uint8Array(worker),
+      start: () => {
+        started = true
+        throw new Error('must not start')
+      },
+    })
+    await expect(launch).rejects.toBeInstanceOf(ForbiddenCoreImportError)
+    await expect(launch).rejects.toThrow(/env\.seed/)
+    expect(started).toBe(false)
+  })
+
+  it('measures a different image differently: one changed worker byte changes mrEnclave', async () => {
+    const { measurement } = await bootBuiltEnclave()
+    const [core, worker] = await Promise.all(
+      ['core.wasm', 'worker.js'].map(async (file) => new Uint8Array(await readFile(join(ENCLAVE_BUILD_DIR, file)))),
+    )
+    const patched = new Uint8Array([...worker!, 0x0a])
+    const launched = await launchEnclave({
+      core: core!,
+      worker: patched,
+      start: startNodeWorker,
+    })
+    const client = createEnclaveClient({ transport: launched.transport })
+    clients.push(client)
+    expect(launched.measurement).not.toBe(measurement)
+    expect((await client.getStatus()).measurement).toBe(launched.measurement)
+  })
+})
