@@ -38,7 +38,7 @@ describe('launchNodeEnclave', () => {
 
   it('error: rejects a method outside the ECALL table as unknownMethod and keeps serving', async () => {
     const { client } = await bootBuiltEnclave()
-    const error = await client.request('readKeys' as never, undefined).catch((e: unknown) => e)
+    const error = await client.request('readKeys' as never, undefined as never).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(EnclaveRequestError)
     expect((error as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.unknownMethod)
     await expect(client.getStatus()).resolves.toMatchObject({ booted: true })

@@ -1,0 +1,20 @@
+/** The shape every `anonify` subcommand has: a name, one line of help, its options, and a run function. */
+import type { ParseArgsConfig } from 'node:util'
+
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>
+
+export type Command<options extends CommandOptions = CommandOptions> = {
+  name: string
+  /** One line for `anonify --help`. */
+  summary: string
+  /** Usage lines for `anonify <name> --help`. */
+  usage: string[]
+  options: options
+  /** Resolves to the process exit code. */
+  run: (values: Record<string, string | boolean | undefined>) => Promise<number>
+}
+
+/** Declares a command with its option types checked. */
+export function defineCommand<const options extends CommandOptions>(command: Command<options>): Command<options> {
+  return command
+}

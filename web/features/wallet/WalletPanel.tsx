@@ -1,0 +1,59 @@
+/** Connects a wallet: any injected EIP-1193 wallet, or on local chains the labelled anvil dev accounts. */
+import { useConnect, useConnection, useConnectors, useDisconnect } from 'wagmi'
+import { formatError } from '../../formatError'
+
+export function WalletPanel() {
+  const connection = useConnection()
+  const connectors = useConnectors()
+  const connect = useConnect()
+  const disconnect = useDisconnect()
+  const devWallets = connectors.filter((c) => c.type === 'devWallet')
+  const injected = connectors.filter((c) => c.type !== 'devWallet')
+
+  return (
+    <section className="panel" aria-labelledby="wallet-title">
+      <h2 id="wallet-title">Wallet</h2>
+      {connection.status === 'connected' ? (
+        <>
+          <dl>
+            <dt>Account</dt>
+            <dd className="mono" data-testid="wallet-address">{connection.address}</dd>
+            <dt>Wallet</dt>
+            <dd>{connection.connector.name}</dd>
+          </dl>
+          <button type="button" onClick={() => disconnect.mutate()}>
+            Disconnect
+          </button>
+        </>
+      ) : (
+        <>
+          <div className="buttons">
+            {injected.map((connector) => (
+              <button key={connector.uid} type="button" onClick={() => connect.mutate({ connector })}>
+                {connector.name}
+              </button>
+            ))}
+          </div>
+          {devWallets.length > 0 && (
+            <fieldset className="dev-wallet">
+              <legend>Dev wallet — local chain only, public test keys</legend>
+              <div className="buttons">
+                {devWallets.map((connector) => (
+                  <button key={connector.uid} type="button" onClick={() => connect.mutate({ connector })}>
+                    {connector.name}
+                  </button>
+                ))}
+              </div>
+            </fieldset>
+          )}
+          {connection.status === 'connecting' || connection.status === 'reconnecting' ? <p>Connecting…</p> : null}
+        </>
+      )}
+      {connect.error && (
+        <p role="alert" className="error">
+          {formatError(connect.error)}
+        </p>
+      )}
+    </section>
+  )
+}

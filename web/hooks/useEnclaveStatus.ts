@@ -1,0 +1,20 @@
+/** This tab's enclave status, through react-query (query options + a thin hook, as wagmi does). */
+import { queryOptions, useQuery } from '@tanstack/react-query'
+import type { BrowserEnclave } from '../../host/enclave/startBrowserEnclave'
+import { useAppContext } from '../app/AppContext'
+
+/** Query options for the status of the enclave behind `enclave`. */
+export function enclaveStatusQueryOptions(enclave: Promise<BrowserEnclave>) {
+  return queryOptions({
+    queryKey: ['enclave', 'status'] as const,
+    queryFn: async () => (await enclave).client.getStatus(),
+    retry: false,
+    staleTime: Infinity,
+  })
+}
+
+/** Status of this tab's enclave Worker (booted, measurement). */
+export function useEnclaveStatus() {
+  const { enclave } = useAppContext()
+  return useQuery(enclaveStatusQueryOptions(enclave))
+}
