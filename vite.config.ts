@@ -1,9 +1,9 @@
 /** Vite: the web app lives in web/, static assets in public/, and the enclave image is served unmodified. */
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
-import { DEFAULT_DEPLOYMENT_PATH } from './host/deployment/deploymentFile'
-import { resolveRepoPath } from './host/deployment/resolveRepoPath'
-import { anonifyAssets } from './web/vite/anonifyAssets'
+// Explicit extensions: Vite loads this config without a TypeScript resolver, so it imports only these two files.
+import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from './host/deployment/paths.ts'
+import { anonifyAssets } from './web/vite/anonifyAssets.ts'
 
 export default defineConfig({
   root: resolveRepoPath('web'),

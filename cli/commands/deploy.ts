@@ -1,6 +1,5 @@
 /** `anonify deploy`: builds and deploys the contracts to an existing chain and writes the deployment file. */
-import { DEFAULT_DEPLOYMENT_PATH } from '../../host/deployment/deploymentFile'
-import { resolveRepoPath } from '../../host/deployment/resolveRepoPath'
+import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { AnonifyError } from '../../host/errors/base'
 import { defineCommand } from '../command'
 import { stringOption, urlOption } from './parseOptions'

@@ -1,8 +1,7 @@
 /** `anonify dev`: the whole local stack on 127.0.0.1 until Ctrl-C, then every child is stopped. */
 import { createServer, type ViteDevServer } from 'vite'
 import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
-import { DEFAULT_DEPLOYMENT_PATH } from '../../host/deployment/deploymentFile'
-import { resolveRepoPath } from '../../host/deployment/resolveRepoPath'
+import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { defineCommand } from '../command'
 import { integerOption, stringOption, urlOption } from './parseOptions'
 import { buildArtifacts, deployAndRecord, step } from './stack'

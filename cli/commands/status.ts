@@ -1,7 +1,7 @@
 /** `anonify status`: the chain and this machine's enclave as the deployment sees them. */
 import { createPublicClient, http } from 'viem'
-import { DEFAULT_DEPLOYMENT_PATH, readDeployment } from '../../host/deployment/deploymentFile'
-import { resolveRepoPath } from '../../host/deployment/resolveRepoPath'
+import { readDeployment } from '../../host/deployment/deploymentFile'
+import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { startNodeEnclave } from '../../host/enclave/startNodeEnclave'
 import { AnonifyError } from '../../host/errors/base'
 import { ChainUnreachableError } from '../../host/errors/chain'

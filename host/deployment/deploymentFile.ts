@@ -4,9 +4,6 @@ import { dirname } from 'node:path'
 import { AnonifyError } from '../errors/base'
 import { InvalidDeploymentError, parseDeployment, type Deployment } from './parseDeployment'
 
-/** Default path, relative to the repository root, written by `anonify dev` and read by the CLI and the web app. */
-export const DEFAULT_DEPLOYMENT_PATH = '.anonify/deployment.json'
-
 /** Reads and validates a deployment file. */
 export async function readDeployment(path: string): Promise<Deployment> {
   let text: string

@@ -1,0 +1,66 @@
+/**
+ * The trust boundary of DESIGN.md §2, checked on every source file: outside enclave-wasm/ only the protocol, the
+ * platform loader entries and the build tool may be imported, and enclave-wasm/ imports nothing from the host side.
+ * Test files may cross the line to exercise the seam itself.
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join, relative, resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../host/deployment/paths'
+
+const OUTSIDE_MAY_IMPORT = [
+  'enclave-wasm/protocol',
+  'enclave-wasm/platform/launchNodeEnclave',
+  'enclave-wasm/platform/launchBrowserEnclave',
+  'enclave-wasm/platform/manifest',
+  'enclave-wasm/build',
+]
+const HOST_SIDE = ['host/', 'web/', 'cli/', 'e2e/']
+
+async function sourceFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(join(REPO_ROOT, folder), { recursive: true, withFileTypes: true })
+  return entries
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.(test|spec)\.tsx?$/.test(e.name))
+    .map((e) => relative(REPO_ROOT, join(e.parentPath, e.name)))
+    .filter((path) => !path.includes('node_modules') && !path.includes('/build/') && !path.includes('/generated/'))
+}
+
+async function importsOf(file: string): Promise<string[]> {
+  const source = await readFile(join(REPO_ROOT, file), 'utf8')
+  const specifiers = [...source.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
+    .map((m) => m[1] ?? m[2]!)
+    .filter((s) => s.startsWith('.'))
+  return specifiers.map((s) => relative(REPO_ROOT, resolve(REPO_ROOT, file, '..', s)).replace(/\.tsx?$/, ''))
+}
+
+describe('trust boundary', () => {
+  it('host/, web/ and cli/ import from enclave-wasm/ only the protocol, loader entries and build tool', async () => {
+    const violations: string[] = []
+    for (const folder of ['host', 'web', 'cli']) {
+      for (const file of await sourceFiles(folder)) {
+        for (const target of await importsOf(file))
+          if (target.startsWith('enclave-wasm/') && !OUTSIDE_MAY_IMPORT.includes(target)) violations.push(`${file} -> ${target}`)
+      }
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('enclave-wasm/ imports nothing from host/, web/, cli/ or e2e/', async () => {
+    const violations: string[] = []
+    for (const file of await sourceFiles('enclave-wasm')) {
+      for (const target of await importsOf(file))
+        if (HOST_SIDE.some((side) => target.startsWith(side))) violations.push(`${file} -> ${target}`)
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('the AssemblyScript core imports only its own folder and shared constants', async () => {
+    const violations: string[] = []
+    for (const file of await sourceFiles('enclave-wasm/assembly')) {
+      for (const target of await importsOf(file))
+        if (!target.startsWith('enclave-wasm/assembly/') && !target.startsWith('enclave-wasm/shared/'))
+          violations.push(`${file} -> ${target}`)
+    }
+    expect(violations).toEqual([])
+  })
+})
