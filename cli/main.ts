@@ -6,7 +6,8 @@ import { deployCommand } from './commands/deploy'
 import { devCommand } from './commands/dev'
 import { statusCommand } from './commands/status'
 
-const COMMANDS: Command[] = [devCommand, deployCommand, statusCommand] as Command[]
+/** Every subcommand, in the order `--help` lists them. */
+export const COMMANDS: Command[] = [devCommand, deployCommand, statusCommand] as Command[]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

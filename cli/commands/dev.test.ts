@@ -1,0 +1,67 @@
+/** `anonify dev` as a person runs it: start, open the printed URL, query the chain, Ctrl-C, nothing left behind. */
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { REPO_ROOT } from '../../host/deployment/paths'
+
+const dirs: string[] = []
+afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))))
+
+/** True while any process of the group `pgid` is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+describe('anonify dev', () => {
+  it('serves the app and a chain, and Ctrl-C stops every child', { timeout: 180_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
+    dirs.push(dir)
+    const deploymentPath = join(dir, 'deployment.json')
+    // Its own process group, so the check below sees anvil and any helper process too.
+    const child = spawn(process.execPath, ['cli/bin/anonify.js', 'dev', '--port', '0', '--deployment', deploymentPath], {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = () => {
+        const match = /Web app:\s+(\S+)/.exec(output)
+        if (match) resolve(match[1]!)
+      }
+      child.stdout.on('data', onData)
+      void exited.then(() => reject(new Error(`anonify dev exited early:\n${output}`)))
+    })
+
+    const page = await fetch(url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="root">')
+
+    const deployment = JSON.parse(await readFile(deploymentPath, 'utf8')) as { rpcUrl: string; chainId: number }
+    const published = (await (await fetch(new URL('/deployment.json', url))).json()) as { rpcUrl: string }
+    expect(published.rpcUrl).toBe(deployment.rpcUrl)
+    const chainId = await fetch(deployment.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
+    }).then(async (response) => ((await response.json()) as { result: string }).result)
+    expect(Number(chainId)).toBe(deployment.chainId)
+
+    process.kill(child.pid!, 'SIGINT')
+    expect(await exited).toBe(0)
+    expect(output).toContain('Stopped.')
+    expect(groupAlive(child.pid!)).toBe(false)
+    await expect(fetch(deployment.rpcUrl, { method: 'POST', body: '{}' })).rejects.toThrow()
+  })
+})
