@@ -11,7 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import asc from 'assemblyscript/asc'
-import { build } from 'esbuild'
+import { build, stop as stopEsbuild } from 'esbuild'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { CORE_ABI_VERSION } from './shared/constants'
 import { PROTOCOL_VERSION } from './protocol'
@@ -67,6 +67,8 @@ async function bundleWorker(): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
   })
+  // esbuild keeps a service process alive for later builds; `anonify dev` runs for hours and must not carry it.
+  await stopEsbuild()
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

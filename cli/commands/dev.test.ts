@@ -61,7 +61,8 @@ describe('anonify dev', () => {
     process.kill(child.pid!, 'SIGINT')
     expect(await exited).toBe(0)
     expect(output).toContain('Stopped.')
-    expect(groupAlive(child.pid!)).toBe(false)
+    // Children may take a moment to be reaped after the parent exits; wait for it, bounded.
+    await expect.poll(() => groupAlive(child.pid!), { timeout: 5_000 }).toBe(false)
     await expect(fetch(deployment.rpcUrl, { method: 'POST', body: '{}' })).rejects.toThrow()
   })
 })

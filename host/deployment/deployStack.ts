@@ -21,14 +21,15 @@ export type DeployStackParameters = {
  */
 export async function deployStack(parameters: DeployStackParameters): Promise<Deployment> {
   const { rpcUrl, measurement, privateKey } = parameters
-  const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) })
+  // Poll receipts often: a local chain mines within a second, and viem's default is 4 s.
+  const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: 250 })
   let chainId: number
   try {
     chainId = await publicClient.getChainId()
   } catch (cause) {
     throw new ChainUnreachableError({ rpcUrl, cause })
   }
-  const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(publicClient, rpcUrl)
+  const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
   const walletClient = createWalletClient({ account, transport: http(rpcUrl, { retryCount: 0 }) })
   const ledger = await deployLedger(walletClient, publicClient)
   return {
@@ -41,8 +42,8 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   }
 }
 
-async function firstUnlockedAccount(client: ReturnType<typeof createPublicClient>, rpcUrl: string): Promise<Address> {
-  const [address] = await client.request({ method: 'eth_accounts' })
+async function firstUnlockedAccount(rpcUrl: string): Promise<Address> {
+  const [address] = await createWalletClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getAddresses()
   if (!address)
     throw new AnonifyError(`The node at ${rpcUrl} has no unlocked account to deploy with.`, {
       metaMessages: ['Set ANONIFY_DEPLOYER_KEY to a funded account\'s private key (0x…).'],

@@ -1,0 +1,24 @@
+/** Errors of the Ledger actions in host/ledger/. */
+import type { Hash } from 'viem'
+import { AnonifyError } from './base'
+import { MAX_RECORDS_PER_BATCH, RECORD_BYTES } from '../ledger/constants'
+
+/** A deployment transaction was mined but reverted, or created no contract. */
+export class ContractDeploymentError extends AnonifyError {
+  override name = 'ContractDeploymentError' as const
+  constructor({ contract, hash }: { contract: string; hash: Hash }) {
+    super(`Deploying ${contract} failed in transaction ${hash}.`, {
+      metaMessages: ['Check that the deployer account is funded and that the chain supports the Cancun EVM.'],
+    })
+  }
+}
+
+/** A batch does not fit the Ledger's record format; checked before anything is sent. */
+export class InvalidBatchError extends AnonifyError {
+  override name = 'InvalidBatchError' as const
+  constructor({ problem }: { problem: string }) {
+    super(`The batch cannot be submitted: ${problem}.`, {
+      metaMessages: [`A batch holds 1 to ${MAX_RECORDS_PER_BATCH} records of exactly ${RECORD_BYTES} bytes.`],
+    })
+  }
+}
