@@ -1,7 +1,7 @@
 /** The chain as this page sees it: id, live block height, and the deployed contract addresses. */
 import { useBlockNumber, useChainId } from 'wagmi'
-import { formatError } from '../../formatError'
 import { useAppContext } from '../../app/AppContext'
+import { ErrorAlert } from '../../app/ErrorAlert'
 
 export function ChainPanel() {
   const { deployment } = useAppContext()
@@ -25,11 +25,7 @@ export function ChainPanel() {
         <dt>Deployed at block</dt>
         <dd>{deployment.deployBlock}</dd>
       </dl>
-      {blockNumber.isError && (
-        <p role="alert" className="error">
-          {formatError(blockNumber.error)}
-        </p>
-      )}
+      <ErrorAlert error={blockNumber.error} />
     </section>
   )
 }

@@ -1,7 +1,7 @@
 /** This tab's enclave Worker: whether it booted, the loader's measurement, and whether the deployment accepts it. */
 import { useAppContext } from '../../app/AppContext'
-import { formatError } from '../../formatError'
 import { useEnclaveStatus } from '../../hooks/useEnclaveStatus'
+import { ErrorAlert } from '../../app/ErrorAlert'
 
 export function EnclavePanel() {
   const { deployment } = useAppContext()
@@ -25,11 +25,7 @@ export function EnclavePanel() {
           {status.data ? (matches ? 'matches the deployment' : 'does NOT match the deployment') : '—'}
         </dd>
       </dl>
-      {status.isError && (
-        <p role="alert" className="error">
-          {formatError(status.error)}
-        </p>
-      )}
+      <ErrorAlert error={status.error} />
     </section>
   )
 }

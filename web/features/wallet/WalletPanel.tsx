@@ -1,6 +1,6 @@
 /** Connects a wallet: any injected EIP-1193 wallet, or on local chains the labelled anvil dev accounts. */
-import { useConnect, useConnection, useConnectors, useDisconnect } from 'wagmi'
-import { formatError } from '../../formatError'
+import { useConnect, useConnection, useConnectors, useDisconnect, type Connector } from 'wagmi'
+import { ErrorAlert } from '../../app/ErrorAlert'
 
 export function WalletPanel() {
   const connection = useConnection()
@@ -27,33 +27,29 @@ export function WalletPanel() {
         </>
       ) : (
         <>
-          <div className="buttons">
-            {injected.map((connector) => (
-              <button key={connector.uid} type="button" onClick={() => connect.mutate({ connector })}>
-                {connector.name}
-              </button>
-            ))}
-          </div>
+          <ConnectorButtons connectors={injected} onConnect={(connector) => connect.mutate({ connector })} />
           {devWallets.length > 0 && (
             <fieldset className="dev-wallet">
               <legend>Dev wallet — local chain only, public test keys</legend>
-              <div className="buttons">
-                {devWallets.map((connector) => (
-                  <button key={connector.uid} type="button" onClick={() => connect.mutate({ connector })}>
-                    {connector.name}
-                  </button>
-                ))}
-              </div>
+              <ConnectorButtons connectors={devWallets} onConnect={(connector) => connect.mutate({ connector })} />
             </fieldset>
           )}
           {connection.status === 'connecting' || connection.status === 'reconnecting' ? <p>Connecting…</p> : null}
         </>
       )}
-      {connect.error && (
-        <p role="alert" className="error">
-          {formatError(connect.error)}
-        </p>
-      )}
+      <ErrorAlert error={connect.error} />
     </section>
+  )
+}
+
+function ConnectorButtons({ connectors, onConnect }: { connectors: readonly Connector[]; onConnect: (c: Connector) => void }) {
+  return (
+    <div className="buttons">
+      {connectors.map((connector) => (
+        <button key={connector.uid} type="button" onClick={() => onConnect(connector)}>
+          {connector.name}
+        </button>
+      ))}
+    </div>
   )
 }
