@@ -1,8 +1,9 @@
 /** `anonify dev` as a person runs it: start, open the printed URL, query the chain, Ctrl-C, nothing left behind. */
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../host/deployment/paths'
 
@@ -20,7 +21,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('anonify dev', () => {
-  it('serves the app and a chain, and Ctrl-C stops every child', { timeout: 180_000 }, async () => {
+  it('serves the app and a chain, answers status --json, and Ctrl-C stops every child', { timeout: 180_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
     dirs.push(dir)
     const deploymentPath = join(dir, 'deployment.json')
@@ -48,7 +49,7 @@ describe('anonify dev', () => {
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<div id="root">')
 
-    const deployment = JSON.parse(await readFile(deploymentPath, 'utf8')) as { rpcUrl: string; chainId: number }
+    const deployment = JSON.parse(await readFile(deploymentPath, 'utf8')) as { rpcUrl: string; chainId: number; contracts: { ledger: string } }
     const published = (await (await fetch(new URL('/deployment.json', url))).json()) as { rpcUrl: string }
     expect(published.rpcUrl).toBe(deployment.rpcUrl)
     const chainId = await fetch(deployment.rpcUrl, {
@@ -57,6 +58,18 @@ describe('anonify dev', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
     }).then(async (response) => ((await response.json()) as { result: string }).result)
     expect(Number(chainId)).toBe(deployment.chainId)
+
+    // `anonify status --json` against the running stack: what scripts and dashboards read.
+    const { stdout } = await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'status', '--json', '--deployment', deploymentPath], { cwd: REPO_ROOT })
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'enclave-wasm/build/manifest.json'), 'utf8')) as { measurement: string }
+    expect(JSON.parse(stdout)).toMatchObject({
+      chainId: deployment.chainId,
+      contracts: { ledger: deployment.contracts.ledger },
+      measurement: manifest.measurement,
+      measurementMatchesDeployment: true,
+      platform: 'simulation',
+      hardwareProtection: false,
+    })
 
     process.kill(child.pid!, 'SIGINT')
     expect(await exited).toBe(0)
