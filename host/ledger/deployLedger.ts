@@ -1,5 +1,5 @@
 /** Deploys the Ledger contract and waits for it to be mined. */
-import type { Account, Address, Chain, PublicClient, Transport, WalletClient } from 'viem'
+import { getAddress, type Account, type Address, type Chain, type PublicClient, type Transport, type WalletClient } from 'viem'
 import { ledgerAbi, ledgerBytecode } from '../../contracts/generated/ledger'
 import { ContractDeploymentError } from '../errors/ledger'
 
@@ -18,5 +18,5 @@ export async function deployLedger(
   const hash = await walletClient.deployContract({ abi: ledgerAbi, bytecode: ledgerBytecode, chain: walletClient.chain ?? null })
   const receipt = await publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success' || !receipt.contractAddress) throw new ContractDeploymentError({ contract: 'Ledger', hash })
-  return { address: receipt.contractAddress, blockNumber: receipt.blockNumber }
+  return { address: getAddress(receipt.contractAddress), blockNumber: receipt.blockNumber }
 }
