@@ -61,7 +61,7 @@ describe('launchEnclave', () => {
   it('error: refuses a core that imports Math.random before any Worker starts', async () => {
     const { binary, stderr } = await asc.compileString(
       'export function roll(): f64 { return Math.random() }',
-      { optimizeLevel: 0, runtime: 'stub' },
+      { optimizeLevel: 0, runtime: 'minimal' },
     )
     expect(binary, stderr.toString()).not.toBeNull()
     const worker = await readFile(join(ENCLAVE_BUILD_DIR, 'worker.js'))
