@@ -4,7 +4,7 @@ import { bytesToHex } from '@noble/hashes/utils.js'
 import type { Hex } from '../protocol'
 
 /** Domain separator, so a measurement can never collide with another SHA-256 use of the same bytes. */
-export const MEASUREMENT_DOMAIN = 'anonify/measurement/v1'
+export const MEASUREMENT_DOMAIN = 'anonify/v1 mr'
 
 export type EnclaveImage = {
   /** core.wasm */
@@ -16,15 +16,15 @@ export type EnclaveImage = {
 }
 
 /**
- * mrEnclave = SHA-256(domain ‖ len(core) ‖ core ‖ len(worker) ‖ worker ‖ len(config) ‖ config), lengths as u32 BE.
+ * mrEnclave = SHA-256(domain ‖ len(core) ‖ core ‖ len(worker) ‖ worker ‖ len(config) ‖ config), lengths as u64 BE.
  * Length prefixes make the split between parts unambiguous: moving bytes from one part to the next changes it.
  */
 export function measure(image: EnclaveImage): Uint8Array {
   const domain = new TextEncoder().encode(MEASUREMENT_DOMAIN)
   const hash = sha256.create().update(domain)
   for (const part of [image.core, image.worker, image.config]) {
-    const length = new Uint8Array(4)
-    new DataView(length.buffer).setUint32(0, part.byteLength)
+    const length = new Uint8Array(8)
+    new DataView(length.buffer).setBigUint64(0, BigInt(part.byteLength))
     hash.update(length).update(part)
   }
   return hash.digest()
