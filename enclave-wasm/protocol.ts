@@ -15,6 +15,8 @@ export const MAX_CORE_BYTES = 16 * 1024 * 1024
 
 export type Hex = `0x${string}`
 
+export type Address = `0x${string}`
+
 /** What an enclave says about itself. `measurement` was computed by the platform loader, not by the enclave. */
 export type EnclaveStatus = {
   booted: true
@@ -23,11 +25,69 @@ export type EnclaveStatus = {
   measurement: Hex
   /** The TEE backend. `simulation` gives NO hardware protection: the host can read the enclave's memory. */
   platform: 'simulation'
+  /** Bound to a deployment (chain id and Ledger) by `bind`. */
+  bound: boolean
+  /** The enclave's secp256k1 address, once it has an identity. */
+  signer: Address | undefined
+  /** It is in the member list the chain has shown it so far. */
+  member: boolean
+  /** The last Ledger input it applied. */
+  seq: bigint
+  epoch: bigint
+  cmdPubKey: Hex | undefined
+  members: Address[]
+  holdsEpoch: boolean
+  rekeyNeeded: boolean
+  designatedProposer: boolean
+  initKeyRotationDue: boolean
+  lastRekeyRefusal: string | undefined
 }
+
+/** Kinds of Ledger inputs (contracts/src/InputStream.sol KIND_ constants). */
+export const INPUT_KIND = {
+  commandBatch: 1,
+  memberAdded: 2,
+  memberRemoved: 3,
+  rekey: 4,
+  initKeyUpdated: 5,
+} as const
+
+/** One input of the Ledger's stream, as the chain follower read it. */
+export type LedgerInput = { seq: bigint; kind: number; payload: Hex; acc: Hex }
+
+/** A signed rekey, ready for `Ledger.rekey`. */
+export type RekeyProposal = {
+  epoch: bigint
+  setHash: Hex
+  cmdPubKey: Hex
+  commit: Hex
+  shares: Hex[]
+  proposer: Address
+  signature: Hex
+}
+
+/** A signed init-key replacement, ready for `Ledger.updateInitKey`. */
+export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
+
+/** The most inputs one `ingest` may carry; the host splits longer catch-ups. */
+export const MAX_INPUTS_PER_INGEST = 1000
+
+/** Largest sealed state the enclave accepts (bytes). */
+export const MAX_SEALED_BYTES = 1024 * 1024
 
 /** The ECALL table: each method with its params and result (shaped like viem's EIP-1193 schema). */
 export type EnclaveSchema = {
   getStatus: { params: undefined; result: EnclaveStatus }
+  /** Binds the enclave to a deployment, from scratch or from a blob it sealed earlier on this machine. */
+  bind: { params: { chainId: bigint; ledger: Address; sealed: Uint8Array | undefined }; result: null }
+  /** Evidence for registration, binding the operator and a recent block hash; creates the identity once. */
+  attest: { params: { operator: Address; anchorHash: Hex }; result: { evidence: Hex; signer: Address; initKey: Hex } }
+  /** Applies Ledger inputs in order; stops at the first one that does not continue the stream. */
+  ingest: { params: { inputs: LedgerInput[] }; result: { seq: bigint } }
+  proposeRekey: { params: undefined; result: RekeyProposal }
+  rotateInitKey: { params: undefined; result: InitKeyUpdate }
+  /** The state sealed to this machine and measurement, for the host to store. */
+  seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
 }
 
 export type EnclaveMethod = keyof EnclaveSchema
@@ -50,6 +110,8 @@ export const ENCLAVE_ERROR_CODES = {
   protocolMismatch: 5,
   /** A broken invariant inside the enclave; the instance must be discarded. */
   internal: 6,
+  /** Understood but refused in the enclave's current state (an input that breaks the stream, not a member, …). */
+  rejected: 7,
 } as const
 
 export type EnclaveErrorCode = (typeof ENCLAVE_ERROR_CODES)[keyof typeof ENCLAVE_ERROR_CODES]
@@ -67,6 +129,8 @@ export type BootMessage = {
   /** core.wasm bytes, exactly the ones measured. */
   core: Uint8Array
   measurement: Uint8Array
+  /** The enclave's end of the privileged channel to its platform (quotes, seal keys). */
+  platformPort: MessagePort
 }
 
 /** The enclave's answer to `BootMessage`. */
@@ -93,10 +157,39 @@ export class ProtocolViolation extends Error {
   }
 }
 
+const noParams = (method: string) => (params: unknown) => {
+  if (params !== undefined) throw invalid(`${method} takes no params`)
+  return undefined
+}
+
 const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['params'] } = {
-  getStatus: (params) => {
-    if (params !== undefined) throw invalid('getStatus takes no params')
-    return undefined
+  getStatus: noParams('getStatus'),
+  proposeRekey: noParams('proposeRekey'),
+  rotateInitKey: noParams('rotateInitKey'),
+  seal: noParams('seal'),
+  bind: (params) => {
+    const p = asRecord(params, 'bind params')
+    if (p.sealed !== undefined && (!(p.sealed instanceof Uint8Array) || p.sealed.byteLength > MAX_SEALED_BYTES))
+      throw invalid(`sealed must be at most ${MAX_SEALED_BYTES} bytes`)
+    return { chainId: uint(p.chainId, 'chainId'), ledger: hexOf(p.ledger, 20, 'ledger'), sealed: p.sealed as Uint8Array | undefined }
+  },
+  attest: (params) => {
+    const p = asRecord(params, 'attest params')
+    return { operator: hexOf(p.operator, 20, 'operator'), anchorHash: hexOf(p.anchorHash, 32, 'anchorHash') }
+  },
+  ingest: (params) => {
+    const p = asRecord(params, 'ingest params')
+    if (!Array.isArray(p.inputs) || p.inputs.length > MAX_INPUTS_PER_INGEST)
+      throw invalid(`inputs must be an array of at most ${MAX_INPUTS_PER_INGEST}`)
+    return {
+      inputs: p.inputs.map((value: unknown) => {
+        const input = asRecord(value, 'input')
+        if (typeof input.kind !== 'number' || !Number.isInteger(input.kind) || input.kind < 0 || input.kind > 255)
+          throw invalid('input.kind must be a uint8')
+        if (typeof input.payload !== 'string' || !/^0x([0-9a-f]{2})*$/.test(input.payload)) throw invalid('input.payload must be hex')
+        return { seq: uint(input.seq, 'input.seq'), kind: input.kind, payload: input.payload as Hex, acc: hexOf(input.acc, 32, 'input.acc') }
+      }),
+    }
   },
 }
 
@@ -136,7 +229,9 @@ export function parseBootMessage(data: unknown): BootMessage {
   const measurement = message.measurement
   if (!(measurement instanceof Uint8Array) || measurement.byteLength !== MEASUREMENT_BYTES)
     throw invalid(`measurement must be ${MEASUREMENT_BYTES} bytes`)
-  return { kind: 'boot', protocolVersion: PROTOCOL_VERSION, core, measurement }
+  const platformPort = message.platformPort
+  if (typeof MessagePort === 'undefined' || !(platformPort instanceof MessagePort)) throw invalid('platformPort must be a MessagePort')
+  return { kind: 'boot', protocolVersion: PROTOCOL_VERSION, core, measurement, platformPort }
 }
 
 /** Parses the Worker's answer to a boot message on the loader side. */
@@ -154,16 +249,81 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
   if (status.booted !== true) throw invalid('status.booted must be true')
   if (!isRequestId(status.protocolVersion) || !isRequestId(status.coreAbiVersion))
     throw invalid('status versions must be integers')
-  if (typeof status.measurement !== 'string' || !/^0x[0-9a-f]{64}$/.test(status.measurement))
-    throw invalid('status.measurement must be 32 bytes of lowercase hex')
   if (status.platform !== 'simulation') throw invalid('status.platform is unknown')
+  if (!Array.isArray(status.members)) throw invalid('status.members must be an array')
+  const optionalHex = (value: unknown, bytes: number, name: string) => (value === undefined ? undefined : hexOf(value, bytes, name))
   return {
     booted: true,
     protocolVersion: status.protocolVersion,
     coreAbiVersion: status.coreAbiVersion,
-    measurement: status.measurement as Hex,
+    measurement: hexOf(status.measurement, MEASUREMENT_BYTES, 'status.measurement'),
     platform: status.platform,
+    bound: status.bound === true,
+    signer: optionalHex(status.signer, 20, 'status.signer'),
+    member: status.member === true,
+    seq: uint(status.seq, 'status.seq'),
+    epoch: uint(status.epoch, 'status.epoch'),
+    cmdPubKey: optionalHex(status.cmdPubKey, 32, 'status.cmdPubKey'),
+    members: status.members.map((m: unknown) => hexOf(m, 20, 'status.members[]')),
+    holdsEpoch: status.holdsEpoch === true,
+    rekeyNeeded: status.rekeyNeeded === true,
+    designatedProposer: status.designatedProposer === true,
+    initKeyRotationDue: status.initKeyRotationDue === true,
+    lastRekeyRefusal: typeof status.lastRekeyRefusal === 'string' ? status.lastRekeyRefusal.slice(0, 500) : undefined,
   }
+}
+
+/** Parses the result of `attest`. */
+export function parseAttestResult(data: unknown): EnclaveSchema['attest']['result'] {
+  const r = asRecord(data, 'attest result')
+  if (typeof r.evidence !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.evidence)) throw invalid('evidence must be hex')
+  return { evidence: r.evidence as Hex, signer: hexOf(r.signer, 20, 'signer'), initKey: hexOf(r.initKey, 32, 'initKey') }
+}
+
+/** Parses the result of `proposeRekey`. */
+export function parseRekeyProposal(data: unknown): RekeyProposal {
+  const r = asRecord(data, 'rekey proposal')
+  if (!Array.isArray(r.shares)) throw invalid('shares must be an array')
+  return {
+    epoch: uint(r.epoch, 'epoch'),
+    setHash: hexOf(r.setHash, 32, 'setHash'),
+    cmdPubKey: hexOf(r.cmdPubKey, 32, 'cmdPubKey'),
+    commit: hexOf(r.commit, 32, 'commit'),
+    shares: r.shares.map((share: unknown) => hexOf(share, 80, 'share')),
+    proposer: hexOf(r.proposer, 20, 'proposer'),
+    signature: hexOf(r.signature, 65, 'signature'),
+  }
+}
+
+/** Parses the result of `rotateInitKey`. */
+export function parseInitKeyUpdate(data: unknown): InitKeyUpdate {
+  const r = asRecord(data, 'init key update')
+  return { signer: hexOf(r.signer, 20, 'signer'), initKey: hexOf(r.initKey, 32, 'initKey'), signature: hexOf(r.signature, 65, 'signature') }
+}
+
+/** Parses the result of `seal`. */
+export function parseSealResult(data: unknown): EnclaveSchema['seal']['result'] {
+  const r = asRecord(data, 'seal result')
+  if (!(r.blob instanceof Uint8Array) || r.blob.byteLength > MAX_SEALED_BYTES) throw invalid('blob must be bytes')
+  return { blob: r.blob, seq: uint(r.seq, 'seq') }
+}
+
+/** Parses the result of `ingest`. */
+export function parseIngestResult(data: unknown): EnclaveSchema['ingest']['result'] {
+  return { seq: uint(asRecord(data, 'ingest result').seq, 'seq') }
+}
+
+/** Checks `value` is 0x-prefixed hex of exactly `bytes` bytes (any case); returns it unchanged. */
+function hexOf(value: unknown, bytes: number, name: string): Hex {
+  if (typeof value !== 'string' || value.length !== 2 + bytes * 2 || !/^0x[0-9a-fA-F]*$/.test(value))
+    throw invalid(`${name} must be ${bytes} bytes of hex`)
+  return value as Hex
+}
+
+/** Checks `value` is a non-negative bigint below 2^256. */
+function uint(value: unknown, name: string): bigint {
+  if (typeof value !== 'bigint' || value < 0n || value >= 2n ** 256n) throw invalid(`${name} must be a non-negative bigint`)
+  return value
 }
 
 function parseErrorData(data: unknown): EnclaveErrorData {

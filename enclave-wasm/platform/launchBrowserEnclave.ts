@@ -1,13 +1,14 @@
 /** Loader entry for browsers: fetches the enclave image, measures it and starts it in a dedicated Web Worker. */
 import type { EnclaveTransport } from '../protocol'
 import { launchEnclave, type LaunchedEnclave } from './launchEnclave'
+import type { TeePlatform } from './teePlatform'
 
 /**
- * Launches an enclave in a Web Worker from `${baseUrl}core.wasm` and `${baseUrl}worker.js`.
+ * Launches an enclave in a Web Worker from `${baseUrl}core.wasm` and `${baseUrl}worker.js` on `platform`.
  * @example
- * const { transport, measurement } = await launchBrowserEnclave('/enclave/')
+ * const { transport, measurement } = await launchBrowserEnclave({ baseUrl: '/enclave/', platform })
  */
-export async function launchBrowserEnclave(baseUrl: string): Promise<LaunchedEnclave> {
+export async function launchBrowserEnclave({ baseUrl, platform }: { baseUrl: string; platform: TeePlatform }): Promise<LaunchedEnclave> {
   const [core, worker] = await Promise.all([fetchBytes(`${baseUrl}core.wasm`), fetchBytes(`${baseUrl}worker.js`)])
   return launchEnclave({
     core,
@@ -17,6 +18,7 @@ export async function launchBrowserEnclave(baseUrl: string): Promise<LaunchedEnc
       const url = URL.createObjectURL(new Blob([code as Uint8Array<ArrayBuffer>], { type: 'text/javascript' }))
       return webWorkerTransport(new Worker(url, { name: 'anonify-enclave' }), url)
     },
+    platform,
   })
 }
 

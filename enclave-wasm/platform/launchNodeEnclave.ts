@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { EnclaveTransport } from '../protocol'
 import { launchEnclave, type LaunchedEnclave } from './launchEnclave'
+import type { TeePlatform } from './teePlatform'
 
 /** Default location of core.wasm and worker.js, written by `npm run build:enclave`. */
 export const ENCLAVE_BUILD_DIR = fileURLToPath(new URL('../build/', import.meta.url))
@@ -16,12 +17,20 @@ const NODE_PRELUDE = `globalThis.__anonifyPort = (() => {
   return { post: (m, t) => parentPort.postMessage(m, t), onMessage: (h) => parentPort.on('message', h), close: () => process.exit(70) };
 })();\n`
 
+export type LaunchNodeEnclaveParameters = {
+  platform: TeePlatform
+  /** Folder with core.wasm and worker.js. */
+  buildDir?: string | undefined
+  debug?: boolean | undefined
+}
+
 /**
- * Launches an enclave in Node worker_threads.
+ * Launches an enclave in Node worker_threads on `platform`.
  * @example
- * const { transport, measurement } = await launchNodeEnclave()
+ * const { transport, measurement } = await launchNodeEnclave({ platform: createSimPlatform(machine) })
  */
-export async function launchNodeEnclave(buildDir: string = ENCLAVE_BUILD_DIR): Promise<LaunchedEnclave> {
+export async function launchNodeEnclave(parameters: LaunchNodeEnclaveParameters): Promise<LaunchedEnclave> {
+  const { platform, buildDir = ENCLAVE_BUILD_DIR, debug } = parameters
   const [core, worker] = await Promise.all([
     readFile(join(buildDir, 'core.wasm')),
     readFile(join(buildDir, 'worker.js')),
@@ -30,6 +39,8 @@ export async function launchNodeEnclave(buildDir: string = ENCLAVE_BUILD_DIR): P
     core: new Uint8Array(core),
     worker: new Uint8Array(worker),
     start: startNodeWorker,
+    platform,
+    debug,
   })
 }
 

@@ -12,7 +12,11 @@ import {
   type EnclaveResponse,
 } from '../protocol'
 import { bytesToHex } from '@noble/hashes/utils.js'
+import { createPlatformClient } from '../platform/platformChannel'
 import { dispatch, type EnclaveState } from './dispatch'
+import { InputRejectedError } from './group/applyInput'
+import { GroupActionError } from './group/groupActions'
+import { UnsealError } from './sealState'
 import { startCore } from './startCore'
 
 type Port = {
@@ -33,6 +37,8 @@ const port: Port = globalThis.__anonifyPort ?? {
 
 let state: EnclaveState | undefined
 let booting = false
+// Requests run one at a time, in arrival order: no handler ever sees another's half-applied state.
+let queue: Promise<void> = Promise.resolve()
 
 port.onMessage((data) => {
   if (state === undefined) {
@@ -41,17 +47,25 @@ port.onMessage((data) => {
     void boot(data).then((reply) => port.post(reply))
     return
   }
-  const response = handle(state, data)
-  port.post(response)
-  // After an abort the core's memory may hold a half-applied transition: never serve another request from it.
-  if (!response.ok && response.error.code === ENCLAVE_ERROR_CODES.internal) port.close()
+  const current = state
+  queue = queue.then(async () => {
+    const response = await handle(current, data)
+    port.post(response)
+    // After a broken invariant the state may be half-applied: never serve another request from it.
+    if (!response.ok && response.error.code === ENCLAVE_ERROR_CODES.internal) port.close()
+  })
 })
 
 async function boot(data: unknown): Promise<BootReply> {
   try {
     const message = parseBootMessage(data)
     const core = await startCore(message.core)
-    state = { core, measurement: `0x${bytesToHex(message.measurement)}` }
+    state = {
+      core,
+      measurement: `0x${bytesToHex(message.measurement)}`,
+      platform: createPlatformClient(message.platformPort),
+      group: undefined,
+    }
     return { kind: 'booted', coreAbiVersion: core.coreAbiVersion() }
   } catch (error) {
     booting = false
@@ -59,11 +73,11 @@ async function boot(data: unknown): Promise<BootReply> {
   }
 }
 
-function handle(current: EnclaveState, data: unknown): EnclaveResponse {
+async function handle(current: EnclaveState, data: unknown): Promise<EnclaveResponse> {
   // A request whose id is unreadable is answered under id 0, which the host never uses, so it fails as unmatched.
   const id = readId(data)
   try {
-    return { id, ok: true, result: dispatch(current, parseRequest(data)) }
+    return { id, ok: true, result: await dispatch(current, parseRequest(data)) }
   } catch (error) {
     return { id, ok: false, error: toErrorData(error, ENCLAVE_ERROR_CODES.internal) }
   }
@@ -76,5 +90,7 @@ function readId(data: unknown): number {
 
 function toErrorData(error: unknown, fallback: EnclaveErrorData['code']): EnclaveErrorData {
   if (error instanceof ProtocolViolation) return { code: error.code, message: error.message }
+  if (error instanceof InputRejectedError || error instanceof GroupActionError || error instanceof UnsealError)
+    return { code: ENCLAVE_ERROR_CODES.rejected, message: error.message }
   return { code: fallback, message: error instanceof Error ? error.message : 'unknown failure' }
 }

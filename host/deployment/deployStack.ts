@@ -1,21 +1,24 @@
-/** Deploys Anonify's contracts to a chain and returns the deployment record that points at them. */
+/** Deploys Anonify's contracts to a chain, admits the built enclave, and returns the deployment record. */
 import { createPublicClient, createWalletClient, http, type Account, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { AnonifyError } from '../errors/base'
 import { ChainUnreachableError } from '../errors/chain'
+import { TEE_TYPE_SIM } from '../ledger/constants'
 import { deployLedger } from '../ledger/deployLedger'
+import { deploySimVerifier } from '../ledger/deploySimVerifier'
+import { allowMeasurement, setVerifier } from '../ledger/governance'
 import type { Deployment } from './parseDeployment'
 
 export type DeployStackParameters = {
   rpcUrl: string
-  /** Enclave measurement the deployment accepts (from enclave-wasm/build/manifest.json). */
+  /** Enclave measurement the registry allows (from enclave-wasm/build/manifest.json). */
   measurement: Hex
-  /** Deployer key; without it the node's first unlocked account deploys (anvil, ganache). */
+  /** Deployer key; without it the node's first unlocked account deploys (anvil, ganache). It becomes governor. */
   privateKey?: Hex | undefined
 }
 
 /**
- * Deploys the Ledger and returns the deployment record (not yet written to disk).
+ * Deploys the SIM verifier and the Ledger, wires the verifier and allows `measurement`.
  * @example
  * const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: manifest.measurement })
  */
@@ -31,13 +34,17 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   }
   const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
   const walletClient = createWalletClient({ account, transport: http(rpcUrl, { retryCount: 0 }) })
-  const ledger = await deployLedger(walletClient, publicClient)
+  const clients = { walletClient, publicClient }
+  const verifier = await deploySimVerifier(clients)
+  const ledger = await deployLedger(clients, { governor: walletClient.account.address })
+  await setVerifier(clients, { ledger: ledger.address, teeType: TEE_TYPE_SIM, verifier })
+  await allowMeasurement(clients, { ledger: ledger.address, measurement })
   return {
     version: 1,
     chainId,
     rpcUrl,
     deployBlock: Number(ledger.blockNumber),
-    contracts: { ledger: ledger.address },
+    contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
   }
 }

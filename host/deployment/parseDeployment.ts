@@ -9,7 +9,7 @@ export type Deployment = {
   rpcUrl: string
   /** Block of the first contract deployment: followers start reading here. */
   deployBlock: number
-  contracts: { ledger: Address }
+  contracts: { ledger: Address; verifier: Address }
   enclave: { measurement: Hex }
 }
 
@@ -37,6 +37,7 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
   const contracts = v.contracts as Record<string, unknown> | undefined
   if (typeof contracts !== 'object' || contracts === null) return fail('contracts is missing')
   if (typeof contracts.ledger !== 'string' || !isAddress(contracts.ledger)) fail('contracts.ledger is not an address')
+  if (typeof contracts.verifier !== 'string' || !isAddress(contracts.verifier)) fail('contracts.verifier is not an address')
   const enclave = v.enclave as Record<string, unknown> | undefined
   if (typeof enclave !== 'object' || enclave === null) return fail('enclave is missing')
   if (typeof enclave.measurement !== 'string' || !isHex(enclave.measurement) || enclave.measurement.length !== 66)
@@ -46,7 +47,7 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
     chainId: v.chainId as number,
     rpcUrl: v.rpcUrl as string,
     deployBlock: v.deployBlock as number,
-    contracts: { ledger: getAddress(contracts.ledger as string) },
+    contracts: { ledger: getAddress(contracts.ledger as string), verifier: getAddress(contracts.verifier as string) },
     enclave: { measurement: (enclave.measurement as string).toLowerCase() as Hex },
   }
 }

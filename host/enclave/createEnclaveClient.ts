@@ -1,10 +1,14 @@
 /** The host's typed handle on one enclave: one method per ECALL over a single `request()`. */
 import {
+  parseAttestResult,
   parseEnclaveStatus,
+  parseIngestResult,
+  parseInitKeyUpdate,
+  parseRekeyProposal,
   parseResponse,
+  parseSealResult,
   type EnclaveMethod,
   type EnclaveSchema,
-  type EnclaveStatus,
   type EnclaveTransport,
 } from '../../enclave-wasm/protocol'
 import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
@@ -20,7 +24,13 @@ export type EnclaveClient = {
     method: method,
     params: EnclaveSchema[method]['params'],
   ) => Promise<unknown>
-  getStatus: () => Promise<EnclaveStatus>
+  getStatus: () => Promise<EnclaveSchema['getStatus']['result']>
+  bind: (params: EnclaveSchema['bind']['params']) => Promise<null>
+  attest: (params: EnclaveSchema['attest']['params']) => Promise<EnclaveSchema['attest']['result']>
+  ingest: (params: EnclaveSchema['ingest']['params']) => Promise<EnclaveSchema['ingest']['result']>
+  proposeRekey: () => Promise<EnclaveSchema['proposeRekey']['result']>
+  rotateInitKey: () => Promise<EnclaveSchema['rotateInitKey']['result']>
+  seal: () => Promise<EnclaveSchema['seal']['result']>
   /** Stops the Worker; pending requests fail with `EnclaveCrashedError`. */
   close: () => Promise<void>
 }
@@ -88,6 +98,12 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
   return {
     request,
     getStatus: async () => parseEnclaveStatus(await request('getStatus', undefined)),
+    bind: async (params) => (await request('bind', params), null),
+    attest: async (params) => parseAttestResult(await request('attest', params)),
+    ingest: async (params) => parseIngestResult(await request('ingest', params)),
+    proposeRekey: async () => parseRekeyProposal(await request('proposeRekey', undefined)),
+    rotateInitKey: async () => parseInitKeyUpdate(await request('rotateInitKey', undefined)),
+    seal: async () => parseSealResult(await request('seal', undefined)),
     close: async () => {
       failAll(new EnclaveCrashedError({ reason: 'closed by the host' }))
       await transport.terminate()

@@ -51,4 +51,5 @@ const remedies: Record<EnclaveErrorCode, string> = {
   [ENCLAVE_ERROR_CODES.bootFailed]: 'Rebuild the enclave image with `npm run build:enclave`.',
   [ENCLAVE_ERROR_CODES.protocolMismatch]: 'Rebuild so host and enclave share one PROTOCOL_VERSION.',
   [ENCLAVE_ERROR_CODES.internal]: 'The enclave discarded this instance; start a new one.',
+  [ENCLAVE_ERROR_CODES.rejected]: 'The enclave refused it in its current state; its state is unchanged.',
 }

@@ -13,12 +13,32 @@ export class ContractDeploymentError extends AnonifyError {
   }
 }
 
+/** A Ledger transaction was mined but reverted (the simulation before sending passed, so the chain moved on). */
+export class LedgerTransactionError extends AnonifyError {
+  override name = 'LedgerTransactionError' as const
+  constructor({ functionName, hash }: { functionName: string; hash: Hash }) {
+    super(`The Ledger call ${functionName} reverted in transaction ${hash}.`, {
+      metaMessages: ['The chain changed between simulation and inclusion; read the state again and retry.'],
+    })
+  }
+}
+
 /** A batch does not fit the Ledger's record format; checked before anything is sent. */
 export class InvalidBatchError extends AnonifyError {
   override name = 'InvalidBatchError' as const
   constructor({ problem }: { problem: string }) {
     super(`The batch cannot be submitted: ${problem}.`, {
       metaMessages: [`A batch holds 1 to ${MAX_RECORDS_PER_BATCH} records of exactly ${RECORD_BYTES} bytes.`],
+    })
+  }
+}
+
+/** The chain follower saw input `found` where it expected `expected`: the RPC skipped logs or reorganised. */
+export class InputGapError extends AnonifyError {
+  override name = 'InputGapError' as const
+  constructor({ expected, found }: { expected: bigint; found: bigint }) {
+    super(`The Ledger's inputs jump from ${expected - 1n} to ${found}.`, {
+      metaMessages: ['Nothing was applied past the gap; the follower retries from the last applied input.'],
     })
   }
 }

@@ -1,21 +1,31 @@
-/** Deploys the Ledger contract and waits for it to be mined. */
-import { getAddress, type Account, type Address, type Chain, type PublicClient, type Transport, type WalletClient } from 'viem'
+/** Deploys the Ledger (input stream, registry, epoch keys) and waits for it to be mined. */
+import { getAddress, type Address } from 'viem'
 import { ledgerAbi, ledgerBytecode } from '../../contracts/generated/ledger'
 import { ContractDeploymentError } from '../errors/ledger'
+import type { LedgerClients } from './confirmTransaction'
 
+export type DeployLedgerParameters = {
+  /** Receives the registry's governance roles. */
+  governor: Address
+}
 export type DeployLedgerReturnType = { address: Address; blockNumber: bigint }
 export type DeployLedgerErrorType = ContractDeploymentError
 
 /**
- * Deploys a Ledger from `walletClient`'s account and returns its address and block.
+ * Deploys a Ledger and returns its address and block.
  * @example
- * const { address } = await deployLedger(walletClient, publicClient)
+ * const { address } = await deployLedger(clients, { governor })
  */
 export async function deployLedger(
-  walletClient: WalletClient<Transport, Chain | undefined, Account>,
-  publicClient: PublicClient,
+  { walletClient, publicClient }: LedgerClients,
+  { governor }: DeployLedgerParameters,
 ): Promise<DeployLedgerReturnType> {
-  const hash = await walletClient.deployContract({ abi: ledgerAbi, bytecode: ledgerBytecode, chain: walletClient.chain ?? null })
+  const hash = await walletClient.deployContract({
+    abi: ledgerAbi,
+    bytecode: ledgerBytecode,
+    args: [governor],
+    chain: walletClient.chain ?? null,
+  })
   const receipt = await publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success' || !receipt.contractAddress) throw new ContractDeploymentError({ contract: 'Ledger', hash })
   return { address: getAddress(receipt.contractAddress), blockNumber: receipt.blockNumber }

@@ -1,4 +1,4 @@
-/** The Ledger's input accumulator, recomputed off chain exactly as Ledger.sol computes it. */
+/** The Ledger's input accumulator, recomputed inside the enclave exactly as InputStream.sol computes it. */
 import { encodePacked, keccak256, type Hex } from 'viem'
 
 /** acc_0: the accumulator of the empty stream. */

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+/**
+ * @title InputStream
+ * @notice The one ordered input stream of Anonify. Every input that changes confidential state (command batches,
+ * membership changes, rekeys, init-key updates) gets the next sequence number and is folded into a running
+ * accumulator that every enclave recomputes while it replays.
+ * @dev Payloads live in events, never in storage: only the accumulator per sequence number is stored, so a later
+ * checkpoint can be checked against it. acc_s = keccak256(acc_{s-1} ‖ uint64 s ‖ uint8 kind ‖ keccak256(payload)).
+ */
+abstract contract InputStream {
+    /// @notice A batch of fixed-size encrypted command records.
+    uint8 public constant KIND_COMMAND_BATCH = 1;
+    /// @notice An enclave joined: abi.encode(address signer, address operator, bytes32 initKey, bytes32 measurement).
+    uint8 public constant KIND_MEMBER_ADDED = 2;
+    /// @notice An enclave left: abi.encode(address signer, uint8 reason).
+    uint8 public constant KIND_MEMBER_REMOVED = 3;
+    /// @notice A new epoch: abi.encode(uint64 epoch, address proposer, bytes32 memberSetHash, bytes32 cmdPubKey,
+    /// bytes32 commit, bytes[] shares).
+    uint8 public constant KIND_REKEY = 4;
+    /// @notice A member replaced its init key: abi.encode(address signer, bytes32 initKey).
+    uint8 public constant KIND_INIT_KEY_UPDATED = 5;
+
+    uint64 private _seq;
+    mapping(uint64 seq => bytes32 acc) private _accumulators;
+
+    /**
+     * @notice An input was appended to the stream.
+     * @param seq Its sequence number (the first input is 1).
+     * @param kind What the payload is (see the KIND_ constants).
+     * @param acc The accumulator after this input.
+     * @param payload The input itself.
+     */
+    event InputAppended(uint64 indexed seq, uint8 indexed kind, bytes32 acc, bytes payload);
+
+    /// @notice No input has this sequence number yet.
+    /// @param inputSeq The sequence number asked for.
+    error LedgerUnknownSeq(uint64 inputSeq);
+
+    /// @notice The sequence number of the latest input (0 before the first).
+    function seq() external view returns (uint64) {
+        return _seq;
+    }
+
+    /**
+     * @notice The accumulator after input `inputSeq` (zero for 0, the empty stream).
+     * @param inputSeq A sequence number no greater than seq().
+     */
+    function accumulatorAt(uint64 inputSeq) external view returns (bytes32) {
+        if (inputSeq > _seq) revert LedgerUnknownSeq(inputSeq);
+        return _accumulators[inputSeq];
+    }
+
+    /// @dev Appends one input and emits it; returns its sequence number.
+    function _append(uint8 kind, bytes memory payload) internal returns (uint64 next) {
+        // A uint64 sequence cannot overflow: it grows by one per input.
+        unchecked {
+            next = _seq + 1;
+        }
+        bytes32 acc = keccak256(abi.encodePacked(_accumulators[next - 1], next, kind, keccak256(payload)));
+        _seq = next;
+        _accumulators[next] = acc;
+        emit InputAppended(next, kind, acc, payload);
+    }
+}

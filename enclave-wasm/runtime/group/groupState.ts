@@ -1,0 +1,55 @@
+/**
+ * What one enclave knows of its group, replayed from the Ledger's input stream: the accumulator, the member list,
+ * the current epoch and (if it is a member that received a share) the epoch secret. Lives only inside the Worker.
+ */
+import type { Address, Hex } from 'viem'
+
+export type Member = { signer: Address; operator: Address; initKey: Hex; measurement: Hex }
+
+/** This enclave's own keys. */
+export type Identity = {
+  signerKey: Hex
+  signer: Address
+  /** Init keys whose private half is still needed: the one the chain lists for us, and at most one pending. */
+  initKeys: { publicKey: Hex; privateKey: Uint8Array }[]
+}
+
+export type GroupState = {
+  /** The deployment this enclave serves; part of every signature and share label. */
+  chainId: bigint
+  ledger: Address
+  seq: bigint
+  acc: Hex
+  members: Member[]
+  epoch: bigint
+  cmdPubKey: Hex | undefined
+  /** Present only while this enclave holds the current epoch. */
+  epochSecret: Uint8Array | undefined
+  /** The members the current epoch was keyed for: a different list needs a rekey. */
+  epochMembers: Address[]
+  /** Our init key opened the current epoch's share; it must be replaced so a later leak cannot reopen it. */
+  initKeyRotationDue: boolean
+  /** Why the last rekey addressed to us was refused, if it was. */
+  lastRekeyRefusal: string | undefined
+  identity: Identity | undefined
+}
+
+export const ZERO_HASH: Hex = `0x${'00'.repeat(32)}`
+
+/** The state of an enclave bound to a deployment that has seen no input yet. */
+export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
+  return {
+    chainId,
+    ledger,
+    seq: 0n,
+    acc: ZERO_HASH,
+    members: [],
+    epoch: 0n,
+    cmdPubKey: undefined,
+    epochSecret: undefined,
+    epochMembers: [],
+    initKeyRotationDue: false,
+    lastRekeyRefusal: undefined,
+    identity: undefined,
+  }
+}
