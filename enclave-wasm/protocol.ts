@@ -31,6 +31,8 @@ export type EnclaveStatus = {
   signer: Address | undefined
   /** It is in the member list the chain has shown it so far. */
   member: boolean
+  /** Governance or expiry removed it; it will not register again under this identity. */
+  removed: boolean
   /** The last Ledger input it applied. */
   seq: bigint
   epoch: bigint
@@ -261,6 +263,7 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     bound: status.bound === true,
     signer: optionalHex(status.signer, 20, 'status.signer'),
     member: status.member === true,
+    removed: status.removed === true,
     seq: uint(status.seq, 'status.seq'),
     epoch: uint(status.epoch, 'status.epoch'),
     cmdPubKey: optionalHex(status.cmdPubKey, 32, 'status.cmdPubKey'),

@@ -78,6 +78,7 @@ function getStatus(state: EnclaveState): EnclaveStatus {
     bound: group !== undefined,
     signer: group?.signer,
     member: group?.member ?? false,
+    removed: group?.removed ?? false,
     seq: group?.seq ?? 0n,
     epoch: group?.epoch ?? 0n,
     cmdPubKey: group?.cmdPubKey,

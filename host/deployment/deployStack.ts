@@ -2,6 +2,7 @@
 import { createPublicClient, createWalletClient, http, type Account, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { AnonifyError } from '../errors/base'
+import { createLedgerClients } from '../chain/createLedgerClients'
 import { ChainUnreachableError } from '../errors/chain'
 import { TEE_TYPE_SIM } from '../ledger/constants'
 import { deployLedger } from '../ledger/deployLedger'
@@ -33,8 +34,8 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
     throw new ChainUnreachableError({ rpcUrl, cause })
   }
   const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
-  const walletClient = createWalletClient({ account, transport: http(rpcUrl, { retryCount: 0 }) })
-  const clients = { walletClient, publicClient }
+  const clients = createLedgerClients({ rpcUrl, chainId, account })
+  const { walletClient } = clients
   const verifier = await deploySimVerifier(clients)
   const ledger = await deployLedger(clients, { governor: walletClient.account.address })
   await setVerifier(clients, { ledger: ledger.address, teeType: TEE_TYPE_SIM, verifier })

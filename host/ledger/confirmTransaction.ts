@@ -2,9 +2,9 @@
 import type { Account, Chain, Hash, PublicClient, TransactionReceipt, Transport, WalletClient } from 'viem'
 import { LedgerTransactionError } from '../errors/ledger'
 
-/** The wallet that signs and the client that reads, for every Ledger write action. */
+/** The wallet that signs and the client that reads, for every Ledger write action (see createLedgerClients). */
 export type LedgerClients = {
-  walletClient: WalletClient<Transport, Chain | undefined, Account>
+  walletClient: WalletClient<Transport, Chain, Account>
   publicClient: PublicClient
 }
 

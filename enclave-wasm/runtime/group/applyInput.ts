@@ -41,7 +41,10 @@ export async function applyInput(state: GroupState, input: LedgerInput): Promise
       const [signer] = decodeAbiParameters([{ type: 'address' }, { type: 'uint8' }], input.payload)
       state.members = state.members.filter((m) => !isAddressEqual(m.signer, signer))
       // A removed enclave forgets the group's secret at once; it could read up to here and never beyond.
-      if (state.identity && isAddressEqual(signer, state.identity.signer)) state.epochSecret = undefined
+      if (state.identity && isAddressEqual(signer, state.identity.signer)) {
+        state.epochSecret = undefined
+        state.removed = true
+      }
       break
     }
     case INPUT_KIND.rekey:

@@ -29,6 +29,8 @@ export type GroupState = {
   epochMembers: Address[]
   /** Our init key opened the current epoch's share; it must be replaced so a later leak cannot reopen it. */
   initKeyRotationDue: boolean
+  /** Governance or expiry removed this enclave; it must not register again under the same identity. */
+  removed: boolean
   /** Why the last rekey addressed to us was refused, if it was. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
@@ -49,6 +51,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
     epochSecret: undefined,
     epochMembers: [],
     initKeyRotationDue: false,
+    removed: false,
     lastRekeyRefusal: undefined,
     identity: undefined,
   }

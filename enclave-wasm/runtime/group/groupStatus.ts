@@ -5,6 +5,7 @@ import type { GroupState } from './groupState'
 export type GroupStatus = {
   signer: Address | undefined
   member: boolean
+  removed: boolean
   seq: bigint
   acc: Hex
   epoch: bigint
@@ -35,6 +36,7 @@ export function groupStatus(state: GroupState): GroupStatus {
   return {
     signer,
     member,
+    removed: state.removed,
     seq: state.seq,
     acc: state.acc,
     epoch: state.epoch,

@@ -1,0 +1,177 @@
+/**
+ * Keeps one enclave a live member of its group: follows the Ledger's inputs into the enclave, registers it once,
+ * posts the rekeys and init-key updates it signs, and stores its sealed state. The same loop runs headless
+ * (`anonify node`, `anonify dev`) and in a browser tab.
+ */
+import { BaseError, ContractFunctionRevertedError } from 'viem'
+import { MAX_INPUTS_PER_INGEST, type EnclaveStatus } from '../../enclave-wasm/protocol'
+import type { Deployment } from '../deployment/parseDeployment'
+import type { EnclaveClient } from '../enclave/createEnclaveClient'
+import { EnclaveCrashedError } from '../errors/enclave'
+import type { LedgerClients } from '../ledger/confirmTransaction'
+import { readInputs } from '../ledger/readInputs'
+import { registerEnclave } from '../ledger/registerEnclave'
+import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
+import { submitRekey } from '../ledger/submitRekey'
+import type { SealedStateStore } from '../storage/sealedStateStore'
+
+/** Something the node did or met, for logs and progress displays. */
+export type MemberNodeEvent =
+  | { type: 'synced'; seq: bigint; applied: number }
+  | { type: 'registered'; signer: string }
+  | { type: 'rekeyed'; epoch: bigint }
+  | { type: 'initKeyRotated'; epoch: bigint }
+  | { type: 'raceLost'; action: string; errorName: string }
+  | { type: 'error'; error: unknown }
+
+export type CreateMemberNodeParameters = {
+  enclave: EnclaveClient
+  /** The operator's wallet pays for registration, rekeys and init-key updates. */
+  clients: LedgerClients
+  deployment: Deployment
+  store: SealedStateStore
+  /** How often to look for new blocks. */
+  pollIntervalMs?: number | undefined
+  /** Blocks a non-designated member waits before proposing a needed rekey itself. */
+  rekeyFallbackBlocks?: number | undefined
+  onEvent?: ((event: MemberNodeEvent) => void) | undefined
+}
+
+export type MemberNode = {
+  /** Binds the enclave to the deployment, from the stored sealed state if there is one. */
+  bind: () => Promise<void>
+  /** Binds if needed, then runs the loop until `stop`; rejects only if the enclave crashes. */
+  start: () => Promise<void>
+  /** One pass: sync, register, rekey, rotate. Resolves to the enclave's status afterwards. */
+  step: () => Promise<EnclaveStatus>
+  /** Ends the loop after the current pass and seals the state one last time. */
+  stop: () => Promise<void>
+}
+
+/**
+ * @example
+ * const node = createMemberNode({ enclave, clients, deployment, store: fileStore('data/enclave.sealed') })
+ * void node.start()
+ */
+export function createMemberNode(parameters: CreateMemberNodeParameters): MemberNode {
+  const { enclave, clients, deployment, store, pollIntervalMs = 500, rekeyFallbackBlocks = 5, onEvent } = parameters
+  const ledger = deployment.contracts.ledger
+  const fromBlock = BigInt(deployment.deployBlock)
+  let registering = false
+  let rekeyNeededSince: bigint | undefined
+  let running = false
+  let bound = false
+  let loop: Promise<void> | undefined
+  let wake: (() => void) | undefined
+
+  const save = async () => store.save((await enclave.seal()).blob)
+
+  async function sync(): Promise<EnclaveStatus> {
+    let status = await enclave.getStatus()
+    const inputs = await readInputs(clients.publicClient, { ledger, afterSeq: status.seq, fromBlock })
+    for (let i = 0; i < inputs.length; i += MAX_INPUTS_PER_INGEST)
+      await enclave.ingest({ inputs: inputs.slice(i, i + MAX_INPUTS_PER_INGEST) })
+    if (inputs.length > 0) {
+      await save()
+      status = await enclave.getStatus()
+      onEvent?.({ type: 'synced', seq: status.seq, applied: inputs.length })
+    }
+    return status
+  }
+
+  async function register(): Promise<void> {
+    // One block back: a call simulated at the head runs with block.number = head, and the anchor must be older.
+    const head = await clients.publicClient.getBlockNumber()
+    const anchorBlock = await clients.publicClient.getBlock({ blockNumber: head > 0n ? head - 1n : 0n })
+    const attested = await enclave.attest({ operator: clients.walletClient.account.address, anchorHash: anchorBlock.hash })
+    // Sealed before the transaction: a crash after it lands must not lose the keys the chain now lists.
+    await save()
+    await registerEnclave(clients, { ledger, ...attested, anchorBlock: anchorBlock.number })
+    registering = true
+    onEvent?.({ type: 'registered', signer: attested.signer })
+  }
+
+  /** Runs `action`; a revert means another member got there first, which the next sync will show. */
+  async function tolerateRace(action: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run()
+    } catch (error) {
+      const revert = error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined
+      if (!(revert instanceof ContractFunctionRevertedError)) throw error
+      onEvent?.({ type: 'raceLost', action, errorName: revert.data?.errorName ?? 'unknown' })
+    }
+  }
+
+  async function step(): Promise<EnclaveStatus> {
+    let status = await sync()
+    if (!status.member && !status.removed && !registering) await register()
+    if (status.member) registering = false
+
+    if (status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
+      const head = await clients.publicClient.getBlockNumber()
+      rekeyNeededSince ??= head
+      if (status.designatedProposer || head - rekeyNeededSince >= BigInt(rekeyFallbackBlocks)) {
+        await tolerateRace('rekey', async () => {
+          await submitRekey(clients, { ledger, proposal: await enclave.proposeRekey() })
+          onEvent?.({ type: 'rekeyed', epoch: status.epoch + 1n })
+        })
+        status = await sync()
+      }
+    }
+    if (!status.rekeyNeeded) rekeyNeededSince = undefined
+
+    if (status.initKeyRotationDue) {
+      const update = await enclave.rotateInitKey()
+      // The pending init key is sealed before the chain can seal a share to it.
+      await save()
+      await tolerateRace('updateInitKey', async () => {
+        await submitInitKeyUpdate(clients, { ledger, update })
+        onEvent?.({ type: 'initKeyRotated', epoch: status.epoch })
+      })
+      status = await sync()
+    }
+    return status
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      try {
+        await step()
+      } catch (error) {
+        if (error instanceof EnclaveCrashedError) {
+          running = false
+          throw error
+        }
+        onEvent?.({ type: 'error', error })
+      }
+      if (!running) break
+      await new Promise<void>((resolve) => {
+        wake = resolve
+        setTimeout(resolve, pollIntervalMs)
+      })
+    }
+  }
+
+  async function bind(): Promise<void> {
+    if (bound) return
+    await enclave.bind({ chainId: BigInt(deployment.chainId), ledger, sealed: await store.load() })
+    bound = true
+  }
+
+  return {
+    bind,
+    step,
+    async start() {
+      await bind()
+      running = true
+      loop = run()
+      await loop
+    },
+    async stop() {
+      running = false
+      wake?.()
+      await loop?.catch(() => {})
+      if (bound) await save()
+    },
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Headless members on a test-owned anvil, driven step by step (no sleeps): they form a group, rotate on every
+ * membership change, survive a crash from their data dir, and a removed member cannot derive the new epoch.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createPublicClient, createWalletClient, decodeAbiParameters, hexToBytes, http, isAddressEqual, type Address, type Hex } from 'viem'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ENCLAVE_SIGNER_ID } from '../../enclave-wasm/platform/launchEnclave'
+import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
+import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
+import { createSimPlatform, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
+import { loadOrCreateSimMachine } from '../../enclave-wasm/platform/sim/simMachineFile'
+import { INPUT_KIND } from '../../enclave-wasm/protocol'
+import { openWith } from '../../enclave-wasm/runtime/group/hpke'
+import { deriveEpochKeys } from '../../enclave-wasm/runtime/group/keySchedule'
+import { shareInfo } from '../../enclave-wasm/runtime/group/shareInfo'
+import { unsealState } from '../../enclave-wasm/runtime/sealState'
+import { createLedgerClients } from '../chain/createLedgerClients'
+import { startAnvil, type Anvil } from '../chain/startAnvil'
+import { deployStack } from '../deployment/deployStack'
+import type { Deployment } from '../deployment/parseDeployment'
+import { startNodeEnclave } from '../enclave/startNodeEnclave'
+import { removeEnclave } from '../ledger/governance'
+import { readGroup } from '../ledger/readGroup'
+import { readInputs } from '../ledger/readInputs'
+import { fileStore } from '../storage/fileStore'
+import { createMemberNode, type MemberNode } from './createMemberNode'
+
+let anvil: Anvil
+let deployment: Deployment
+let dataRoot: string
+const running: { close: () => Promise<void> }[] = []
+
+const publicClient = () => createPublicClient({ transport: http(anvil.rpcUrl), pollingInterval: 50 })
+async function clientsFor(accountIndex: number) {
+  const addresses = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+  return createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: addresses[accountIndex]!, pollingIntervalMs: 50 })
+}
+
+type Member = { node: MemberNode; machine: SimMachine; dir: string; close: () => Promise<void>; status: () => ReturnType<MemberNode['step']> }
+
+/** A member on its own simulated machine with its own data dir and operator account. */
+async function startMember(name: string, accountIndex: number): Promise<Member> {
+  const dir = join(dataRoot, name)
+  const machine = await loadOrCreateSimMachine(join(dir, 'sim-machine.json'))
+  const { client } = await startNodeEnclave({ machine })
+  const node = createMemberNode({ enclave: client, clients: await clientsFor(accountIndex), deployment, store: fileStore(join(dir, 'enclave.sealed')) })
+  await node.bind()
+  const member = { node, machine, dir, close: () => client.close(), status: () => client.getStatus() }
+  running.push(member)
+  return member
+}
+
+/** Steps every member in turn until `done` holds for the chain and their statuses (at most `rounds` rounds). */
+async function converge(members: Member[], done: (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) => boolean, rounds = 12) {
+  for (let round = 0; round < rounds; round++) {
+    for (const member of members) await member.node.step()
+    const statuses = await Promise.all(members.map((m) => m.status()))
+    const chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+    if (done(statuses, chain)) return { statuses, chain }
+  }
+  throw new Error(`members did not converge in ${rounds} rounds`)
+}
+
+const allHoldEpochOfChain = (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) =>
+  chain.epoch > 0n &&
+  statuses.every((s) => s.member && s.holdsEpoch && s.epoch === chain.epoch && s.cmdPubKey === chain.cmdPubKey && !s.rekeyNeeded && !s.initKeyRotationDue)
+
+beforeAll(async () => {
+  dataRoot = await mkdtemp(join(tmpdir(), 'anonify-members-'))
+  anvil = await startAnvil()
+  const manifest = await readEnclaveManifest(ENCLAVE_BUILD_DIR)
+  deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: manifest.measurement })
+})
+
+afterAll(async () => {
+  await Promise.all(running.map((m) => m.close().catch(() => {})))
+  await anvil?.stop()
+  await rm(dataRoot, { recursive: true, force: true })
+})
+
+describe('member nodes', { timeout: 120_000 }, () => {
+  let alice: Member
+  let bob: Member
+  let carol: Member
+
+  it('two nodes register, the first keys genesis, and both reach the epoch the chain publishes', async () => {
+    alice = await startMember('alice', 1)
+    bob = await startMember('bob', 2)
+    const { statuses, chain } = await converge([alice, bob], (s, c) => c.members.length === 2 && allHoldEpochOfChain(s, c))
+    expect(statuses.map((s) => s.signer)).toEqual(chain.members)
+    expect(statuses[0]!.seq).toBe(chain.seq)
+    expect(statuses[1]!.seq).toBe(chain.seq)
+  })
+
+  it('a node killed mid-run restarts from its data dir and rejoins a group that rotated without it', async () => {
+    // Killed: the Worker dies with no final seal; only what the node had sealed as it went survives.
+    await bob.close()
+    const before = (await readGroup(publicClient(), { ledger: deployment.contracts.ledger })).epoch
+    carol = await startMember('carol', 3)
+    await converge([alice, carol], (s, c) => c.members.length === 3 && c.epoch > before && allHoldEpochOfChain(s, c))
+
+    const bobAgain = await startMember('bob', 2)
+    const { chain } = await converge([alice, carol, bobAgain], allHoldEpochOfChain)
+    expect(chain.members).toHaveLength(3)
+    const bobStatus = await bobAgain.status()
+    expect(bobStatus.signer).toBe((await alice.status()).members[1])
+    bob = bobAgain
+  })
+
+  it('after governance removes a member the rest rotate, and the removed member cannot derive the new command key', async () => {
+    const bobSigner = (await bob.status()).signer!
+    // What an attacker who later breaks into Bob's machine gets: his sealed state from while he was a member.
+    const stolen = await unsealAsAttacker(bob, await fileStore(join(bob.dir, 'enclave.sealed')).load())
+    const governor = await clientsFor(0)
+    await removeEnclave(governor, { ledger: deployment.contracts.ledger, signer: bobSigner })
+
+    const before = (await alice.status()).epoch
+    const { chain } = await converge([alice, carol], (s, c) => c.members.length === 2 && c.epoch > before && allHoldEpochOfChain(s, c))
+    await bob.node.step()
+    const bobStatus = await bob.status()
+    expect(bobStatus.removed).toBe(true)
+    expect(bobStatus.holdsEpoch).toBe(false)
+
+    // The attack: Bob's init keys open no share of the new epoch, and his old epoch secret does not derive its key.
+    const rekeys = (await readInputs(publicClient(), { ledger: deployment.contracts.ledger, afterSeq: 0n, fromBlock: 0n }))
+      .filter((i) => i.kind === INPUT_KIND.rekey)
+      .map((input) =>
+        decodeAbiParameters(
+          [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes[]' }],
+          input.payload,
+        ),
+      )
+    const sharesOpened = async ([epoch, , , , commit, shares]: (typeof rekeys)[number], initKeys: { privateKey: Uint8Array }[]) => {
+      let opened = 0
+      for (const share of shares)
+        for (const initKey of initKeys)
+          for (const member of [bobSigner, ...chain.members])
+            await openWith(initKey.privateKey, shareInfo(stolen, epoch, member), hexToBytes(commit), hexToBytes(share)).then(
+              () => opened++,
+              () => {},
+            )
+      return opened
+    }
+    const [epoch, , , cmdPubKey] = rekeys.at(-1)!
+    expect(epoch).toBe(chain.epoch)
+    expect(await sharesOpened(rekeys.at(-1)!, stolen.identity!.initKeys)).toBe(0)
+    // Control: the same derivation does give the command key of the epoch Bob was keyed into.
+    const [, , , bobsCmdPubKey] = rekeys.find(([e]) => e === stolen.epoch)!
+    expect((await deriveEpochKeys(stolen.epochSecret!, stolen.epoch)).command.publicKey).toBe(bobsCmdPubKey)
+    expect(stolen.epochSecret).toBeDefined()
+    const guessed = await deriveEpochKeys(stolen.epochSecret!, epoch)
+    expect(guessed.command.publicKey).not.toBe(cmdPubKey)
+    expect(chain.members.some((m) => isAddressEqual(m, bobSigner))).toBe(false)
+  })
+})
+
+/** Simulation gives no hardware protection: whoever holds the machine file can derive the seal key. */
+async function unsealAsAttacker(member: Member, blob: Uint8Array | undefined) {
+  const manifest = await readEnclaveManifest(ENCLAVE_BUILD_DIR)
+  const platform = createSimPlatform(member.machine)
+  const launch = { measurement: hexToBytes(manifest.measurement as Hex), signerId: ENCLAVE_SIGNER_ID, productId: 1, svn: 1, debug: false }
+  const client = { quote: async () => new Uint8Array(), sealKey: async (policy: 'measurement' | 'signer', keyId: Uint8Array) => platform.sealKey(launch, policy, keyId) }
+  return unsealState(client, blob!, BigInt(deployment.chainId), deployment.contracts.ledger as Address)
+}

@@ -1,0 +1,24 @@
+/** A sealed-state store in a file, written atomically (temp file, fsync, rename) so a crash never leaves half a blob. */
+import { existsSync } from 'node:fs'
+import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { SealedStateStore } from './sealedStateStore'
+
+/** Stores the blob at `path`. */
+export function fileStore(path: string): SealedStateStore {
+  return {
+    load: async () => (existsSync(path) ? new Uint8Array(await readFile(path)) : undefined),
+    save: async (blob) => {
+      await mkdir(dirname(path), { recursive: true })
+      const temp = `${path}.tmp`
+      const handle = await open(temp, 'w', 0o600)
+      try {
+        await handle.writeFile(blob)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      await rename(temp, path)
+    },
+  }
+}

@@ -1,0 +1,18 @@
+/** Where a host keeps its enclave's sealed state: opaque bytes it can store but never read. */
+
+export type SealedStateStore = {
+  load: () => Promise<Uint8Array | undefined>
+  /** Replaces the stored blob; after it resolves, a crash loses nothing that was sealed. */
+  save: (blob: Uint8Array) => Promise<void>
+}
+
+/** A store that lives as long as the page or process (the browser's, until issue 5 adds IndexedDB). */
+export function memoryStore(): SealedStateStore {
+  let blob: Uint8Array | undefined
+  return {
+    load: async () => blob,
+    save: async (next) => {
+      blob = next
+    },
+  }
+}
