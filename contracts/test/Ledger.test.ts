@@ -11,9 +11,11 @@ import {
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildContracts } from '../build'
+import { INPUT_KIND } from '../../enclave-wasm/protocol'
+import { GENESIS_ACCUMULATOR, nextAccumulator } from '../../enclave-wasm/runtime/group/accumulator'
+import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
-import { GENESIS_ACCUMULATOR, nextAccumulator } from '../../host/ledger/accumulator'
-import { KIND_COMMAND_BATCH, MAX_RECORDS_PER_BATCH, RECORD_BYTES } from '../../host/ledger/constants'
+import { MAX_RECORDS_PER_BATCH, RECORD_BYTES } from '../../host/ledger/constants'
 import { deployLedger } from '../../host/ledger/deployLedger'
 import { submitBatch } from '../../host/ledger/submitBatch'
 
@@ -25,10 +27,10 @@ const clients = () => {
   return { publicClient: createPublicClient({ transport }), transport }
 }
 const wallet = async (index: number) => {
-  const { transport } = clients()
-  const addresses = await createWalletClient({ transport }).getAddresses()
-  return createWalletClient({ account: addresses[index]!, transport })
+  const addresses = await createWalletClient({ transport: clients().transport }).getAddresses()
+  return createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: addresses[index]!, pollingIntervalMs: 50 }).walletClient
 }
+const KIND_COMMAND_BATCH = INPUT_KIND.commandBatch
 
 /** Deterministic records: record i of batch b is filled with bytes derived from (b, i), so no two are equal. */
 function aBatch(batch: number, count: number): Uint8Array[] {
@@ -40,7 +42,8 @@ beforeAll(async () => {
   await buildContracts()
   ;({ ledgerAbi } = await import('../generated/ledger'))
   anvil = await startAnvil()
-  ;({ address: ledger } = await deployLedger(await wallet(0), clients().publicClient))
+  const deployer = await wallet(0)
+  ;({ address: ledger } = await deployLedger({ walletClient: deployer, publicClient: clients().publicClient }, { governor: deployer.account.address }))
 })
 afterAll(async () => anvil?.stop())
 

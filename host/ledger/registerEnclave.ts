@@ -1,6 +1,7 @@
 /** Registers an attested enclave with the Ledger's registry; the wallet's account becomes its operator. */
 import type { Address, Hex, TransactionReceipt } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
+import { simAttestationVerifierAbi } from '../../contracts/generated/simAttestationVerifier'
 import { confirmTransaction, type LedgerClients } from './confirmTransaction'
 import { TEE_TYPE_SIM } from './constants'
 
@@ -24,7 +25,8 @@ export async function registerEnclave(
 ): Promise<TransactionReceipt> {
   const { request } = await publicClient.simulateContract({
     address: ledger,
-    abi: ledgerAbi,
+    // The verifier's custom errors bubble up through register; its ABI lets viem name them.
+    abi: [...ledgerAbi, ...simAttestationVerifierAbi],
     functionName: 'register',
     args: [TEE_TYPE_SIM, evidence, signer, initKey, anchorBlock],
     account: walletClient.account,
