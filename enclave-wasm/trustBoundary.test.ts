@@ -1,6 +1,7 @@
 /**
  * The trust boundary of DESIGN.md §2, checked on every source file: outside enclave-wasm/ only the protocol, the
- * platform loader entries and the build tool may be imported, and enclave-wasm/ imports nothing from the host side.
+ * platform (the simulated hardware and its loader) and the build tool may be imported — never runtime/, assembly/
+ * or shared/, where keys and plaintext live — and enclave-wasm/ imports nothing from the host side.
  * Test files may cross the line to exercise the seam itself.
  */
 import { readdir, readFile } from 'node:fs/promises'
@@ -8,13 +9,8 @@ import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../host/deployment/paths'
 
-const OUTSIDE_MAY_IMPORT = [
-  'enclave-wasm/protocol',
-  'enclave-wasm/platform/launchNodeEnclave',
-  'enclave-wasm/platform/launchBrowserEnclave',
-  'enclave-wasm/platform/manifest',
-  'enclave-wasm/build',
-]
+const outsideMayImport = (target: string) =>
+  target === 'enclave-wasm/protocol' || target === 'enclave-wasm/build' || target.startsWith('enclave-wasm/platform/')
 const HOST_SIDE = ['host/', 'web/', 'cli/', 'e2e/']
 
 async function sourceFiles(folder: string): Promise<string[]> {
@@ -34,12 +30,12 @@ async function importsOf(file: string): Promise<string[]> {
 }
 
 describe('trust boundary', () => {
-  it('host/, web/ and cli/ import from enclave-wasm/ only the protocol, loader entries and build tool', async () => {
+  it('host/, web/ and cli/ import from enclave-wasm/ only the protocol, the platform and the build tool', async () => {
     const violations: string[] = []
     for (const folder of ['host', 'web', 'cli']) {
       for (const file of await sourceFiles(folder)) {
         for (const target of await importsOf(file))
-          if (target.startsWith('enclave-wasm/') && !OUTSIDE_MAY_IMPORT.includes(target)) violations.push(`${file} -> ${target}`)
+          if (target.startsWith('enclave-wasm/') && !outsideMayImport(target)) violations.push(`${file} -> ${target}`)
       }
     }
     expect(violations).toEqual([])
@@ -50,6 +46,15 @@ describe('trust boundary', () => {
     for (const file of await sourceFiles('enclave-wasm')) {
       for (const target of await importsOf(file))
         if (HOST_SIDE.some((side) => target.startsWith(side))) violations.push(`${file} -> ${target}`)
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('the platform (what the host may import) imports nothing from the enclave runtime or core', async () => {
+    const violations: string[] = []
+    for (const file of await sourceFiles('enclave-wasm/platform')) {
+      for (const target of await importsOf(file))
+        if (target.startsWith('enclave-wasm/runtime/') || target.startsWith('enclave-wasm/assembly/')) violations.push(`${file} -> ${target}`)
     }
     expect(violations).toEqual([])
   })

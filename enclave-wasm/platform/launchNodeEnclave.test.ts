@@ -9,10 +9,12 @@ import { ForbiddenCoreImportError } from './checkCoreImports'
 import { launchEnclave } from './launchEnclave'
 import { ENCLAVE_BUILD_DIR, launchNodeEnclave, startNodeWorker } from './launchNodeEnclave'
 import { readEnclaveManifest } from './manifest'
+import { createSimMachine, createSimPlatform } from './sim/createSimPlatform'
 
 const clients: EnclaveClient[] = []
+const aPlatform = async () => createSimPlatform(await createSimMachine())
 async function bootBuiltEnclave() {
-  const launched = await launchNodeEnclave()
+  const launched = await launchNodeEnclave({ platform: await aPlatform() })
   const client = createEnclaveClient({ transport: launched.transport, timeoutMs: 5_000 })
   clients.push(client)
   return { ...launched, client }
@@ -27,12 +29,14 @@ describe('launchNodeEnclave', () => {
     const { client, measurement } = await bootBuiltEnclave()
     const status = await client.getStatus()
     expect(measurement).toBe(manifest.measurement)
-    expect(status).toEqual({
+    expect(status).toMatchObject({
       booted: true,
       protocolVersion: manifest.protocolVersion,
       coreAbiVersion: manifest.coreAbiVersion,
       measurement: manifest.measurement,
       platform: 'simulation',
+      bound: false,
+      member: false,
     })
   })
 
@@ -73,6 +77,7 @@ describe('launchEnclave', () => {
         started = true
         throw new Error('must not start')
       },
+      platform: await aPlatform(),
     })
     await expect(launch).rejects.toBeInstanceOf(ForbiddenCoreImportError)
     await expect(launch).rejects.toThrow(/env\.seed/)
@@ -89,6 +94,7 @@ describe('launchEnclave', () => {
       core: core!,
       worker: patched,
       start: startNodeWorker,
+      platform: await aPlatform(),
     })
     const client = createEnclaveClient({ transport: launched.transport })
     clients.push(client)
