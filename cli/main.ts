@@ -1,13 +1,14 @@
 /** `anonify`: parses the command line and runs one subcommand; errors print their remedy, never a stack. */
 import { parseArgs } from 'node:util'
-import { AnonifyError } from '../host/errors/base'
+import { formatError } from '../host/errors/formatError'
 import type { Command } from './command'
 import { deployCommand } from './commands/deploy'
 import { devCommand } from './commands/dev'
+import { nodeCommand } from './commands/node'
 import { statusCommand } from './commands/status'
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [devCommand, deployCommand, statusCommand] as Command[]
+export const COMMANDS: Command[] = [devCommand, deployCommand, nodeCommand, statusCommand] as Command[]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(values)
   } catch (error) {
-    console.error(error instanceof AnonifyError ? `Error: ${error.message}` : error)
+    console.error(`Error: ${formatError(error, { multiline: true })}`)
     return 1
   }
 }

@@ -1,42 +1,43 @@
 /** `anonify dev`: the whole local stack on 127.0.0.1 until Ctrl-C, then every child is stopped. */
+import { rm } from 'node:fs/promises'
 import { createServer, type ViteDevServer } from 'vite'
 import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
+import { startHeadlessMember } from '../../host/node/startHeadlessMember'
 import { defineCommand } from '../command'
+import { logMemberEvent } from './node'
+import { operatorAccount } from './operatorAccount'
 import { integerOption, stringOption, urlOption } from './parseOptions'
 import { buildArtifacts, deployAndRecord, step } from './stack'
+import { untilSignal } from './untilSignal'
+
+/** anvil's last dev account operates the always-on member, leaving the first ones to people and tests. */
+const DEV_OPERATOR_ACCOUNT = 9
 
 export const devCommand = defineCommand({
   name: 'dev',
-  summary: 'Run the local stack: build, start anvil, deploy, serve the web app (Ctrl-C stops it all)',
-  usage: ['anonify dev [--rpc URL] [--port N] [--block-time SECONDS] [--deployment FILE]'],
+  summary: 'Run the local stack: build, start anvil, deploy, run a member node, serve the web app (Ctrl-C stops it all)',
+  usage: ['anonify dev [--rpc URL] [--port N] [--block-time SECONDS] [--deployment FILE] [--data DIR]'],
   options: {
     rpc: { type: 'string' },
     port: { type: 'string' },
     'block-time': { type: 'string' },
     deployment: { type: 'string' },
+    data: { type: 'string' },
   },
   async run(values) {
     const rpc = urlOption('rpc', values.rpc)
     const port = integerOption('port', values.port, 0, 65_535) ?? 5173
     const blockTimeSeconds = integerOption('block-time', values['block-time'], 1, 3_600) ?? 1
     const deploymentPath = resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH))
+    const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/dev-node'))
 
     const stoppers: (() => Promise<void>)[] = []
     const stopAll = async () => {
       for (const stop of stoppers.splice(0).reverse()) await stop().catch(() => {})
     }
-    const stopped = new Promise<void>((resolve) => {
-      const onSignal = (signal: NodeJS.Signals) => {
-        console.log(`\n${signal}: stopping…`)
-        void stopAll().then(() => {
-          console.log('Stopped.')
-          resolve()
-        })
-      }
-      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal)
-    })
-
+    // Registered before anything starts, so a Ctrl-C during start-up also stops what already runs.
+    const stopped = untilSignal()
     try {
       const measurement = await buildArtifacts()
       let rpcUrl = rpc
@@ -44,8 +45,15 @@ export const devCommand = defineCommand({
         const anvil: Anvil = await step('Starting anvil', () => startAnvil({ blockTimeSeconds }), (a) => a.rpcUrl)
         stoppers.push(anvil.stop)
         rpcUrl = anvil.rpcUrl
+        // A fresh chain: the member's sealed state belongs to the previous one.
+        await rm(dataDir, { recursive: true, force: true })
       }
       const deployment = await deployAndRecord(rpcUrl, measurement, deploymentPath)
+      const account = await operatorAccount(rpcUrl, DEV_OPERATOR_ACCOUNT)
+      const member = await step('Starting the member node', () =>
+        startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent }),
+      )
+      stoppers.push(member.stop)
       // The dev server's plugin publishes this file at /deployment.json.
       process.env.ANONIFY_DEPLOYMENT = deploymentPath
       const server: ViteDevServer = await step('Starting the web app', async () => {
@@ -64,11 +72,11 @@ export const devCommand = defineCommand({
       console.log(`  Web app:  ${url}`)
       console.log('  Simulation mode: the enclave has NO hardware protection.')
       console.log('  Press Ctrl-C to stop.')
-    } catch (error) {
+      await Promise.race([stopped, member.done])
+    } finally {
       await stopAll()
-      throw error
     }
-    await stopped
+    console.log('Stopped.')
     return 0
   },
 })

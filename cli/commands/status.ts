@@ -1,8 +1,10 @@
-/** `anonify status`: the chain and this machine's enclave as the deployment sees them. */
-import { createPublicClient, http } from 'viem'
+/** `anonify status`: the group as the chain records it and as this machine's enclave has applied it. */
+import { existsSync } from 'node:fs'
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
-import { startNodeEnclave } from '../../host/enclave/startNodeEnclave'
+import { createLedgerClients } from '../../host/chain/createLedgerClients'
+import { readEnclaveView } from '../../host/node/readEnclaveView'
+import { readGroup } from '../../host/ledger/readGroup'
 import { AnonifyError } from '../../host/errors/base'
 import { ChainUnreachableError } from '../../host/errors/chain'
 import { defineCommand } from '../command'
@@ -10,17 +12,17 @@ import { stringOption, urlOption } from './parseOptions'
 
 export const statusCommand = defineCommand({
   name: 'status',
-  summary: 'Show the chain, the deployed contracts and the local enclave\'s measurement (--json for scripts)',
-  usage: ['anonify status [--deployment FILE] [--rpc URL] [--json]'],
-  options: { deployment: { type: 'string' }, rpc: { type: 'string' }, json: { type: 'boolean' } },
+  summary: 'Show the chain, the group (epoch, members) and a node\'s enclave: measurement, seq (--json for scripts)',
+  usage: ['anonify status [--data DIR] [--deployment FILE] [--rpc URL] [--json]'],
+  options: { deployment: { type: 'string' }, rpc: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
   async run(values) {
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
     const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
-    const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) })
+    const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: deployment.contracts.ledger })
     let chainId: number
     let blockNumber: bigint
     try {
-      ;[chainId, blockNumber] = await Promise.all([client.getChainId(), client.getBlockNumber()])
+      ;[chainId, blockNumber] = await Promise.all([publicClient.getChainId(), publicClient.getBlockNumber()])
     } catch (cause) {
       throw new ChainUnreachableError({ rpcUrl, cause })
     }
@@ -28,20 +30,30 @@ export const statusCommand = defineCommand({
       throw new AnonifyError(`The node at ${rpcUrl} serves chain ${chainId}, but the deployment is on chain ${deployment.chainId}.`, {
         metaMessages: ['Point --rpc at the deployment\'s chain, or pass the right --deployment file.'],
       })
+    const chain = await readGroup(publicClient, { ledger: deployment.contracts.ledger })
+    const dataDir = typeof values.data === 'string' ? resolveRepoPath(values.data) : undefined
+    if (dataDir && !existsSync(dataDir)) throw new AnonifyError(`No node data dir at ${dataDir}.`, { metaMessages: ['Pass the --data DIR the node runs with.'] })
+    // Without --data: a fresh enclave on a throwaway machine still shows what this build measures.
+    const view = await readEnclaveView({ deployment, dataDir })
 
-    const enclave = await startNodeEnclave()
-    const status = await enclave.client.getStatus().finally(() => enclave.client.close())
     const report = {
       chainId,
       rpcUrl,
       blockNumber: Number(blockNumber),
       contracts: deployment.contracts,
-      measurement: status.measurement,
+      measurement: view.measurement,
       deploymentMeasurement: deployment.enclave.measurement,
-      measurementMatchesDeployment: status.measurement === deployment.enclave.measurement,
-      platform: status.platform,
+      measurementMatchesDeployment: view.measurement === deployment.enclave.measurement,
+      platform: view.platform,
       hardwareProtection: false,
-      protocolVersion: status.protocolVersion,
+      protocolVersion: view.protocolVersion,
+      signer: view.signer ?? null,
+      member: view.member,
+      epoch: Number(view.bound ? view.epoch : chain.epoch),
+      members: view.bound ? view.members : [...chain.members],
+      seq: Number(view.seq),
+      holdsEpoch: view.holdsEpoch,
+      chain: { epoch: Number(chain.epoch), members: [...chain.members], seq: Number(chain.seq), cmdPubKey: chain.cmdPubKey },
     }
     if (values.json) {
       console.log(JSON.stringify(report, null, 2))
@@ -51,8 +63,12 @@ export const statusCommand = defineCommand({
       [
         `Chain         ${report.chainId} at block ${report.blockNumber} (${rpcUrl})`,
         `Ledger        ${report.contracts.ledger}`,
+        `Group         epoch ${report.chain.epoch}, ${report.chain.members.length} member(s), ${report.chain.seq} input(s)`,
         `Enclave       ${report.measurement} (${report.platform}: NO hardware protection)`,
         `Deployment    ${report.measurementMatchesDeployment ? 'accepts this enclave' : `expects ${report.deploymentMeasurement}`}`,
+        ...(dataDir
+          ? [`Node          ${report.signer ?? 'no identity yet'}: ${report.member ? 'member' : 'not a member'}, epoch ${report.epoch}${report.holdsEpoch ? '' : ' (no key)'}, applied seq ${report.seq}`]
+          : []),
       ].join('\n'),
     )
     return 0

@@ -27,6 +27,8 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         address operator;
         uint64 expiresAt;
         bool active;
+        /// @dev As the verifier reported it at registration (IAttestationVerifier.Claims.tcbStatus).
+        uint8 tcbStatus;
         bytes32 measurement;
         bytes32 initKey;
     }
@@ -107,7 +109,7 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         if (_enclaves[signer].active) revert RegistryAlreadyRegistered(signer);
 
         uint64 expiresAt = uint64(block.timestamp) + _attestationTtlSeconds;
-        _enclaves[signer] = Enclave(msg.sender, expiresAt, true, claims.measurement, initKey);
+        _enclaves[signer] = Enclave(msg.sender, expiresAt, true, claims.tcbStatus, claims.measurement, initKey);
         _members.push(signer);
         emit EnclaveRegistered(signer, msg.sender, claims.measurement, initKey);
         _append(KIND_MEMBER_ADDED, abi.encode(signer, msg.sender, initKey, claims.measurement));

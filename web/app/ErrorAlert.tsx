@@ -1,5 +1,5 @@
 /** An inline error line, announced to screen readers; renders nothing without an error. */
-import { formatError } from '../formatError'
+import { formatError } from '../../host/errors/formatError'
 
 export function ErrorAlert({ error }: { error: unknown }) {
   if (error === null || error === undefined) return null

@@ -1,5 +1,5 @@
 /** Shown instead of the app when it cannot start (no deployment, unreachable server). */
-import { formatError } from '../formatError'
+import { formatError } from '../../host/errors/formatError'
 
 export function StartupError({ error }: { error: unknown }) {
   return (

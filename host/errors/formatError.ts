@@ -1,0 +1,15 @@
+/** One readable text for any error shown to a person: Anonify's remedy, a revert's name and args, or the root cause. */
+import { BaseError, ContractFunctionRevertedError } from 'viem'
+import { AnonifyError } from './base'
+
+/** Formats `error`; `multiline` keeps an AnonifyError's remedy and details on their own lines (terminals). */
+export function formatError(error: unknown, { multiline = false }: { multiline?: boolean } = {}): string {
+  if (error instanceof AnonifyError) return multiline ? error.message : [error.shortMessage, ...error.metaMessages].join(' ')
+  if (error instanceof BaseError) {
+    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError)
+    if (revert instanceof ContractFunctionRevertedError && revert.data)
+      return `${revert.data.errorName}(${(revert.data.args ?? []).map(String).join(', ')})`
+    return error.shortMessage
+  }
+  return error instanceof Error ? error.message : String(error)
+}
