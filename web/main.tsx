@@ -1,8 +1,9 @@
-/** Boots the dApp: loads the deployment, starts the enclave Worker, then renders with wagmi and react-query. */
+/** Boots the dApp: loads the deployment, starts this tab's enclave Worker, then renders with wagmi and react-query. */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { WagmiProvider } from 'wagmi'
+import { createSimMachine } from '../enclave-wasm/platform/sim/createSimPlatform'
 import { fetchDeployment } from '../host/deployment/fetchDeployment'
 import { startBrowserEnclave } from '../host/enclave/startBrowserEnclave'
 import { App } from './app/App'
@@ -16,8 +17,8 @@ const queryClient = new QueryClient()
 
 try {
   const deployment = await fetchDeployment()
-  // Started once per page: the Worker is this tab's enclave replica. Failures surface in the enclave panel.
-  const enclave = startBrowserEnclave('/enclave/')
+  // This tab is one simulated machine running one enclave replica. Failures surface in the enclave panel.
+  const enclave = createSimMachine().then((machine) => startBrowserEnclave({ baseUrl: '/enclave/', machine }))
   enclave.catch(() => {})
   root.render(
     <StrictMode>

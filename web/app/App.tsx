@@ -1,6 +1,7 @@
-/** The app shell: header with the simulation warning, then the wallet, chain and enclave panels. */
+/** The app shell: header with the simulation warning, then the wallet, chain, enclave and network panels. */
 import { ChainPanel } from '../features/chain/ChainPanel'
 import { EnclavePanel } from '../features/enclave/EnclavePanel'
+import { NetworkPanel } from '../features/network/NetworkPanel'
 import { WalletPanel } from '../features/wallet/WalletPanel'
 
 export function App() {
@@ -17,6 +18,7 @@ export function App() {
         <WalletPanel />
         <ChainPanel />
         <EnclavePanel />
+        <NetworkPanel />
       </main>
     </div>
   )

@@ -3,17 +3,17 @@ import { queryOptions, useQuery } from '@tanstack/react-query'
 import type { BrowserEnclave } from '../../host/enclave/startBrowserEnclave'
 import { useAppContext } from '../app/AppContext'
 
-/** Query options for the status of the enclave behind `enclave`. */
+/** Query options for the status of the enclave behind `enclave`, polled while the page is open. */
 export function enclaveStatusQueryOptions(enclave: Promise<BrowserEnclave>) {
   return queryOptions({
     queryKey: ['enclave', 'status'] as const,
     queryFn: async () => (await enclave).client.getStatus(),
     retry: false,
-    staleTime: Infinity,
+    refetchInterval: 1_000,
   })
 }
 
-/** Status of this tab's enclave Worker (booted, measurement). */
+/** Status of this tab's enclave Worker (booted, measurement, group membership). */
 export function useEnclaveStatus() {
   const { enclave } = useAppContext()
   return useQuery(enclaveStatusQueryOptions(enclave))

@@ -1,0 +1,68 @@
+/**
+ * Journey: two headless members form the group (the dev stack's own and one more), then a browser tab joins last
+ * and receives the current epoch through the chain, as every member does.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { expect, test } from '@playwright/test'
+import { E2E_DEPLOYMENT } from '../playwright.config'
+
+const cli = (args: string[]) => promisify(execFile)(process.execPath, ['cli/bin/anonify.js', ...args])
+const statusOf = async (dataDir: string) =>
+  JSON.parse((await cli(['status', '--json', '--deployment', E2E_DEPLOYMENT, '--data', dataDir])).stdout) as {
+    epoch: number
+    members: string[]
+    holdsEpoch: boolean
+    chain: { epoch: number; members: string[] }
+  }
+
+let secondNode: ChildProcess | undefined
+let dataDir: string
+
+test.beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'anonify-e2e-node-'))
+})
+test.afterAll(async () => {
+  if (secondNode && secondNode.exitCode === null) {
+    const exited = new Promise((resolve) => secondNode!.once('exit', resolve))
+    secondNode.kill('SIGTERM')
+    await exited
+  }
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+test('a browser enclave joins two headless members last and reaches their epoch through the chain', async ({ page }, testInfo) => {
+  test.setTimeout(120_000)
+  secondNode = spawn(process.execPath, ['cli/bin/anonify.js', 'node', '--deployment', E2E_DEPLOYMENT, '--data', dataDir, '--operator-account', '8'], {
+    stdio: 'inherit',
+  })
+
+  await page.goto('/')
+  const rows = page.getByTestId('network-member')
+  // The dev stack's member and the second node, both trusted, keyed into one epoch.
+  await expect(rows).toHaveCount(2, { timeout: 60_000 })
+  await expect(rows.getByText('trusted', { exact: true })).toHaveCount(2)
+  await expect.poll(async () => (await statusOf(dataDir)).holdsEpoch, { timeout: 60_000 }).toBe(true)
+  const before = await statusOf(dataDir)
+
+  await page.getByRole('button', { name: 'Dev wallet · account #0' }).click()
+  await page.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 60_000 })
+  await expect(rows).toHaveCount(3)
+
+  // Same epoch everywhere: the chain, this tab's enclave, and the second node's enclave (from its sealed state).
+  const epoch = page.getByTestId('network-epoch')
+  await expect.poll(async () => Number(await epoch.textContent()), { timeout: 30_000 }).toBeGreaterThan(before.chain.epoch)
+  await expect.poll(async () => (await page.getByTestId('enclave-epoch').textContent()) === (await epoch.textContent())).toBe(true)
+  await expect
+    .poll(async () => {
+      const node = await statusOf(dataDir)
+      return node.holdsEpoch && node.epoch === Number(await epoch.textContent()) && node.members.length === 3
+    }, { timeout: 30_000 })
+    .toBe(true)
+
+  await page.screenshot({ path: testInfo.outputPath('group-join.png'), fullPage: true })
+})
