@@ -2,13 +2,14 @@
 import { parseArgs } from 'node:util'
 import { formatError } from '../host/errors/formatError'
 import type { Command } from './command'
+import { benchCommand } from './commands/bench'
 import { deployCommand } from './commands/deploy'
 import { devCommand } from './commands/dev'
 import { nodeCommand } from './commands/node'
 import { statusCommand } from './commands/status'
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [devCommand, deployCommand, nodeCommand, statusCommand] as Command[]
+export const COMMANDS: Command[] = [devCommand, deployCommand, nodeCommand, statusCommand, benchCommand] as Command[]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

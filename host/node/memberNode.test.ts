@@ -27,6 +27,7 @@ import { readGroup } from '../ledger/readGroup'
 import { readInputs } from '../ledger/readInputs'
 import { fileStore } from '../storage/fileStore'
 import { createMemberNode, type MemberNode } from './createMemberNode'
+import { stepUntil } from './stepUntil'
 
 let anvil: Anvil
 let deployment: Deployment
@@ -53,15 +54,18 @@ async function startMember(name: string, accountIndex: number): Promise<Member> 
   return member
 }
 
-/** Steps every member in turn until `done` holds for the chain and their statuses (at most `rounds` rounds). */
-async function converge(members: Member[], done: (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) => boolean, rounds = 12) {
-  for (let round = 0; round < rounds; round++) {
-    for (const member of members) await member.node.step()
-    const statuses = await Promise.all(members.map((m) => m.status()))
-    const chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
-    if (done(statuses, chain)) return { statuses, chain }
-  }
-  throw new Error(`members did not converge in ${rounds} rounds`)
+/** Steps the members until `done` holds for their statuses and the chain's group. */
+async function converge(members: Member[], done: (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) => boolean) {
+  let chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+  // Statuses from the last step lag the chain by our own last transaction: take them fresh once the step is done.
+  await stepUntil(
+    members.map((m) => m.node),
+    async () => {
+      chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+      return done(await Promise.all(members.map((m) => m.status())), chain)
+    },
+  )
+  return { statuses: await Promise.all(members.map((m) => m.status())), chain }
 }
 
 const allHoldEpochOfChain = (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) =>

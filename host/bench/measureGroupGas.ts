@@ -1,0 +1,60 @@
+/**
+ * Gas of the trust machinery on a fresh local chain: one enclave registration, and one rekey that seals the epoch
+ * secret to three members. Real enclaves on simulated machines produce every transaction.
+ */
+import { createWalletClient, decodeAbiParameters, http, type Hash, type Hex } from 'viem'
+import { ledgerAbi } from '../../contracts/generated/ledger'
+import { INPUT_KIND } from '../../enclave-wasm/protocol'
+import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
+import { createLedgerClients } from '../chain/createLedgerClients'
+import { startAnvil } from '../chain/startAnvil'
+import { deployStack } from '../deployment/deployStack'
+import { startNodeEnclave } from '../enclave/startNodeEnclave'
+import { createMemberNode } from '../node/createMemberNode'
+import { stepUntil } from '../node/stepUntil'
+import { memoryStore } from '../storage/sealedStateStore'
+
+export type GroupGas = { register: number; rekey3: number }
+
+/** Runs three members to a shared epoch on a private anvil and reads the gas their transactions used. */
+export async function measureGroupGas({ measurement }: { measurement: Hex }): Promise<GroupGas> {
+  const anvil = await startAnvil()
+  const enclaves: { close: () => Promise<void> }[] = []
+  try {
+    const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement })
+    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+    const nodes = []
+    for (const account of accounts.slice(1, 4)) {
+      const { client } = await startNodeEnclave({ machine: await createSimMachine() })
+      enclaves.push(client)
+      const clients = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account, pollingIntervalMs: 50 })
+      const node = createMemberNode({ enclave: client, clients, deployment, store: memoryStore() })
+      await node.bind()
+      nodes.push(node)
+    }
+    await stepUntil(nodes, (statuses) => statuses.every((s) => s.members.length === 3 && s.holdsEpoch && !s.rekeyNeeded))
+
+    const { publicClient } = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[0]! })
+    const logs = await publicClient.getContractEvents({
+      address: deployment.contracts.ledger,
+      abi: ledgerAbi,
+      eventName: 'InputAppended',
+      fromBlock: BigInt(deployment.deployBlock),
+      strict: true,
+    })
+    const gasOf = async (hash: Hash) => Number((await publicClient.getTransactionReceipt({ hash })).gasUsed)
+    const registration = logs.find((log) => log.args.kind === INPUT_KIND.memberAdded)!
+    const rekey3 = logs.find((log) => {
+      if (log.args.kind !== INPUT_KIND.rekey) return false
+      const [, , , , , shares] = decodeAbiParameters(
+        [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes[]' }],
+        log.args.payload,
+      )
+      return shares.length === 3
+    })!
+    return { register: await gasOf(registration.transactionHash), rekey3: await gasOf(rekey3.transactionHash) }
+  } finally {
+    await Promise.all(enclaves.map((e) => e.close()))
+    await anvil.stop()
+  }
+}
