@@ -26,7 +26,8 @@ describe('anonify dev', () => {
     dirs.push(dir)
     const deploymentPath = join(dir, 'deployment.json')
     // Its own process group, so the check below sees anvil and any helper process too.
-    const child = spawn(process.execPath, ['cli/bin/anonify.js', 'dev', '--port', '0', '--deployment', deploymentPath], {
+    const nodeDir = join(dir, 'node')
+    const child = spawn(process.execPath, ['cli/bin/anonify.js', 'dev', '--port', '0', '--deployment', deploymentPath, '--data', nodeDir], {
       cwd: REPO_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,17 +60,27 @@ describe('anonify dev', () => {
     }).then(async (response) => ((await response.json()) as { result: string }).result)
     expect(Number(chainId)).toBe(deployment.chainId)
 
-    // `anonify status --json` against the running stack: what scripts and dashboards read.
-    const { stdout } = await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'status', '--json', '--deployment', deploymentPath], { cwd: REPO_ROOT })
+    // `anonify status --json` against the running stack, reading the member's sealed state: what dashboards read.
+    const status = async () =>
+      JSON.parse(
+        (await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'status', '--json', '--deployment', deploymentPath, '--data', nodeDir], { cwd: REPO_ROOT }))
+          .stdout,
+      ) as { epoch: number; members: string[]; seq: number; holdsEpoch: boolean; signer: string }
+    // The always-on member registers, keys epoch 1 and rotates its init key: three inputs at least.
+    await expect.poll(async () => (await status()).holdsEpoch, { timeout: 60_000, interval: 500 }).toBe(true)
     const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'enclave-wasm/build/manifest.json'), 'utf8')) as { measurement: string }
-    expect(JSON.parse(stdout)).toMatchObject({
+    const report = await status()
+    expect(report).toMatchObject({
       chainId: deployment.chainId,
       contracts: { ledger: deployment.contracts.ledger },
       measurement: manifest.measurement,
       measurementMatchesDeployment: true,
       platform: 'simulation',
       hardwareProtection: false,
+      epoch: 1,
+      members: [report.signer],
     })
+    expect(report.seq).toBeGreaterThanOrEqual(2)
 
     process.kill(child.pid!, 'SIGINT')
     expect(await exited).toBe(0)
