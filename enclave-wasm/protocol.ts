@@ -17,16 +17,8 @@ export type Hex = `0x${string}`
 
 export type Address = `0x${string}`
 
-/** What an enclave says about itself. `measurement` was computed by the platform loader, not by the enclave. */
-export type EnclaveStatus = {
-  booted: true
-  protocolVersion: number
-  coreAbiVersion: number
-  measurement: Hex
-  /** The TEE backend. `simulation` gives NO hardware protection: the host can read the enclave's memory. */
-  platform: 'simulation'
-  /** Bound to a deployment (chain id and Ledger) by `bind`. */
-  bound: boolean
+/** What an enclave may tell its host about its group: public facts only, never a key or a secret. */
+export type GroupView = {
   /** The enclave's secp256k1 address, once it has an identity. */
   signer: Address | undefined
   /** It is in the member list the chain has shown it so far. */
@@ -38,12 +30,28 @@ export type EnclaveStatus = {
   epoch: bigint
   cmdPubKey: Hex | undefined
   members: Address[]
+  /** It holds the current epoch secret. */
   holdsEpoch: boolean
+  /** The member list differs from the one the current epoch was keyed for. */
   rekeyNeeded: boolean
+  /** It should propose the next rekey (others wait, then fall back). */
   designatedProposer: boolean
   initKeyRotationDue: boolean
+  /** Why the last rekey addressed to it was refused, if it was. */
   lastRekeyRefusal: string | undefined
 }
+
+/** What an enclave says about itself. `measurement` was computed by the platform loader, not by the enclave. */
+export type EnclaveStatus = {
+  booted: true
+  protocolVersion: number
+  coreAbiVersion: number
+  measurement: Hex
+  /** The TEE backend. `simulation` gives NO hardware protection: the host can read the enclave's memory. */
+  platform: 'simulation'
+  /** Bound to a deployment (chain id and Ledger) by `bind`. */
+  bound: boolean
+} & GroupView
 
 /** Kinds of Ledger inputs (contracts/src/InputStream.sol KIND_ constants). */
 export const INPUT_KIND = {

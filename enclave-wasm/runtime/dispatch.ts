@@ -1,6 +1,6 @@
 /** ECALL dispatch: one handler per method of the schema in protocol.ts, checked exhaustively. */
 import { bytesToHex } from 'viem'
-import { PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type Hex } from '../protocol'
+import { PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type GroupView, type Hex } from '../protocol'
 import type { PlatformClient } from '../platform/platformChannel'
 import type { CoreExports } from './coreExports'
 import { applyInput } from './group/applyInput'
@@ -67,26 +67,30 @@ function bound(state: EnclaveState): GroupState {
   return state.group
 }
 
+/** The view of an enclave not yet bound to a deployment. */
+const UNBOUND: GroupView = {
+  signer: undefined,
+  member: false,
+  removed: false,
+  seq: 0n,
+  epoch: 0n,
+  cmdPubKey: undefined,
+  members: [],
+  holdsEpoch: false,
+  rekeyNeeded: false,
+  designatedProposer: false,
+  initKeyRotationDue: false,
+  lastRekeyRefusal: undefined,
+}
+
 function getStatus(state: EnclaveState): EnclaveStatus {
-  const group = state.group ? groupStatus(state.group) : undefined
   return {
     booted: true,
     protocolVersion: PROTOCOL_VERSION,
     coreAbiVersion: state.core.coreAbiVersion(),
     measurement: state.measurement,
     platform: 'simulation',
-    bound: group !== undefined,
-    signer: group?.signer,
-    member: group?.member ?? false,
-    removed: group?.removed ?? false,
-    seq: group?.seq ?? 0n,
-    epoch: group?.epoch ?? 0n,
-    cmdPubKey: group?.cmdPubKey,
-    members: group?.members ?? [],
-    holdsEpoch: group?.holdsEpoch ?? false,
-    rekeyNeeded: group?.rekeyNeeded ?? false,
-    designatedProposer: group?.designatedProposer ?? false,
-    initKeyRotationDue: group?.initKeyRotationDue ?? false,
-    lastRekeyRefusal: group?.lastRekeyRefusal,
+    bound: state.group !== undefined,
+    ...(state.group ? groupStatus(state.group) : UNBOUND),
   }
 }

@@ -16,6 +16,7 @@ import {
   type Hex,
 } from 'viem'
 import { privateKeyToAddress, serializeSignature, sign } from 'viem/accounts'
+import type { InitKeyUpdate, RekeyProposal } from '../../protocol'
 import { INIT_KEY_TAG, REKEY_TAG } from './constants'
 import type { GroupState, Identity } from './groupState'
 import { deriveX25519, sealTo } from './hpke'
@@ -48,16 +49,6 @@ export function registrationReportData(state: GroupState, identity: Identity, op
     ),
   )
   return concatBytes([binding, new Uint8Array(32)])
-}
-
-export type RekeyProposal = {
-  epoch: bigint
-  setHash: Hex
-  cmdPubKey: Hex
-  commit: Hex
-  shares: Hex[]
-  proposer: Address
-  signature: Hex
 }
 
 /** Draws a fresh epoch secret and seals it to every member. The enclave adopts it only when the chain echoes it. */
@@ -95,8 +86,6 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
     signature: serializeSignature(await sign({ hash: digest, privateKey: identity.signerKey })),
   }
 }
-
-export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
 
 /** A signed replacement of this member's init key; asking again before it lands returns the same key. */
 export async function rotateInitKey(state: GroupState): Promise<InitKeyUpdate> {

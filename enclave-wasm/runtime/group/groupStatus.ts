@@ -1,28 +1,10 @@
 /** The public facts of a group state that the host may see: no key, no secret. */
-import { isAddressEqual, type Address, type Hex } from 'viem'
+import { isAddressEqual } from 'viem'
+import type { GroupView } from '../../protocol'
 import type { GroupState } from './groupState'
 
-export type GroupStatus = {
-  signer: Address | undefined
-  member: boolean
-  removed: boolean
-  seq: bigint
-  acc: Hex
-  epoch: bigint
-  cmdPubKey: Hex | undefined
-  members: Address[]
-  /** This enclave holds the current epoch secret. */
-  holdsEpoch: boolean
-  /** The member list differs from the one the current epoch was keyed for. */
-  rekeyNeeded: boolean
-  /** This enclave should propose the next rekey (others wait, then fall back). */
-  designatedProposer: boolean
-  initKeyRotationDue: boolean
-  lastRekeyRefusal: string | undefined
-}
-
 /** Summarises `state` for the host. */
-export function groupStatus(state: GroupState): GroupStatus {
+export function groupStatus(state: GroupState): GroupView {
   const signer = state.identity?.signer
   const member = signer !== undefined && state.members.some((m) => isAddressEqual(m.signer, signer))
   const holdsEpoch = member && state.epochSecret !== undefined
@@ -38,7 +20,6 @@ export function groupStatus(state: GroupState): GroupStatus {
     member,
     removed: state.removed,
     seq: state.seq,
-    acc: state.acc,
     epoch: state.epoch,
     cmdPubKey: state.cmdPubKey,
     members,
