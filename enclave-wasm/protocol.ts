@@ -60,6 +60,7 @@ export const INPUT_KIND = {
   memberRemoved: 3,
   rekey: 4,
   initKeyUpdated: 5,
+  rekeyRequested: 6,
 } as const
 
 /** One input of the Ledger's stream, as the chain follower read it. */

@@ -52,6 +52,8 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     event MeasurementRevoked(bytes32 indexed measurement);
     /// @notice Governance changed whether a TCB status is acceptable.
     event TcbAcceptanceSet(uint8 indexed tcbStatus, bool acceptable);
+    /// @notice Governance changed how long a registration lasts before the enclave must re-attest.
+    event AttestationTtlSet(uint64 ttlSeconds);
 
     /// @notice No verifier is set for this TEE type.
     error RegistryNoVerifier(bytes4 teeType);
@@ -156,6 +158,12 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     function setTcbAcceptable(uint8 tcbStatus, bool acceptable) external onlyRole(GOVERNOR_ROLE) {
         _acceptableTcb[tcbStatus] = acceptable;
         emit TcbAcceptanceSet(tcbStatus, acceptable);
+    }
+
+    /// @notice Sets how long new registrations last (governance); expired members are removed by removeExpired.
+    function setAttestationTtl(uint64 ttlSeconds) external onlyRole(GOVERNOR_ROLE) {
+        _attestationTtlSeconds = ttlSeconds;
+        emit AttestationTtlSet(ttlSeconds);
     }
 
     /// @notice The report_data[0:32] an enclave must present: SHA-256("anonify/v1 ra" ‖ chainId ‖ this ‖ operator ‖

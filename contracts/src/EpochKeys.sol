@@ -28,6 +28,8 @@ abstract contract EpochKeys is EnclaveRegistry {
     event EpochRotated(uint64 indexed epoch, address indexed proposer, bytes32 cmdPubKey, bytes32 commit);
     /// @notice A member replaced its init key.
     event InitKeyUpdated(address indexed signer, bytes32 initKey);
+    /// @notice Governance asked the members for a new epoch.
+    event RekeyRequested(address indexed requester);
 
     /// @notice The rekey is not for the next epoch.
     error EpochWrongNumber(uint64 expected, uint64 given);
@@ -92,6 +94,12 @@ abstract contract EpochKeys is EnclaveRegistry {
         _setInitKey(signer, initKey);
         emit InitKeyUpdated(signer, initKey);
         _append(KIND_INIT_KEY_UPDATED, abi.encode(signer, initKey));
+    }
+
+    /// @notice Asks the members to rotate the epoch now, e.g. after a suspected leak or on a schedule (governance).
+    function requestRekey() external onlyRole(GOVERNOR_ROLE) {
+        emit RekeyRequested(msg.sender);
+        _append(KIND_REKEY_REQUESTED, abi.encode(msg.sender));
     }
 
     /// @notice What a rekey proposer signs.

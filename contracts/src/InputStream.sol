@@ -21,6 +21,8 @@ abstract contract InputStream {
     uint8 public constant KIND_REKEY = 4;
     /// @notice A member replaced its init key: abi.encode(address signer, bytes32 initKey).
     uint8 public constant KIND_INIT_KEY_UPDATED = 5;
+    /// @notice Governance asked for a new epoch with the same members: abi.encode(address requester).
+    uint8 public constant KIND_REKEY_REQUESTED = 6;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

@@ -59,3 +59,18 @@ export async function removeEnclave(
   })
   return confirmTransaction(publicClient, await walletClient.writeContract(request), 'removeEnclave')
 }
+
+/**
+ * Asks the members for a new epoch now (rotation on demand).
+ * @example
+ * await requestRekey(clients, { ledger })
+ */
+export async function requestRekey({ walletClient, publicClient }: LedgerClients, { ledger }: { ledger: Address }): Promise<TransactionReceipt> {
+  const { request } = await publicClient.simulateContract({
+    address: ledger,
+    abi: ledgerAbi,
+    functionName: 'requestRekey',
+    account: walletClient.account,
+  })
+  return confirmTransaction(publicClient, await walletClient.writeContract(request), 'requestRekey')
+}

@@ -22,7 +22,7 @@ import { startAnvil, type Anvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
 import type { Deployment } from '../deployment/parseDeployment'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
-import { removeEnclave } from '../ledger/governance'
+import { removeEnclave, requestRekey } from '../ledger/governance'
 import { readGroup } from '../ledger/readGroup'
 import { readInputs } from '../ledger/readInputs'
 import { fileStore } from '../storage/fileStore'
@@ -97,6 +97,14 @@ describe('member nodes', { timeout: 120_000 }, () => {
     expect(statuses.map((s) => s.signer)).toEqual(chain.members)
     expect(statuses[0]!.seq).toBe(chain.seq)
     expect(statuses[1]!.seq).toBe(chain.seq)
+  })
+
+  it('rotates on demand: a governance request makes the members key a new epoch for the same member set', async () => {
+    const before = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+    await requestRekey(await clientsFor(0), { ledger: deployment.contracts.ledger })
+    const { chain } = await converge([alice, bob], (s, c) => c.epoch === before.epoch + 1n && allHoldEpochOfChain(s, c))
+    expect(chain.members).toEqual(before.members)
+    expect(chain.cmdPubKey).not.toBe(before.cmdPubKey)
   })
 
   it('a node killed mid-run restarts from its data dir and rejoins a group that rotated without it', async () => {

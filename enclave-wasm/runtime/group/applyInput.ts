@@ -50,6 +50,9 @@ export async function applyInput(state: GroupState, input: LedgerInput): Promise
     case INPUT_KIND.rekey:
       await applyRekey(state, input.payload)
       break
+    case INPUT_KIND.rekeyRequested:
+      state.rekeyRequested = true
+      break
     case INPUT_KIND.initKeyUpdated: {
       const [signer, initKey] = decodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], input.payload)
       const member = state.members.find((m) => isAddressEqual(m.signer, signer))
@@ -80,6 +83,7 @@ async function applyRekey(state: GroupState, payload: Hex): Promise<void> {
   state.epoch = epoch
   state.cmdPubKey = cmdPubKey
   state.epochMembers = state.members.map((m) => m.signer)
+  state.rekeyRequested = false
   state.epochSecret = undefined
   state.lastRekeyRefusal = undefined
   const identity = state.identity

@@ -27,6 +27,8 @@ export type GroupState = {
   epochSecret: Uint8Array | undefined
   /** The members the current epoch was keyed for: a different list needs a rekey. */
   epochMembers: Address[]
+  /** Governance asked for a new epoch since the current one began. */
+  rekeyRequested: boolean
   /** Our init key opened the current epoch's share; it must be replaced so a later leak cannot reopen it. */
   initKeyRotationDue: boolean
   /** Governance or expiry removed this enclave; it must not register again under the same identity. */
@@ -50,6 +52,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
     cmdPubKey: undefined,
     epochSecret: undefined,
     epochMembers: [],
+    rekeyRequested: false,
     initKeyRotationDue: false,
     removed: false,
     lastRekeyRefusal: undefined,

@@ -12,7 +12,10 @@ export function groupStatus(state: GroupState): GroupView {
   const keyedFor = state.epochMembers
   const rekeyNeeded =
     members.length > 0 &&
-    (state.epoch === 0n || members.length !== keyedFor.length || members.some((m, i) => !isAddressEqual(m, keyedFor[i]!)))
+    (state.epoch === 0n ||
+      state.rekeyRequested ||
+      members.length !== keyedFor.length ||
+      members.some((m, i) => !isAddressEqual(m, keyedFor[i]!)))
   // Genesis: the first member. Later: the first current member that was keyed into the current epoch.
   const proposer = state.epoch === 0n ? members[0] : members.find((m) => state.epochMembers.some((e) => isAddressEqual(e, m)))
   return {
