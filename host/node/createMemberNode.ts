@@ -107,7 +107,7 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     if (!status.member && !status.removed && !registering) await register()
     if (status.member) registering = false
 
-    if (status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
+    if (status.member && status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
       const head = await clients.publicClient.getBlockNumber()
       rekeyNeededSince ??= head
       if (status.designatedProposer || head - rekeyNeededSince >= BigInt(rekeyFallbackBlocks)) {
