@@ -2,12 +2,37 @@
 export type CoreExports = {
   memory: WebAssembly.Memory
   coreAbiVersion: () => number
+  inputPtr: () => number
+  outputPtr: () => number
+  apply: (length: number) => number
+  queryAccount: () => number
+  queryAllowance: () => number
+  queryToken: () => number
+  snapshotExport: () => number
+  snapshotPtr: () => number
+  snapshotLength: () => number
+  snapshotStage: (length: number) => number
+  snapshotImport: () => number
 }
+
+const FUNCTIONS = [
+  'coreAbiVersion',
+  'inputPtr',
+  'outputPtr',
+  'apply',
+  'queryAccount',
+  'queryAllowance',
+  'queryToken',
+  'snapshotExport',
+  'snapshotPtr',
+  'snapshotLength',
+  'snapshotStage',
+  'snapshotImport',
+] as const
 
 /** Checks an instance's exports against `CoreExports` instead of casting them. */
 export function asCoreExports(exports: WebAssembly.Exports): CoreExports {
-  const { memory, coreAbiVersion } = exports
-  if (!(memory instanceof WebAssembly.Memory)) throw new Error('core.wasm does not export its memory')
-  if (typeof coreAbiVersion !== 'function') throw new Error('core.wasm does not export coreAbiVersion')
-  return { memory, coreAbiVersion: coreAbiVersion as () => number }
+  if (!(exports.memory instanceof WebAssembly.Memory)) throw new Error('core.wasm does not export its memory')
+  for (const name of FUNCTIONS) if (typeof exports[name] !== 'function') throw new Error(`core.wasm does not export ${name}`)
+  return exports as unknown as CoreExports
 }

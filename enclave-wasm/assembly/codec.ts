@@ -1,0 +1,91 @@
+// Canonical binary codec: big-endian integers, 20-byte addresses, no optional fields. One encoding per value.
+import { U128 } from './u128'
+
+/** Reads a byte string front to back; `ok` turns false on the first read past the end and stays false. */
+export class Reader {
+  private offset: i32 = 0
+  ok: bool = true
+
+  constructor(
+    private readonly ptr: usize,
+    private readonly length: i32,
+  ) {}
+
+  private take(bytes: i32): usize {
+    if (!this.ok || this.offset + bytes > this.length) {
+      this.ok = false
+      return 0
+    }
+    const at = this.ptr + <usize>this.offset
+    this.offset += bytes
+    return at
+  }
+
+  /** True when every byte was consumed and no read failed: trailing bytes make an input malformed. */
+  done(): bool {
+    return this.ok && this.offset == this.length
+  }
+
+  u8(): u8 {
+    const at = this.take(1)
+    return this.ok ? load<u8>(at) : 0
+  }
+
+  u64(): u64 {
+    const at = this.take(8)
+    return this.ok ? bswap<u64>(load<u64>(at)) : 0
+  }
+
+  u128(): U128 {
+    const hi = this.u64()
+    const lo = this.u64()
+    return new U128(hi, lo)
+  }
+
+  /** A 20-byte address, as a 40-character lowercase hex key. */
+  address(): string {
+    const at = this.take(20)
+    if (!this.ok) return ''
+    return hexOf(at, 20)
+  }
+}
+
+/** Appends canonical encodings to a byte array. */
+export class Writer {
+  readonly bytes: u8[] = []
+
+  u8(value: u8): void {
+    this.bytes.push(value)
+  }
+
+  u64(value: u64): void {
+    for (let shift: i32 = 56; shift >= 0; shift -= 8) this.bytes.push(<u8>((value >> <u64>shift) & 0xff))
+  }
+
+  u128(value: U128): void {
+    this.u64(value.hi)
+    this.u64(value.lo)
+  }
+
+  /** Writes a 40-character hex key back as 20 bytes. */
+  address(key: string): void {
+    for (let i = 0; i < 40; i += 2) this.bytes.push(<u8>(nibble(key.charCodeAt(i)) * 16 + nibble(key.charCodeAt(i + 1))))
+  }
+}
+
+function hexOf(ptr: usize, bytes: i32): string {
+  let out = ''
+  for (let i = 0; i < bytes; i++) {
+    const byte = load<u8>(ptr + <usize>i)
+    out += String.fromCharCode(digit(byte >> 4)) + String.fromCharCode(digit(byte & 0x0f))
+  }
+  return out
+}
+
+function digit(value: u8): i32 {
+  return value < 10 ? 48 + value : 87 + value
+}
+
+function nibble(code: i32): i32 {
+  return code <= 57 ? code - 48 : code - 87
+}
