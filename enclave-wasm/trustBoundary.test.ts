@@ -1,7 +1,7 @@
 /**
  * The trust boundary of DESIGN.md §2, checked on every source file: outside enclave-wasm/ only the protocol, the
- * platform (the simulated hardware and its loader) and the build tool may be imported — never runtime/, assembly/
- * or shared/, where keys and plaintext live — and enclave-wasm/ imports nothing from the host side.
+ * public envelope formats, the platform (the simulated hardware and its loader) and the build tool may be imported —
+ * never runtime/ or assembly/, where keys and plaintext live — and enclave-wasm/ imports nothing from the host side.
  * Test files may cross the line to exercise the seam itself.
  */
 import { readdir, readFile } from 'node:fs/promises'
@@ -10,7 +10,10 @@ import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../host/deployment/paths'
 
 const outsideMayImport = (target: string) =>
-  target === 'enclave-wasm/protocol' || target === 'enclave-wasm/build' || target.startsWith('enclave-wasm/platform/')
+  target === 'enclave-wasm/protocol' ||
+  target === 'enclave-wasm/build' ||
+  target.startsWith('enclave-wasm/platform/') ||
+  target.startsWith('enclave-wasm/envelopes/')
 const HOST_SIDE = ['host/', 'web/', 'cli/', 'e2e/']
 
 async function sourceFiles(folder: string): Promise<string[]> {
@@ -30,7 +33,7 @@ async function importsOf(file: string): Promise<string[]> {
 }
 
 describe('trust boundary', () => {
-  it('host/, web/ and cli/ import from enclave-wasm/ only the protocol, the platform and the build tool', async () => {
+  it('host/, web/ and cli/ import from enclave-wasm/ only the protocol, envelope formats, the platform and the build tool', async () => {
     const violations: string[] = []
     for (const folder of ['host', 'web', 'cli']) {
       for (const file of await sourceFiles(folder)) {

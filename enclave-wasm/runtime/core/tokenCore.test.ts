@@ -10,7 +10,7 @@ import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import * as codes from '../../shared/constants'
 import { startCore } from '../startCore'
 import { createTokenCore, type TokenCore } from './createTokenCore'
-import { encodeTokenCommand, type TokenCommand } from './tokenCommands'
+import { encodeTokenCommand, type TokenCommand } from '../../envelopes/tokenCommands'
 
 let wasm: Uint8Array
 beforeAll(async () => {

@@ -1,0 +1,103 @@
+/**
+ * The sealed command envelope (reference §3.2): what a wallet posts and an enclave opens. Public format, no keys.
+ *
+ *   record (312)  = header (8) ‖ enc (32) ‖ AEAD(plaintext 256) ‖ tag (16)
+ *   header        = version u8 = 1 ‖ suite u8 = 1 ‖ flags u16 = 0 ‖ epoch u32          (the AEAD's aad)
+ *   info          = "anonify/v1 cmd" ‖ u256 chainId ‖ ledger ‖ u32 epoch
+ *   plaintext     = len u16 ‖ body ‖ zero padding          body = signature (65) ‖ deadlineBlock u64 ‖ command
+ *
+ * `command` is the core's encoding (tokenCommands.ts) and starts with the account and its nonce; the signature is the
+ * account's EIP-712 signature over `Command`, so the enclave learns the sender only inside the ciphertext.
+ */
+import { bytesToHex, concatBytes, encodePacked, hexToBytes, zeroAddress, type Address, type Hex } from 'viem'
+import type { TokenCommand } from './tokenCommands'
+
+export const COMMAND_RECORD_BYTES = 312
+export const COMMAND_HEADER_BYTES = 8
+export const COMMAND_PLAINTEXT_BYTES = 256
+export const ENVELOPE_VERSION = 1
+/** DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / AES-128-GCM; v1 accepts exactly this one (no downgrade). */
+export const ENVELOPE_SUITE = 1
+const SIGNATURE_BYTES = 65
+
+/** The 8-byte header for `epoch`. */
+export function encodeCommandHeader(epoch: number): Uint8Array {
+  const header = new Uint8Array(COMMAND_HEADER_BYTES)
+  const view = new DataView(header.buffer)
+  view.setUint8(0, ENVELOPE_VERSION)
+  view.setUint8(1, ENVELOPE_SUITE)
+  view.setUint32(4, epoch)
+  return header
+}
+
+/** The epoch a record is sealed for, or undefined if its header is not a v1 header. */
+export function readCommandEpoch(record: Uint8Array): number | undefined {
+  if (record.byteLength !== COMMAND_RECORD_BYTES) return undefined
+  const view = new DataView(record.buffer, record.byteOffset, COMMAND_HEADER_BYTES)
+  if (view.getUint8(0) !== ENVELOPE_VERSION || view.getUint8(1) !== ENVELOPE_SUITE || view.getUint16(2) !== 0) return undefined
+  return view.getUint32(4)
+}
+
+/** HPKE info: binds the deployment and the epoch. */
+export function commandInfo(chainId: bigint, ledger: Address, epoch: number): Uint8Array {
+  return hexToBytes(encodePacked(['string', 'uint256', 'address', 'uint32'], ['anonify/v1 cmd', chainId, ledger, epoch]))
+}
+
+/** EIP-712 domain and types of a command, as `eth_signTypedData_v4` shows them to the user. */
+export function commandDomain(chainId: bigint, ledger: Address) {
+  return { name: 'Anonify', version: '1', chainId, verifyingContract: ledger } as const
+}
+
+export const COMMAND_TYPES = {
+  Command: [
+    { name: 'account', type: 'address' },
+    { name: 'nonce', type: 'uint64' },
+    { name: 'deadlineBlock', type: 'uint64' },
+    { name: 'epoch', type: 'uint32' },
+    { name: 'op', type: 'string' },
+    { name: 'to', type: 'address' },
+    { name: 'from', type: 'address' },
+    { name: 'amount', type: 'uint256' },
+  ],
+} as const
+
+/** The EIP-712 message for a command; fields an op does not use are zero. */
+export function commandMessage(account: Address, nonce: bigint, deadlineBlock: bigint, epoch: number, command: TokenCommand) {
+  return {
+    account,
+    nonce,
+    deadlineBlock,
+    epoch,
+    op: command.op,
+    to: 'to' in command ? command.to : 'spender' in command ? command.spender : zeroAddress,
+    from: 'from' in command ? command.from : zeroAddress,
+    amount: 'amount' in command ? command.amount : 0n,
+  }
+}
+
+/** len u16 ‖ signature ‖ deadlineBlock u64 ‖ command ‖ zeros, exactly COMMAND_PLAINTEXT_BYTES long. */
+export function encodeCommandPlaintext(signature: Hex, deadlineBlock: bigint, command: Uint8Array): Uint8Array {
+  const deadline = new Uint8Array(8)
+  new DataView(deadline.buffer).setBigUint64(0, deadlineBlock)
+  const body = concatBytes([hexToBytes(signature), deadline, command])
+  if (body.byteLength + 2 > COMMAND_PLAINTEXT_BYTES) throw new RangeError('the command does not fit the 256-byte bucket')
+  const plaintext = new Uint8Array(COMMAND_PLAINTEXT_BYTES)
+  new DataView(plaintext.buffer).setUint16(0, body.byteLength)
+  plaintext.set(body, 2)
+  return plaintext
+}
+
+/** Splits a plaintext back into its parts, or returns undefined if the length or the padding is wrong. */
+export function decodeCommandPlaintext(plaintext: Uint8Array): { signature: Hex; deadlineBlock: bigint; command: Uint8Array } | undefined {
+  if (plaintext.byteLength !== COMMAND_PLAINTEXT_BYTES) return undefined
+  const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength)
+  const length = view.getUint16(0)
+  if (length < SIGNATURE_BYTES + 8 || length + 2 > COMMAND_PLAINTEXT_BYTES) return undefined
+  if (plaintext.subarray(2 + length).some((byte) => byte !== 0)) return undefined
+  const body = plaintext.subarray(2, 2 + length)
+  return {
+    signature: bytesToHex(body.subarray(0, SIGNATURE_BYTES)),
+    deadlineBlock: new DataView(body.buffer, body.byteOffset + SIGNATURE_BYTES, 8).getBigUint64(0),
+    command: body.slice(SIGNATURE_BYTES + 8),
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Opens a sealed command record inside the enclave and checks who sent it. Returns the core's command bytes, or the
+ * precise reason it was refused (for the enclave's own logs and tests; the outside sees one uniform rejection).
+ */
+import { recoverTypedDataAddress, type Address } from 'viem'
+import {
+  COMMAND_HEADER_BYTES,
+  COMMAND_TYPES,
+  commandDomain,
+  commandInfo,
+  commandMessage,
+  decodeCommandPlaintext,
+  readCommandEpoch,
+} from '../../envelopes/commandEnvelope'
+import { decodeTokenCommand } from '../../envelopes/tokenCommands'
+import { openWith } from '../group/hpke'
+
+export type OpenCommandParameters = {
+  record: Uint8Array
+  chainId: bigint
+  ledger: Address
+  /** The command private key of an epoch this enclave still holds, if any. */
+  commandKeyOf: (epoch: number) => Uint8Array | undefined
+  /** The block the command was sequenced in (from the Ledger input, covered by the accumulator). */
+  blockNumber: bigint
+}
+
+export type OpenedCommand =
+  | { ok: true; account: Address; nonce: bigint; command: Uint8Array }
+  | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' | 'expired' }
+
+/** Opens `record`; never throws on hostile input. */
+export async function openCommand(parameters: OpenCommandParameters): Promise<OpenedCommand> {
+  const { record, chainId, ledger, commandKeyOf, blockNumber } = parameters
+  const epoch = readCommandEpoch(record)
+  if (epoch === undefined) return { ok: false, reason: 'malformed' }
+  const key = commandKeyOf(epoch)
+  if (!key) return { ok: false, reason: 'unknown epoch' }
+  let plaintext: Uint8Array
+  try {
+    // The header is the AAD: changing the epoch or version in transit makes this fail.
+    plaintext = await openWith(key, commandInfo(chainId, ledger, epoch), record.subarray(0, COMMAND_HEADER_BYTES), record.subarray(COMMAND_HEADER_BYTES))
+  } catch {
+    return { ok: false, reason: 'undecryptable' }
+  }
+  const parts = decodeCommandPlaintext(plaintext)
+  const decoded = parts && decodeTokenCommand(parts.command)
+  if (!parts || !decoded) return { ok: false, reason: 'malformed' }
+  let signer: Address
+  try {
+    signer = await recoverTypedDataAddress({
+      domain: commandDomain(chainId, ledger),
+      types: COMMAND_TYPES,
+      primaryType: 'Command',
+      message: commandMessage(decoded.caller, decoded.nonce, parts.deadlineBlock, epoch, decoded.command),
+      signature: parts.signature,
+    })
+  } catch {
+    return { ok: false, reason: 'bad signature' }
+  }
+  if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
+  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired' }
+  return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command }
+}
