@@ -27,6 +27,8 @@ export type GroupView = {
   removed: boolean
   /** The last Ledger input it applied. */
   seq: bigint
+  /** Transition root after `seq`: equal on every replica that applied the same inputs with the same keys. */
+  root: Hex
   epoch: bigint
   cmdPubKey: Hex | undefined
   members: Address[]
@@ -99,6 +101,8 @@ export type EnclaveSchema = {
   rotateInitKey: { params: undefined; result: InitKeyUpdate }
   /** The state sealed to this machine and measurement, for the host to store. */
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
+  /** An account's balance and nonce, sealed to the reply key the account's wallet signed for (envelopes/accountRead). */
+  readAccount: { params: { account: Address; replyKey: Hex; signature: Hex }; result: { reply: Hex } }
 }
 
 export type EnclaveMethod = keyof EnclaveSchema
@@ -175,6 +179,10 @@ const noParams = (method: string) => (params: unknown) => {
 
 const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['params'] } = {
   getStatus: noParams('getStatus'),
+  readAccount: (params) => {
+    const p = asRecord(params, 'readAccount params')
+    return { account: hexOf(p.account, 20, 'account'), replyKey: hexOf(p.replyKey, 32, 'replyKey'), signature: hexOf(p.signature, 65, 'signature') }
+  },
   proposeRekey: noParams('proposeRekey'),
   rotateInitKey: noParams('rotateInitKey'),
   seal: noParams('seal'),
@@ -274,6 +282,7 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     member: status.member === true,
     removed: status.removed === true,
     seq: uint(status.seq, 'status.seq'),
+    root: hexOf(status.root, 32, 'status.root'),
     epoch: uint(status.epoch, 'status.epoch'),
     cmdPubKey: optionalHex(status.cmdPubKey, 32, 'status.cmdPubKey'),
     members: status.members.map((m: unknown) => hexOf(m, 20, 'status.members[]')),
@@ -318,6 +327,13 @@ export function parseSealResult(data: unknown): EnclaveSchema['seal']['result'] 
   const r = asRecord(data, 'seal result')
   if (!(r.blob instanceof Uint8Array) || r.blob.byteLength > MAX_SEALED_BYTES) throw invalid('blob must be bytes')
   return { blob: r.blob, seq: uint(r.seq, 'seq') }
+}
+
+/** Parses the result of `readAccount`. */
+export function parseReadAccountResult(data: unknown): EnclaveSchema['readAccount']['result'] {
+  const r = asRecord(data, 'readAccount result')
+  if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 256) throw invalid('reply must be hex')
+  return { reply: r.reply as Hex }
 }
 
 /** Parses the result of `ingest`. */

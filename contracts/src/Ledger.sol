@@ -11,8 +11,9 @@ import {EpochKeys} from "./EpochKeys.sol";
  * relayer's address.
  */
 contract Ledger is EpochKeys {
-    /// @notice Size of one encrypted command record, in bytes. Every record has this size, so size leaks nothing.
-    uint256 public constant RECORD_BYTES = 256;
+    /// @notice Size of one sealed command record, in bytes (header 8, HPKE enc 32, AEAD of a 256-byte bucket 272).
+    /// Every record has this size, so size leaks nothing.
+    uint256 public constant RECORD_BYTES = 312;
     /// @notice Most records one batch may carry.
     uint256 public constant MAX_RECORDS_PER_BATCH = 256;
 
@@ -30,7 +31,7 @@ contract Ledger is EpochKeys {
     constructor(address governor) EnclaveRegistry(governor) {}
 
     /**
-     * @notice Appends a batch of encrypted command records. Anyone may submit: a relayer posts for users, so the
+     * @notice Appends a batch of sealed command records as one input: payload = uint64 block number ‖ records. Anyone may submit: a relayer posts for users, so the
      * chain sees the relayer's address, never the user's.
      * @param records Concatenated records of RECORD_BYTES each.
      * @return assigned The sequence number the batch received.
@@ -40,6 +41,8 @@ contract Ledger is EpochKeys {
         if (records.length % RECORD_BYTES != 0) revert LedgerMisalignedBatch(records.length);
         uint256 count = records.length / RECORD_BYTES;
         if (count > MAX_RECORDS_PER_BATCH) revert LedgerBatchTooLarge(count, MAX_RECORDS_PER_BATCH);
-        return _append(KIND_COMMAND_BATCH, records);
+        // The block number goes into the accumulated payload: enclaves check deadlines against it, and no host can
+        // claim another one.
+        return _append(KIND_COMMAND_BATCH, abi.encodePacked(uint64(block.number), records));
     }
 }

@@ -1,5 +1,6 @@
 import {
   BaseError,
+  encodePacked,
   ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
@@ -36,7 +37,9 @@ const KIND_COMMAND_BATCH = INPUT_KIND.commandBatch
 function aBatch(batch: number, count: number): Uint8Array[] {
   return Array.from({ length: count }, (_, i) => Uint8Array.from({ length: RECORD_BYTES }, (_, j) => (batch * 31 + i * 7 + j) % 256))
 }
-const payloadOf = (records: Uint8Array[]): Hex => toHex(Uint8Array.from(records.flatMap((r) => [...r])))
+const recordsHex = (records: Uint8Array[]): Hex => toHex(Uint8Array.from(records.flatMap((r) => [...r])))
+/** A batch input's payload: the block it was sequenced in, then the records. */
+const payloadOf = (records: Uint8Array[], blockNumber: bigint): Hex => encodePacked(['uint64', 'bytes'], [blockNumber, recordsHex(records)])
 
 beforeAll(async () => {
   await buildContracts()
@@ -81,9 +84,9 @@ describe('Ledger', () => {
 
   it('appends a batch as input 1 with the accumulator recomputed off chain', async () => {
     const records = aBatch(1, 3)
-    const { input } = await submitAndGetInput(records)
-    const expected = nextAccumulator(GENESIS_ACCUMULATOR, 1n, KIND_COMMAND_BATCH, payloadOf(records))
-    expect(input).toEqual({ seq: 1n, kind: KIND_COMMAND_BATCH, acc: expected, payload: payloadOf(records) })
+    const { input, receipt } = await submitAndGetInput(records)
+    const expected = nextAccumulator(GENESIS_ACCUMULATOR, 1n, KIND_COMMAND_BATCH, payloadOf(records, receipt.blockNumber))
+    expect(input).toEqual({ seq: 1n, kind: KIND_COMMAND_BATCH, acc: expected, payload: payloadOf(records, receipt.blockNumber) })
     expect(await readSeq()).toBe(1n)
   })
 
@@ -91,9 +94,9 @@ describe('Ledger', () => {
     const { publicClient } = clients()
     const first = await publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [1n] })
     const records = aBatch(2, 1)
-    const { input } = await submitAndGetInput(records)
+    const { input, receipt } = await submitAndGetInput(records)
     expect(input.seq).toBe(2n)
-    expect(input.acc).toBe(nextAccumulator(first, 2n, KIND_COMMAND_BATCH, payloadOf(records)))
+    expect(input.acc).toBe(nextAccumulator(first, 2n, KIND_COMMAND_BATCH, payloadOf(records, receipt.blockNumber)))
     const at = (seq: bigint) => publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
     expect(await at(0n)).toBe(GENESIS_ACCUMULATOR)
     expect(await at(2n)).toBe(input.acc)
@@ -116,7 +119,7 @@ describe('Ledger', () => {
     })) as { post: Record<string, { storage?: Record<string, Hex> }> }
     const written = Object.entries(trace.post).find(([address]) => address.toLowerCase() === ledger.toLowerCase())
     expect(Object.keys(written?.[1].storage ?? {})).toHaveLength(2)
-    expect(receipt.logs[0]!.data).toContain(payloadOf(records).slice(2))
+    expect(receipt.logs[0]!.data).toContain(recordsHex(records).slice(2))
   })
 
   it('error: rejects an empty batch with LedgerEmptyBatch and appends nothing', async () => {

@@ -1,21 +1,35 @@
 /** ECALL dispatch: one handler per method of the schema in protocol.ts, checked exhaustively. */
-import { bytesToHex } from 'viem'
-import { PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type GroupView, type Hex } from '../protocol'
+import { bytesToHex, hexToBytes, recoverTypedDataAddress } from 'viem'
+import { READ_TYPES, encodeReadReply, readInfo } from '../envelopes/accountRead'
+import { commandDomain } from '../envelopes/commandEnvelope'
+import { sealTo } from '../envelopes/hpkeSuite'
 import type { PlatformClient } from '../platform/platformChannel'
+import { PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type GroupView, type Hex } from '../protocol'
 import type { CoreExports } from './coreExports'
+import { createTokenCore, type TokenCore } from './core/createTokenCore'
 import { applyInput } from './group/applyInput'
-import { ensureIdentity, proposeRekey, registrationReportData, rotateInitKey, GroupActionError } from './group/groupActions'
-import { emptyGroupState, type GroupState } from './group/groupState'
+import { ensureIdentity, GroupActionError, proposeRekey, registrationReportData, rotateInitKey } from './group/groupActions'
+import { emptyGroupState, ZERO_HASH, type GroupState } from './group/groupState'
 import { groupStatus } from './group/groupStatus'
+import { deriveEpochKeys } from './group/keySchedule'
+import { applyCommandBatch } from './ledger/applyCommandBatch'
 import { sealState, unsealState } from './sealState'
 
 /** What a booted enclave holds. Lives only inside the Worker. */
 export type EnclaveState = {
   core: CoreExports
+  token: TokenCore
   /** Handed over by the platform loader at boot; reported, never computed, by the enclave. */
   measurement: Hex
   platform: PlatformClient
   group: GroupState | undefined
+  /** Command private keys derived from held epoch secrets; never sealed (they derive again). */
+  commandKeys: Map<number, Uint8Array>
+}
+
+/** Builds the state of a freshly booted enclave around its core. */
+export function bootState(core: CoreExports, measurement: Hex, platform: PlatformClient): EnclaveState {
+  return { core, token: createTokenCore(core), measurement, platform, group: undefined, commandKeys: new Map() }
 }
 
 type Result<request extends EnclaveRequest> = EnclaveSchema[request['method']]['result']
@@ -32,7 +46,13 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     case 'bind': {
       const { chainId, ledger, sealed } = request.params
       if (state.group) throw new GroupActionError('the enclave is already bound to a deployment')
-      state.group = sealed ? await unsealState(state.platform, sealed, chainId, ledger) : emptyGroupState(chainId, ledger)
+      if (!sealed) {
+        state.group = emptyGroupState(chainId, ledger)
+        return null
+      }
+      const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
+      if (state.token.importSnapshot(snapshot) !== 0) throw new GroupActionError('the sealed application state is malformed')
+      state.group = group
       return null
     }
     case 'attest': {
@@ -44,7 +64,12 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     }
     case 'ingest': {
       const group = bound(state)
-      for (const input of request.params.inputs) await applyInput(group, input)
+      for (const input of request.params.inputs) {
+        await applyInput(group, input, (payload) =>
+          applyCommandBatch({ token: state.token, chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch) => state.commandKeys.get(epoch) }, payload),
+        )
+        await refreshCommandKey(state, group)
+      }
       return { seq: group.seq }
     }
     case 'proposeRekey':
@@ -53,13 +78,39 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       return rotateInitKey(bound(state))
     case 'seal': {
       const group = bound(state)
-      return { blob: await sealState(state.platform, group), seq: group.seq }
+      return { blob: await sealState(state.platform, group, state.token.exportSnapshot()), seq: group.seq }
+    }
+    case 'readAccount': {
+      const group = bound(state)
+      const { account, replyKey, signature } = request.params
+      const signer = await recoverTypedDataAddress({
+        domain: commandDomain(group.chainId, group.ledger),
+        types: READ_TYPES,
+        primaryType: 'Read',
+        message: { account, replyKey },
+        signature,
+      }).catch(() => undefined)
+      // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
+      if (!signer || signer.toLowerCase() !== account.toLowerCase()) throw new GroupActionError('the read request is not signed by the account')
+      const { balance, nonce } = state.token.account(account)
+      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), encodeReadReply({ balance, nonce, seq: group.seq }))
+      return { reply: bytesToHex(reply) }
     }
     default: {
       const unreachable: never = request
       throw new Error(`unhandled method ${String((unreachable as EnclaveRequest).method)}`)
     }
   }
+}
+
+/** Keeps the command key of the epoch this enclave holds, and only that one: a rotation drops the old key. */
+async function refreshCommandKey(state: EnclaveState, group: GroupState): Promise<void> {
+  const epoch = Number(group.epoch)
+  if (!group.epochSecret) return state.commandKeys.clear()
+  if (state.commandKeys.has(epoch)) return
+  const { command } = await deriveEpochKeys(group.epochSecret, group.epoch)
+  state.commandKeys.clear()
+  state.commandKeys.set(epoch, command.privateKey)
 }
 
 function bound(state: EnclaveState): GroupState {
@@ -73,6 +124,7 @@ const UNBOUND: GroupView = {
   member: false,
   removed: false,
   seq: 0n,
+  root: ZERO_HASH,
   epoch: 0n,
   cmdPubKey: undefined,
   members: [],

@@ -8,7 +8,7 @@ import type { PlatformClient } from '../platform/platformChannel'
 import type { GroupState } from './group/groupState'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-const FORMAT_VERSION = 1
+const FORMAT_VERSION = 2
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {
@@ -23,9 +23,13 @@ async function aesKey(platform: PlatformClient): Promise<CryptoKey> {
 const aadOf = (chainId: bigint, ledger: Address) =>
   hexToBytes(encodePacked(['string', 'uint256', 'address'], ['anonify/v1 sealed-state', chainId, ledger])) as Uint8Array<ArrayBuffer>
 
-/** Encrypts `state` to blob = version ‖ nonce(12) ‖ ciphertext+tag. */
-export async function sealState(platform: PlatformClient, state: GroupState): Promise<Uint8Array> {
-  const plaintext = new TextEncoder().encode(JSON.stringify(state, (_key, value: unknown) => encodeValue(value)))
+/** Everything a restart needs: the group state and the application state (the core's canonical snapshot). */
+export type SealedContents = { group: GroupState; snapshot: Uint8Array }
+
+/** Encrypts the enclave's state to blob = version ‖ nonce(12) ‖ ciphertext+tag. */
+export async function sealState(platform: PlatformClient, state: GroupState, snapshot: Uint8Array): Promise<Uint8Array> {
+  const contents: SealedContents = { group: state, snapshot }
+  const plaintext = new TextEncoder().encode(JSON.stringify(contents, (_key, value: unknown) => encodeValue(value)))
   const nonce = randomBytes(12) as Uint8Array<ArrayBuffer>
   const ciphertext = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv: nonce, additionalData: aadOf(state.chainId, state.ledger) },
@@ -37,7 +41,7 @@ export async function sealState(platform: PlatformClient, state: GroupState): Pr
 }
 
 /** Decrypts a blob sealed for (chainId, ledger) on this machine by this measurement. */
-export async function unsealState(platform: PlatformClient, blob: Uint8Array, chainId: bigint, ledger: Address): Promise<GroupState> {
+export async function unsealState(platform: PlatformClient, blob: Uint8Array, chainId: bigint, ledger: Address): Promise<SealedContents> {
   if (blob[0] !== FORMAT_VERSION || blob.byteLength < 1 + 12 + 16) throw new UnsealError('not a sealed group state')
   let plaintext: ArrayBuffer
   try {
@@ -50,7 +54,7 @@ export async function unsealState(platform: PlatformClient, blob: Uint8Array, ch
     // One message for every cause: the host learns only that this enclave cannot use the blob.
     throw new UnsealError('the sealed state cannot be opened by this enclave on this machine for this deployment')
   }
-  return JSON.parse(new TextDecoder().decode(plaintext), (_key, value: unknown) => decodeValue(value)) as GroupState
+  return JSON.parse(new TextDecoder().decode(plaintext), (_key, value: unknown) => decodeValue(value)) as SealedContents
 }
 
 // bigint and bytes are tagged so the round trip is exact.

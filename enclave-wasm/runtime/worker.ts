@@ -13,7 +13,7 @@ import {
 } from '../protocol'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { createPlatformClient } from '../platform/platformChannel'
-import { dispatch, type EnclaveState } from './dispatch'
+import { bootState, dispatch, type EnclaveState } from './dispatch'
 import { InputRejectedError } from './group/applyInput'
 import { GroupActionError } from './group/groupActions'
 import { UnsealError } from './sealState'
@@ -60,12 +60,7 @@ async function boot(data: unknown): Promise<BootReply> {
   try {
     const message = parseBootMessage(data)
     const core = await startCore(message.core)
-    state = {
-      core,
-      measurement: `0x${bytesToHex(message.measurement)}`,
-      platform: createPlatformClient(message.platformPort),
-      group: undefined,
-    }
+    state = bootState(core, `0x${bytesToHex(message.measurement)}`, createPlatformClient(message.platformPort))
     return { kind: 'booted', coreAbiVersion: core.coreAbiVersion() }
   } catch (error) {
     booting = false

@@ -6,6 +6,7 @@ import {
   parseInitKeyUpdate,
   parseRekeyProposal,
   parseResponse,
+  parseReadAccountResult,
   parseSealResult,
   type EnclaveMethod,
   type EnclaveSchema,
@@ -31,6 +32,7 @@ export type EnclaveClient = {
   proposeRekey: () => Promise<EnclaveSchema['proposeRekey']['result']>
   rotateInitKey: () => Promise<EnclaveSchema['rotateInitKey']['result']>
   seal: () => Promise<EnclaveSchema['seal']['result']>
+  readAccount: (params: EnclaveSchema['readAccount']['params']) => Promise<EnclaveSchema['readAccount']['result']>
   /** Stops the Worker; pending requests fail with `EnclaveCrashedError`. */
   close: () => Promise<void>
 }
@@ -104,6 +106,7 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
     proposeRekey: async () => parseRekeyProposal(await request('proposeRekey', undefined)),
     rotateInitKey: async () => parseInitKeyUpdate(await request('rotateInitKey', undefined)),
     seal: async () => parseSealResult(await request('seal', undefined)),
+    readAccount: async (params) => parseReadAccountResult(await request('readAccount', params)),
     close: async () => {
       failAll(new EnclaveCrashedError({ reason: 'closed by the host' }))
       await transport.terminate()

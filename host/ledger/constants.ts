@@ -1,7 +1,7 @@
 /** Ledger constants mirrored from contracts/src (a contract test checks they agree). */
 
-/** Size of one encrypted command record, in bytes. */
-export const RECORD_BYTES = 256
+/** Size of one sealed command record, in bytes (enclave-wasm/envelopes/commandEnvelope.ts). */
+export { COMMAND_RECORD_BYTES as RECORD_BYTES } from '../../enclave-wasm/envelopes/commandEnvelope'
 
 /** Most records one batch may carry. */
 export const MAX_RECORDS_PER_BATCH = 256

@@ -175,5 +175,5 @@ async function unsealAsAttacker(member: Member, blob: Uint8Array | undefined) {
   const platform = createSimPlatform(member.machine)
   const launch = { measurement: hexToBytes(manifest.measurement as Hex), signerId: ENCLAVE_SIGNER_ID, productId: 1, svn: 1, debug: false }
   const client = { quote: async () => new Uint8Array(), sealKey: async (policy: 'measurement' | 'signer', keyId: Uint8Array) => platform.sealKey(launch, policy, keyId) }
-  return unsealState(client, blob!, BigInt(deployment.chainId), deployment.contracts.ledger as Address)
+  return (await unsealState(client, blob!, BigInt(deployment.chainId), deployment.contracts.ledger as Address)).group
 }

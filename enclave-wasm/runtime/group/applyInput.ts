@@ -2,7 +2,8 @@
  * Applies one Ledger input to the group state, after checking it continues the chain's accumulator. Every enclave
  * runs this on the same inputs in the same order and reaches the same member list and epoch.
  */
-import { decodeAbiParameters, encodePacked, getAddress, hexToBytes, isAddressEqual, keccak256, type Hex } from 'viem'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex, concatBytes, decodeAbiParameters, encodePacked, getAddress, hexToBytes, isAddressEqual, keccak256, type Hex } from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
 import { nextAccumulator } from './accumulator'
 import type { GroupState } from './groupState'
@@ -20,14 +21,21 @@ export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
   return keccak256(encodePacked(['address[]'], [state.members.map((m) => m.signer)]))
 }
 
+/** Applies a command batch to the application state; returns the digest of its outcomes for the root. */
+export type CommandBatchHandler = (payload: Hex) => Promise<Uint8Array>
+
+const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
+
 /** Checks and applies `input`; mutates `state` only once every check has passed. */
-export async function applyInput(state: GroupState, input: LedgerInput): Promise<void> {
+export async function applyInput(state: GroupState, input: LedgerInput, onCommandBatch: CommandBatchHandler): Promise<void> {
   if (input.seq !== state.seq + 1n) throw new InputRejectedError(`expected input ${state.seq + 1n}, got ${input.seq}`)
   const acc = nextAccumulator(state.acc, input.seq, input.kind, input.payload)
   if (acc !== input.acc) throw new InputRejectedError(`input ${input.seq} does not match the chain's accumulator`)
 
+  let outcome: Uint8Array = new Uint8Array(32)
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
+      outcome = await onCommandBatch(input.payload)
       break
     case INPUT_KIND.memberAdded: {
       const [signer, operator, initKey, measurement] = decodeAbiParameters(
@@ -69,6 +77,7 @@ export async function applyInput(state: GroupState, input: LedgerInput): Promise
   }
   state.seq = input.seq
   state.acc = acc
+  state.root = bytesToHex(sha256(concatBytes([ROOT_LABEL, hexToBytes(state.root), hexToBytes(acc), outcome])))
 }
 
 async function applyRekey(state: GroupState, payload: Hex): Promise<void> {

@@ -20,6 +20,8 @@ export type GroupState = {
   ledger: Address
   seq: bigint
   acc: Hex
+  /** Running transition root: SHA-256("anonify/v1 root" ‖ root ‖ acc ‖ outcome) per input; equal on every replica. */
+  root: Hex
   members: Member[]
   epoch: bigint
   cmdPubKey: Hex | undefined
@@ -47,6 +49,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
     ledger,
     seq: 0n,
     acc: ZERO_HASH,
+    root: ZERO_HASH,
     members: [],
     epoch: 0n,
     cmdPubKey: undefined,

@@ -23,6 +23,7 @@ export function groupStatus(state: GroupState): GroupView {
     member,
     removed: state.removed,
     seq: state.seq,
+    root: state.root,
     epoch: state.epoch,
     cmdPubKey: state.cmdPubKey,
     members,

@@ -1,4 +1,4 @@
-/** Private-key HPKE operations of the enclave: deriving X25519 key pairs and opening what was sealed to them. */
+/** The enclave's X25519 key pairs (derived from its secrets) and opening what was sealed to them. */
 import { bytesToHex } from 'viem'
 import { buffer, suite } from '../../envelopes/hpkeSuite'
 
@@ -14,9 +14,4 @@ export async function deriveX25519(ikm: Uint8Array): Promise<X25519KeyPair> {
   }
 }
 
-/** Opens enc ‖ ciphertext with `privateKey`; throws on any failure. */
-export async function openWith(privateKey: Uint8Array, info: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array> {
-  const recipientKey = await suite.kem.deserializePrivateKey(buffer(privateKey))
-  const enc = buffer(sealed.subarray(0, 32))
-  return new Uint8Array(await suite.open({ recipientKey, enc, info: buffer(info) }, buffer(sealed.subarray(32)), buffer(aad)))
-}
+export { openWithKey as openWith } from '../../envelopes/hpkeSuite'
