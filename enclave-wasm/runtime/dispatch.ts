@@ -53,6 +53,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
       if (state.token.importSnapshot(snapshot) !== 0) throw new GroupActionError('the sealed application state is malformed')
       state.group = group
+      // Command keys are not sealed; derive the held epoch's now, before the first batch after a restart.
+      await refreshCommandKey(state, group)
       return null
     }
     case 'attest': {
