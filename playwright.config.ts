@@ -28,7 +28,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   webServer: {
-    command: `node cli/bin/anonify.js dev --port ${E2E_PORT} --deployment ${E2E_DEPLOYMENT}`,
+    command: `node cli/bin/anonify.js dev --port ${E2E_PORT} --node-port 0 --deployment ${E2E_DEPLOYMENT}`,
     url: `http://127.0.0.1:${E2E_PORT}/deployment.json`,
     timeout: 180_000,
     reuseExistingServer: false,

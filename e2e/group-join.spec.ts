@@ -36,7 +36,7 @@ test.afterAll(async () => {
 
 test('a browser enclave joins two headless members last and reaches their epoch through the chain', async ({ page }, testInfo) => {
   test.setTimeout(120_000)
-  secondNode = spawn(process.execPath, ['cli/bin/anonify.js', 'node', '--deployment', E2E_DEPLOYMENT, '--data', dataDir, '--operator-account', '8'], {
+  secondNode = spawn(process.execPath, ['cli/bin/anonify.js', 'node', '--deployment', E2E_DEPLOYMENT, '--data', dataDir, '--operator-account', '8', '--http-port', '0'], {
     stdio: 'inherit',
   })
 

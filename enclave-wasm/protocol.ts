@@ -7,6 +7,9 @@
 /** Bumped on any change to the messages below; checked at boot so a stale host cannot talk to a new enclave. */
 export const PROTOCOL_VERSION = 1
 
+/** Size of a sealed command record (envelopes/commandEnvelope.ts); repeated here so this file imports nothing. */
+export const COMMAND_RECORD_BYTES = 312
+
 /** Measurements are SHA-256 digests. */
 export const MEASUREMENT_BYTES = 32
 
@@ -101,6 +104,11 @@ export type EnclaveSchema = {
   rotateInitKey: { params: undefined; result: InitKeyUpdate }
   /** The state sealed to this machine and measurement, for the host to store. */
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
+  /**
+   * Whether a sealed command record would be worth posting: it opens under a held epoch key, its signature holds
+   * and its nonce is not behind. One bit, whatever the reason, so a relayer learns nothing about the content.
+   */
+  precheck: { params: { record: Hex }; result: { accepted: boolean } }
   /** An account's balance and nonce, sealed to the reply key the account's wallet signed for (envelopes/accountRead). */
   readAccount: { params: { account: Address; replyKey: Hex; signature: Hex }; result: { reply: Hex } }
 }
@@ -179,6 +187,10 @@ const noParams = (method: string) => (params: unknown) => {
 
 const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['params'] } = {
   getStatus: noParams('getStatus'),
+  precheck: (params) => {
+    const p = asRecord(params, 'precheck params')
+    return { record: hexOf(p.record, COMMAND_RECORD_BYTES, 'record') }
+  },
   readAccount: (params) => {
     const p = asRecord(params, 'readAccount params')
     return { account: hexOf(p.account, 20, 'account'), replyKey: hexOf(p.replyKey, 32, 'replyKey'), signature: hexOf(p.signature, 65, 'signature') }
@@ -327,6 +339,11 @@ export function parseSealResult(data: unknown): EnclaveSchema['seal']['result'] 
   const r = asRecord(data, 'seal result')
   if (!(r.blob instanceof Uint8Array) || r.blob.byteLength > MAX_SEALED_BYTES) throw invalid('blob must be bytes')
   return { blob: r.blob, seq: uint(r.seq, 'seq') }
+}
+
+/** Parses the result of `precheck`. */
+export function parsePrecheckResult(data: unknown): EnclaveSchema['precheck']['result'] {
+  return { accepted: asRecord(data, 'precheck result').accepted === true }
 }
 
 /** Parses the result of `readAccount`. */

@@ -27,7 +27,7 @@ describe('anonify dev', () => {
     const deploymentPath = join(dir, 'deployment.json')
     // Its own process group, so the check below sees anvil and any helper process too.
     const nodeDir = join(dir, 'node')
-    const child = spawn(process.execPath, ['cli/bin/anonify.js', 'dev', '--port', '0', '--deployment', deploymentPath, '--data', nodeDir], {
+    const child = spawn(process.execPath, ['cli/bin/anonify.js', 'dev', '--port', '0', '--node-port', '0', '--deployment', deploymentPath, '--data', nodeDir], {
       cwd: REPO_ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

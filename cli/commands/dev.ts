@@ -5,7 +5,7 @@ import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { startHeadlessMember } from '../../host/node/startHeadlessMember'
 import { defineCommand } from '../command'
-import { logMemberEvent } from './node'
+import { DEFAULT_NODE_PORT, logMemberEvent } from './node'
 import { operatorAccount } from './operatorAccount'
 import { integerOption, stringOption, urlOption } from './parseOptions'
 import { buildArtifacts, deployAndRecord, step } from './stack'
@@ -17,13 +17,14 @@ const DEV_OPERATOR_ACCOUNT = 9
 export const devCommand = defineCommand({
   name: 'dev',
   summary: 'Run the local stack: build, start anvil, deploy, run a member node, serve the web app (Ctrl-C stops it all)',
-  usage: ['anonify dev [--rpc URL] [--port N] [--block-time SECONDS] [--deployment FILE] [--data DIR]'],
+  usage: ['anonify dev [--rpc URL] [--port N] [--node-port N] [--block-time SECONDS] [--deployment FILE] [--data DIR]'],
   options: {
     rpc: { type: 'string' },
     port: { type: 'string' },
     'block-time': { type: 'string' },
     deployment: { type: 'string' },
     data: { type: 'string' },
+    'node-port': { type: 'string' },
   },
   async run(values) {
     const rpc = urlOption('rpc', values.rpc)
@@ -31,6 +32,7 @@ export const devCommand = defineCommand({
     const blockTimeSeconds = integerOption('block-time', values['block-time'], 1, 3_600) ?? 1
     const deploymentPath = resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH))
     const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/dev-node'))
+    const nodePort = integerOption('node-port', values['node-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
 
     const stoppers: (() => Promise<void>)[] = []
     const stopAll = async () => {
@@ -51,7 +53,8 @@ export const devCommand = defineCommand({
       const deployment = await deployAndRecord(rpcUrl, measurement, deploymentPath)
       const account = await operatorAccount(rpcUrl, DEV_OPERATOR_ACCOUNT)
       const member = await step('Starting the member node', () =>
-        startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent }),
+        startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort: nodePort }),
+      (m) => `relayer at ${m.url}`,
       )
       stoppers.push(member.stop)
       // The dev server's plugin publishes this file at /deployment.json.
@@ -70,6 +73,7 @@ export const devCommand = defineCommand({
       console.log('')
       console.log(`  Anonify is running on chain ${deployment.chainId} (${rpcUrl})`)
       console.log(`  Web app:  ${url}`)
+      console.log(`  Node API: ${member.url} (anonify wallet --node ${member.url})`)
       console.log('  Simulation mode: the enclave has NO hardware protection.')
       console.log('  Press Ctrl-C to stop.')
       await Promise.race([stopped, member.done])

@@ -12,26 +12,31 @@ import { untilSignal } from './untilSignal'
 export const nodeCommand = defineCommand({
   name: 'node',
   summary: 'Run one enclave member: register, follow the chain, take part in rekeys, restart from --data',
-  usage: ['[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N]'],
+  usage: ['[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N]'],
   options: {
     rpc: { type: 'string' },
     deployment: { type: 'string' },
     data: { type: 'string' },
     'operator-account': { type: 'string' },
+    'http-port': { type: 'string' },
   },
   async run(values) {
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
     const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
     const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/node'))
     const account = await operatorAccount(rpcUrl, integerOption('operator-account', values['operator-account'], 0, 255))
-    const member = await startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent })
-    console.log(`Enclave member running from ${dataDir} on chain ${deployment.chainId}. Ctrl-C stops it.`)
+    const httpPort = integerOption('http-port', values['http-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
+    const member = await startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort })
+    console.log(`Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`)
     await untilSignal(member.done)
     await member.stop()
     console.log('Stopped; state sealed.')
     return 0
   },
 })
+
+/** Where a node serves its HTTP API unless told otherwise, and where `anonify wallet` looks first. */
+export const DEFAULT_NODE_PORT = 8547
 
 /** One line per member event, for the terminal. */
 export function logMemberEvent(event: MemberNodeEvent): void {

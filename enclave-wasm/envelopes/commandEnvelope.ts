@@ -12,7 +12,8 @@
 import { bytesToHex, concatBytes, encodePacked, hexToBytes, zeroAddress, type Address, type Hex } from 'viem'
 import type { TokenCommand } from './tokenCommands'
 
-export const COMMAND_RECORD_BYTES = 312
+export { COMMAND_RECORD_BYTES } from '../protocol'
+import { COMMAND_RECORD_BYTES } from '../protocol'
 export const COMMAND_HEADER_BYTES = 8
 export const COMMAND_PLAINTEXT_BYTES = 256
 export const ENVELOPE_VERSION = 1

@@ -12,6 +12,7 @@ import { ensureIdentity, GroupActionError, proposeRekey, registrationReportData,
 import { emptyGroupState, ZERO_HASH, type GroupState } from './group/groupState'
 import { groupStatus } from './group/groupStatus'
 import { deriveEpochKeys } from './group/keySchedule'
+import { openCommand } from './envelopes/openCommand'
 import { applyCommandBatch } from './ledger/applyCommandBatch'
 import { sealState, unsealState } from './sealState'
 
@@ -81,6 +82,17 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     case 'seal': {
       const group = bound(state)
       return { blob: await sealState(state.platform, group, state.token.exportSnapshot()), seq: group.seq }
+    }
+    case 'precheck': {
+      const group = bound(state)
+      const opened = await openCommand({
+        record: hexToBytes(request.params.record),
+        chainId: group.chainId,
+        ledger: group.ledger,
+        commandKeyOf: (epoch) => state.commandKeys.get(epoch),
+        blockNumber: 0n,
+      })
+      return { accepted: opened.ok && opened.nonce >= state.token.account(opened.account).nonce }
     }
     case 'readAccount': {
       const group = bound(state)

@@ -6,6 +6,7 @@ import {
   parseInitKeyUpdate,
   parseRekeyProposal,
   parseResponse,
+  parsePrecheckResult,
   parseReadAccountResult,
   parseSealResult,
   type EnclaveMethod,
@@ -33,6 +34,7 @@ export type EnclaveClient = {
   rotateInitKey: () => Promise<EnclaveSchema['rotateInitKey']['result']>
   seal: () => Promise<EnclaveSchema['seal']['result']>
   readAccount: (params: EnclaveSchema['readAccount']['params']) => Promise<EnclaveSchema['readAccount']['result']>
+  precheck: (params: EnclaveSchema['precheck']['params']) => Promise<EnclaveSchema['precheck']['result']>
   /** Stops the Worker; pending requests fail with `EnclaveCrashedError`. */
   close: () => Promise<void>
 }
@@ -107,6 +109,7 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
     rotateInitKey: async () => parseInitKeyUpdate(await request('rotateInitKey', undefined)),
     seal: async () => parseSealResult(await request('seal', undefined)),
     readAccount: async (params) => parseReadAccountResult(await request('readAccount', params)),
+    precheck: async (params) => parsePrecheckResult(await request('precheck', params)),
     close: async () => {
       failAll(new EnclaveCrashedError({ reason: 'closed by the host' }))
       await transport.terminate()

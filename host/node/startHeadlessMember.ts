@@ -5,6 +5,8 @@ import { loadOrCreateSimMachine } from '../../enclave-wasm/platform/sim/simMachi
 import { createLedgerClients } from '../chain/createLedgerClients'
 import type { Deployment } from '../deployment/parseDeployment'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
+import { createNodeServer } from '../relayer/createNodeServer'
+import { createRelayer } from '../relayer/createRelayer'
 import { fileStore } from '../storage/fileStore'
 import { createMemberNode, type MemberNode, type MemberNodeEvent } from './createMemberNode'
 
@@ -22,10 +24,14 @@ export type StartHeadlessMemberParameters = {
   /** The operator: pays for registration and group transactions. */
   account: Account | Address
   onEvent?: ((event: MemberNodeEvent) => void) | undefined
+  /** Serve the relayer and read API on this loopback port (0 picks a free one); off when undefined. */
+  httpPort?: number | undefined
 }
 
 export type HeadlessMember = {
   node: MemberNode
+  /** Base URL of the node's HTTP API, when it serves one. */
+  url: string | undefined
   /** Resolves when the loop ends; rejects if the enclave crashed. */
   done: Promise<void>
   /** Stops the loop, seals a last time and ends the Worker. */
@@ -38,7 +44,7 @@ export type HeadlessMember = {
  * process.once('SIGINT', () => void member.stop())
  */
 export async function startHeadlessMember(parameters: StartHeadlessMemberParameters): Promise<HeadlessMember> {
-  const { deployment, rpcUrl, dataDir, account, onEvent } = parameters
+  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort } = parameters
   const files = dataDirFiles(dataDir)
   const { client } = await startNodeEnclave({ machine: await loadOrCreateSimMachine(files.machine) })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
@@ -48,10 +54,15 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
     throw error
   })
   const done = node.start()
+  const relayer = createRelayer({ enclave: client, clients, ledger: deployment.contracts.ledger, onError: (error) => onEvent?.({ type: 'error', error }) })
+  const server = httpPort === undefined ? undefined : await createNodeServer({ enclave: client, relayer, port: httpPort })
   return {
     node,
+    url: server?.url,
     done,
     stop: async () => {
+      await server?.close()
+      await relayer.stop()
       await node.stop()
       await client.close()
     },
