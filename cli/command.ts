@@ -10,8 +10,10 @@ export type Command<options extends CommandOptions = CommandOptions> = {
   /** Usage lines for `anonify <name> --help`. */
   usage: string[]
   options: options
+  /** Takes positional arguments (a subcommand) after its name. */
+  positionals?: boolean | undefined
   /** Resolves to the process exit code. */
-  run: (values: Record<string, string | boolean | undefined>) => Promise<number>
+  run: (values: Record<string, string | boolean | undefined>, positionals: string[]) => Promise<number>
 }
 
 /** Declares a command with its option types checked. */

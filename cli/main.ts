@@ -7,9 +7,10 @@ import { deployCommand } from './commands/deploy'
 import { devCommand } from './commands/dev'
 import { nodeCommand } from './commands/node'
 import { statusCommand } from './commands/status'
+import { walletCommand } from './commands/wallet'
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: Command[] = [devCommand, deployCommand, nodeCommand, statusCommand, benchCommand] as Command[]
+export const COMMANDS: Command[] = [devCommand, deployCommand, nodeCommand, walletCommand, statusCommand, benchCommand] as Command[]
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
@@ -45,19 +46,26 @@ export async function main(argv: string[]): Promise<number> {
     return 2
   }
   let values: Record<string, string | boolean | undefined>
+  let positionals: string[]
   try {
-    const parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, strict: true })
+    const parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: command.positionals === true,
+    })
     if (parsed.values.help) {
       console.log(commandHelp(command))
       return 0
     }
     values = parsed.values as Record<string, string | boolean | undefined>
+    positionals = parsed.positionals
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${commandHelp(command)}`)
     return 2
   }
   try {
-    return await command.run(values)
+    return await command.run(values, positionals)
   } catch (error) {
     console.error(`Error: ${formatError(error, { multiline: true })}`)
     return 1

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { keccak256, toHex } from 'viem'
+import { privateKeyToAccount } from 'viem/accounts'
 import { REPO_ROOT } from '../../host/deployment/paths'
 
 const dirs: string[] = []
@@ -21,7 +23,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('anonify dev', () => {
-  it('serves the app and a chain, answers status --json, and Ctrl-C stops every child', { timeout: 180_000 }, async () => {
+  it('serves the app and a chain, answers status --json, runs the wallet, and Ctrl-C stops every child', { timeout: 180_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
     dirs.push(dir)
     const deploymentPath = join(dir, 'deployment.json')
@@ -81,6 +83,17 @@ describe('anonify dev', () => {
       members: [report.signer],
     })
     expect(report.seq).toBeGreaterThanOrEqual(2)
+
+    // The CLI wallet against the dev stack's node: the seed, as a person would type it.
+    const nodeUrl = /Node API: (\S+)/.exec(output)![1]!
+    const wallet = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'wallet', ...args, '--node', nodeUrl, '--deployment', deploymentPath], { cwd: REPO_ROOT })).stdout
+    const key = (name: string) => keccak256(toHex(name))
+    const address = (name: string) => privateKeyToAccount(key(name)).address
+    await wallet('init', '--key', key('issuer'))
+    await wallet('mint', '--key', key('issuer'), '--to', address('alice'), '--amount', '100')
+    expect(await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '60')).toContain('Balance: 40.')
+    expect(JSON.parse(await wallet('balance', '--key', key('bob'), '--json'))).toMatchObject({ account: address('bob'), balance: '60' })
 
     process.kill(child.pid!, 'SIGINT')
     expect(await exited).toBe(0)

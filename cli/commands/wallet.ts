@@ -1,0 +1,144 @@
+/**
+ * `anonify wallet`: a confidential wallet for people and scripts. It reads the epoch key from the chain itself
+ * (never from the node), seals and signs commands locally, and hands only ciphertext to a node's relayer.
+ */
+import { getAddress, isAddress, type Address, type Hex } from 'viem'
+import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
+import { MAX_U128 } from '../../enclave-wasm/envelopes/tokenCommands'
+import { createLedgerClients } from '../../host/chain/createLedgerClients'
+import { readDeployment } from '../../host/deployment/deploymentFile'
+import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
+import { readAccount } from '../../host/envelopes/readAccount'
+import { sealCommand } from '../../host/envelopes/sealCommand'
+import { AnonifyError } from '../../host/errors/base'
+import { readGroup } from '../../host/ledger/readGroup'
+import { createNodeClient } from '../../host/relayer/createNodeClient'
+import { defineCommand } from '../command'
+import { DEFAULT_NODE_PORT } from './node'
+import { InvalidOptionError, stringOption, urlOption } from './parseOptions'
+
+/** Blocks a command stays valid for once signed. */
+const DEADLINE_BLOCKS = 64n
+/** How long `--wait` (the default) waits for the command to be applied. */
+const WAIT_MS = 30_000
+
+const ACTIONS = ['balance', 'transfer', 'mint', 'init'] as const
+type Action = (typeof ACTIONS)[number]
+
+export const walletCommand = defineCommand({
+  name: 'wallet',
+  summary: 'Confidential wallet: balance, transfer, mint, init — sealed locally, relayed by a node (--json for scripts)',
+  usage: [
+    'anonify wallet balance --key K [--node URL] [--json]',
+    'anonify wallet transfer --key K --to ADDRESS --amount N [--no-wait] [--json]',
+    'anonify wallet init --key K          (become the token issuer, once)',
+    'anonify wallet mint --key K --to ADDRESS --amount N   (issuer only)',
+    'The key may come from ANONIFY_WALLET_KEY instead of --key, which other users can see in `ps`.',
+  ],
+  positionals: true,
+  options: {
+    key: { type: 'string' },
+    to: { type: 'string' },
+    amount: { type: 'string' },
+    node: { type: 'string' },
+    rpc: { type: 'string' },
+    deployment: { type: 'string' },
+    'no-wait': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run(values, positionals) {
+    const action = positionals[0] as Action | undefined
+    if (!action || !ACTIONS.includes(action) || positionals.length > 1)
+      throw new AnonifyError(`anonify wallet needs one action: ${ACTIONS.join(', ')}.`, { metaMessages: ['Example: anonify wallet balance --key 0x…'] })
+    const wallet = walletAccount(values.key)
+    const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
+    const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
+    const node = createNodeClient(urlOption('node', values.node) ?? `http://127.0.0.1:${DEFAULT_NODE_PORT}`)
+    const chainId = BigInt(deployment.chainId)
+    const ledger = deployment.contracts.ledger
+    const read = () => readAccount(node, { chainId, ledger, account: wallet.address, signTypedData: (t) => wallet.signTypedData(t) })
+    const print = (result: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) : text)
+
+    if (action === 'balance') {
+      const { balance, nonce, seq } = await read()
+      print({ account: wallet.address, balance, nonce, seq }, `${wallet.address}: ${balance} (next nonce ${nonce}, as of input ${seq})`)
+      return 0
+    }
+
+    const command = commandOf(action, values)
+    const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: wallet.address })
+    // The epoch key comes from the chain, where registered enclaves published it; a node could swap what it reports.
+    const group = await readGroup(publicClient, { ledger })
+    if (group.epoch === 0n) throw new AnonifyError('The group has no epoch key yet.', { metaMessages: ['Wait for a member node to key the first epoch.'] })
+    const before = await read()
+    const record = await sealCommand({
+      chainId,
+      ledger,
+      epoch: Number(group.epoch),
+      cmdPubKey: group.cmdPubKey,
+      account: wallet.address,
+      nonce: before.nonce,
+      deadlineBlock: (await publicClient.getBlockNumber()) + DEADLINE_BLOCKS,
+      command,
+      signTypedData: (t) => wallet.signTypedData(t),
+    })
+    if (!(await node.postCommand(record)))
+      throw new AnonifyError('The node\'s enclave refused the command.', {
+        metaMessages: ['The epoch may have just rotated or another command used this nonce; run the command again.'],
+      })
+    if (values['no-wait']) {
+      print({ accepted: true, nonce: before.nonce }, 'Sealed and handed to the relayer.')
+      return 0
+    }
+    const after = await waitForNonce(read, before.nonce)
+    // Until the enclave reports results to senders, the wallet infers them where its own balance tells.
+    const expected = command.op === 'transfer' ? before.balance - command.amount : command.op === 'mint' && command.to === wallet.address ? before.balance + command.amount : undefined
+    const applied = expected === undefined ? null : after.balance === expected
+    print(
+      { accepted: true, applied, balance: after.balance, nonce: after.nonce, seq: after.seq },
+      applied === false
+        ? `Sequenced at input ${after.seq} but refused by the token rules (balance unchanged: ${after.balance}).`
+        : applied
+          ? `Sequenced and applied at input ${after.seq}. Balance: ${after.balance}.`
+          : `Sequenced at input ${after.seq}; its outcome is not reported to senders yet. Balance: ${after.balance}.`,
+    )
+    return applied === false ? 1 : 0
+  },
+})
+
+function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
+  const key = typeof flag === 'string' ? flag : process.env.ANONIFY_WALLET_KEY
+  if (!key) throw new AnonifyError('anonify wallet needs a key.', { metaMessages: ['Pass --key 0x… or set ANONIFY_WALLET_KEY.'] })
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidOptionError({ option: 'key', expected: 'a private key (0x and 64 hex digits)', value: '(hidden)' })
+  return privateKeyToAccount(key as Hex)
+}
+
+function commandOf(action: Exclude<Action, 'balance'>, values: Record<string, string | boolean | undefined>): TokenCommand {
+  if (action === 'init') return { op: 'init' }
+  const to = values.to
+  if (typeof to !== 'string' || !isAddress(to)) throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })
+  const amount = parseAmount(values.amount)
+  return { op: action, to: getAddress(to) as Address, amount }
+}
+
+function parseAmount(value: string | boolean | undefined): bigint {
+  const text = String(value)
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || BigInt(value) === 0n || BigInt(value) > MAX_U128)
+    throw new InvalidOptionError({ option: 'amount', expected: 'a positive whole number of base units', value: text })
+  return BigInt(value)
+}
+
+/** Polls the account until its nonce passes `nonce` (the command was sequenced and applied), bounded in time. */
+async function waitForNonce<T extends { nonce: bigint }>(read: () => Promise<T>, nonce: bigint): Promise<T> {
+  const deadline = Date.now() + WAIT_MS
+  for (;;) {
+    const current = await read()
+    if (current.nonce > nonce) return current
+    if (Date.now() > deadline)
+      throw new AnonifyError(`The command was not applied within ${WAIT_MS / 1000} s.`, {
+        metaMessages: ['It may still be queued at the relayer; check again with `anonify wallet balance`.'],
+      })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+}
