@@ -20,7 +20,8 @@ export type ReadInputsParameters = {
  */
 export async function readInputs(publicClient: PublicClient, parameters: ReadInputsParameters): Promise<LedgerInput[]> {
   const { ledger, afterSeq, fromBlock, confirmations = 0 } = parameters
-  const head = await publicClient.getBlockNumber()
+  // Uncached: viem reuses a block number for a polling interval, and a follower must never read a stale head.
+  const head = await publicClient.getBlockNumber({ cacheTime: 0 })
   const toBlock = head - BigInt(confirmations)
   if (toBlock < fromBlock) return []
   const logs = await publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', fromBlock, toBlock, strict: true })
