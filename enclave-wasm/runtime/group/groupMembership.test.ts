@@ -70,7 +70,9 @@ async function converge(members: Member[], done: (statuses: Awaited<ReturnType<M
 
 const allHoldEpochOfChain = (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) =>
   chain.epoch > 0n &&
-  statuses.every((s) => s.member && s.holdsEpoch && s.epoch === chain.epoch && s.cmdPubKey === chain.cmdPubKey && !s.rekeyNeeded && !s.initKeyRotationDue)
+  statuses.every(
+    (s) => s.member && s.holdsEpoch && s.epoch === chain.epoch && s.cmdPubKey === chain.cmdPubKey && s.seq === chain.seq && !s.rekeyNeeded && !s.initKeyRotationDue,
+  )
 
 beforeAll(async () => {
   dataRoot = await mkdtemp(join(tmpdir(), 'anonify-members-'))
