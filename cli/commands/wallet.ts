@@ -4,6 +4,7 @@
  */
 import { getAddress, isAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import { OUTCOME_NAMES, type AccountReply } from '../../enclave-wasm/envelopes/accountRead'
 import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
 import { MAX_U128 } from '../../enclave-wasm/envelopes/tokenCommands'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
@@ -91,19 +92,15 @@ export const walletCommand = defineCommand({
       print({ accepted: true, nonce: before.nonce }, 'Sealed and handed to the relayer.')
       return 0
     }
-    const after = await waitForNonce(read, before.nonce)
-    // Until the enclave reports results to senders, the wallet infers them where its own balance tells.
-    const expected = command.op === 'transfer' ? before.balance - command.amount : command.op === 'mint' && command.to === wallet.address ? before.balance + command.amount : undefined
-    const applied = expected === undefined ? null : after.balance === expected
+    const after = await waitForReceipt(read, before.nonce, before.seq)
+    const receipt = after.receipt!
+    const applied = receipt.code === 0
+    const outcome = OUTCOME_NAMES[receipt.code] ?? `failure code ${receipt.code}`
     print(
-      { accepted: true, applied, balance: after.balance, nonce: after.nonce, seq: after.seq },
-      applied === false
-        ? `Sequenced at input ${after.seq} but refused by the token rules (balance unchanged: ${after.balance}).`
-        : applied
-          ? `Sequenced and applied at input ${after.seq}. Balance: ${after.balance}.`
-          : `Sequenced at input ${after.seq}; its outcome is not reported to senders yet. Balance: ${after.balance}.`,
+      { accepted: true, applied, outcome, code: receipt.code, balance: after.balance, nonce: after.nonce, seq: receipt.seq },
+      applied ? `Applied at input ${receipt.seq}. Balance: ${after.balance}.` : `Refused at input ${receipt.seq}: ${outcome}. Balance: ${after.balance}.`,
     )
-    return applied === false ? 1 : 0
+    return applied ? 0 : 1
   },
 })
 
@@ -129,12 +126,12 @@ function parseAmount(value: string | boolean | undefined): bigint {
   return BigInt(value)
 }
 
-/** Polls the account until its nonce passes `nonce` (the command was sequenced and applied), bounded in time. */
-async function waitForNonce<T extends { nonce: bigint }>(read: () => Promise<T>, nonce: bigint): Promise<T> {
+/** Polls the account until the enclave has a receipt for `nonce` newer than `afterSeq`, bounded in time. */
+async function waitForReceipt(read: () => Promise<AccountReply>, nonce: bigint, afterSeq: bigint): Promise<AccountReply> {
   const deadline = Date.now() + WAIT_MS
   for (;;) {
     const current = await read()
-    if (current.nonce > nonce) return current
+    if (current.receipt && current.receipt.nonce === nonce && current.receipt.seq > afterSeq) return current
     if (Date.now() > deadline)
       throw new AnonifyError(`The command was not applied within ${WAIT_MS / 1000} s.`, {
         metaMessages: ['It may still be queued at the relayer; check again with `anonify wallet balance`.'],

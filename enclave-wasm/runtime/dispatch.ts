@@ -68,8 +68,11 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     case 'ingest': {
       const group = bound(state)
       for (const input of request.params.inputs) {
-        await applyInput(group, input, (payload) =>
-          applyCommandBatch({ token: state.token, chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch) => state.commandKeys.get(epoch) }, payload),
+        await applyInput(group, input, (payload, seq) =>
+          applyCommandBatch(
+            { token: state.token, receipts: group.receipts, seq, chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch) => state.commandKeys.get(epoch) },
+            payload,
+          ),
         )
         await refreshCommandKey(state, group)
       }
@@ -107,7 +110,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
       if (!signer || signer.toLowerCase() !== account.toLowerCase()) throw new GroupActionError('the read request is not signed by the account')
       const { balance, nonce } = state.token.account(account)
-      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), encodeReadReply({ balance, nonce, seq: group.seq }))
+      const receipt = group.receipts[account.toLowerCase()]
+      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), encodeReadReply({ balance, nonce, seq: group.seq, receipt }))
       return { reply: bytesToHex(reply) }
     }
     default: {

@@ -35,3 +35,6 @@ export const FAIL_INSUFFICIENT_ALLOWANCE = 9
 export const FAIL_OVERFLOW = 10
 export const FAIL_ZERO_AMOUNT = 11
 export const FAIL_SELF_TRANSFER = 12
+
+/** Outcomes the enclave decides before the core sees a command (reported to the sender like core codes). */
+export const FAIL_EXPIRED = 100

@@ -13,6 +13,7 @@ import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
+import * as codes from '../../enclave-wasm/shared/constants'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
@@ -92,15 +93,16 @@ async function post(records: Uint8Array[]) {
 }
 
 /** What each replica tells the account's own wallet (an authenticated, sealed read). */
-const balanceOn = async (replica: Replica, who: PrivateKeyAccount) =>
-  (
-    await readAccount(replica.enclave, {
-      chainId: BigInt(deployment.chainId),
-      ledger: deployment.contracts.ledger,
-      account: who.address,
-      signTypedData: (typedData) => who.signTypedData(typedData),
-    })
-  ).balance
+const accountOn = (replica: Replica, who: PrivateKeyAccount) =>
+  readAccount(replica.enclave, {
+    chainId: BigInt(deployment.chainId),
+    ledger: deployment.contracts.ledger,
+    account: who.address,
+    signTypedData: (typedData) => who.signTypedData(typedData),
+  })
+const balanceOn = async (replica: Replica, who: PrivateKeyAccount) => (await accountOn(replica, who)).balance
+/** The outcome code each replica reports to Alice's wallet for her latest signed command. */
+const aliceReceipts = async () => Promise.all(replicas.map(async (r) => (await accountOn(r, alice)).receipt?.code))
 const balances = async () => Promise.all(replicas.map(async (r) => [await balanceOn(r, alice), await balanceOn(r, bob)]))
 const roots = async () => Promise.all(replicas.map(async (r) => (await r.enclave.getStatus()).root))
 
@@ -167,15 +169,27 @@ describe('the seed transfer', { timeout: 120_000 }, () => {
       tampered,
       malformed: Uint8Array.from({ length: 312 }, (_, i) => (i * 37) % 256),
     }
+    // What Alice's wallet is told: signed commands get a receipt; records nobody can open get none (a relayer's
+    // precheck refuses those before posting, which is how their sender hears of it).
+    const told: Record<string, number | undefined> = {
+      replay: codes.FAIL_WRONG_NONCE,
+      wrongNonce: codes.FAIL_WRONG_NONCE,
+      expired: codes.FAIL_EXPIRED,
+      wrongEpoch: codes.FAIL_EXPIRED,
+      tampered: codes.FAIL_EXPIRED,
+      malformed: codes.FAIL_EXPIRED,
+    }
     for (const [name, record] of Object.entries(bad)) {
       await post([record])
       expect(await balances(), name).toEqual(before)
       const [first, second] = await roots()
       expect(first, name).toBe(second)
+      expect(await aliceReceipts(), name).toEqual([told[name], told[name]])
     }
     // Overspend is a well-formed, signed command: refused by the core, identically on both replicas.
     await post([await seal(alice, { op: 'transfer', to: bob.address, amount: 1_000n }, { nonce: 2n })])
     expect(await balances()).toEqual(before)
+    expect(await aliceReceipts()).toEqual([codes.FAIL_INSUFFICIENT_BALANCE, codes.FAIL_INSUFFICIENT_BALANCE])
     const [first, second] = await roots()
     expect(first).toBe(second)
   })

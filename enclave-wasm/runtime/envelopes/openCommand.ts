@@ -27,7 +27,9 @@ export type OpenCommandParameters = {
 
 export type OpenedCommand =
   | { ok: true; account: Address; nonce: bigint; command: Uint8Array }
-  | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' | 'expired' }
+  | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' }
+  /** Signed by its account but sequenced too late: the account learns it, nothing else changes. */
+  | { ok: false; reason: 'expired'; account: Address; nonce: bigint }
 
 /** Opens `record`; never throws on hostile input. */
 export async function openCommand(parameters: OpenCommandParameters): Promise<OpenedCommand> {
@@ -59,6 +61,6 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
     return { ok: false, reason: 'bad signature' }
   }
   if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
-  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired' }
+  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce }
   return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command }
 }

@@ -22,7 +22,7 @@ export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
 }
 
 /** Applies a command batch to the application state; returns the digest of its outcomes for the root. */
-export type CommandBatchHandler = (payload: Hex) => Promise<Uint8Array>
+export type CommandBatchHandler = (payload: Hex, seq: bigint) => Promise<Uint8Array>
 
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
 
@@ -35,7 +35,7 @@ export async function applyInput(state: GroupState, input: LedgerInput, onComman
   let outcome: Uint8Array = new Uint8Array(32)
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
-      outcome = await onCommandBatch(input.payload)
+      outcome = await onCommandBatch(input.payload, input.seq)
       break
     case INPUT_KIND.memberAdded: {
       const [signer, operator, initKey, measurement] = decodeAbiParameters(

@@ -4,6 +4,9 @@
  */
 import type { Address, Hex } from 'viem'
 
+/** What happened to an account's command: its nonce, the outcome code (0 = applied) and the input that carried it. */
+export type Receipt = { nonce: bigint; code: number; seq: bigint }
+
 export type Member = { signer: Address; operator: Address; initKey: Hex; measurement: Hex }
 
 /** This enclave's own keys. */
@@ -35,6 +38,8 @@ export type GroupState = {
   initKeyRotationDue: boolean
   /** Governance or expiry removed this enclave; it must not register again under the same identity. */
   removed: boolean
+  /** The outcome of each account's latest signed command (core code or FAIL_EXPIRED), for its wallet only. */
+  receipts: Record<string, Receipt>
   /** Why the last rekey addressed to us was refused, if it was. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
@@ -58,6 +63,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
     rekeyRequested: false,
     initKeyRotationDue: false,
     removed: false,
+    receipts: {},
     lastRekeyRefusal: undefined,
     identity: undefined,
   }

@@ -6,13 +6,18 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, hexToBytes, type Address, type Hex } from 'viem'
 import { COMMAND_RECORD_BYTES } from '../../envelopes/commandEnvelope'
 import type { TokenCore } from '../core/createTokenCore'
+import { FAIL_EXPIRED } from '../../shared/constants'
 import { openCommand } from '../envelopes/openCommand'
+import type { Receipt } from '../group/groupState'
 
 /** Why a record applied nothing, as it enters the root (precise reasons never leave the enclave). */
 const REFUSED = 0xff
 
 export type CommandBatchContext = {
   token: TokenCore
+  /** Where each signed command's outcome is kept for its account (GroupState.receipts). */
+  receipts: Record<string, Receipt>
+  seq: bigint
   chainId: bigint
   ledger: Address
   commandKeyOf: (epoch: number) => Uint8Array | undefined
@@ -32,10 +37,12 @@ export async function applyCommandBatch(context: CommandBatchContext, payload: H
       blockNumber,
     })
     if (!opened.ok) {
+      if (opened.reason === 'expired') context.receipts[opened.account.toLowerCase()] = { nonce: opened.nonce, code: FAIL_EXPIRED, seq: context.seq }
       outcomes.push(Uint8Array.of(REFUSED))
       continue
     }
     const code = context.token.apply(opened.command)
+    context.receipts[opened.account.toLowerCase()] = { nonce: opened.nonce, code, seq: context.seq }
     outcomes.push(concatBytes([Uint8Array.of(0, code), sha256(opened.command)]))
   }
   return sha256(concatBytes(outcomes))
