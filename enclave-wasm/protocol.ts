@@ -349,7 +349,7 @@ export function parsePrecheckResult(data: unknown): EnclaveSchema['precheck']['r
 /** Parses the result of `readAccount`. */
 export function parseReadAccountResult(data: unknown): EnclaveSchema['readAccount']['result'] {
   const r = asRecord(data, 'readAccount result')
-  if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 256) throw invalid('reply must be hex')
+  if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 4096) throw invalid('reply must be hex')
   return { reply: r.reply as Hex }
 }
 

@@ -94,6 +94,8 @@ describe('anonify dev', () => {
     await wallet('mint', '--key', key('issuer'), '--to', address('alice'), '--amount', '100')
     expect(await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '60')).toContain('Balance: 40.')
     expect(JSON.parse(await wallet('balance', '--key', key('bob'), '--json'))).toMatchObject({ account: address('bob'), balance: '60' })
+    const history = JSON.parse(await wallet('history', '--key', key('bob'), '--json')) as { history: { direction: string; amount: string; counterparty: string }[] }
+    expect(history.history).toEqual([expect.objectContaining({ direction: 'received', amount: '60', counterparty: address('alice') })])
     // A refused command is reported to its sender with the reason, and the wallet exits non-zero.
     const overspend = await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '1000').catch((e: { stdout: string }) => e.stdout)
     expect(overspend).toContain('Refused at input')

@@ -2,7 +2,7 @@
  * `anonify wallet`: a confidential wallet for people and scripts. It reads the epoch key from the chain itself
  * (never from the node), seals and signs commands locally, and hands only ciphertext to a node's relayer.
  */
-import { getAddress, isAddress, type Address, type Hex } from 'viem'
+import { getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { OUTCOME_NAMES, type AccountReply } from '../../enclave-wasm/envelopes/accountRead'
 import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
@@ -24,14 +24,15 @@ const DEADLINE_BLOCKS = 64n
 /** How long `--wait` (the default) waits for the command to be applied. */
 const WAIT_MS = 30_000
 
-const ACTIONS = ['balance', 'transfer', 'mint', 'init'] as const
+const ACTIONS = ['balance', 'history', 'transfer', 'mint', 'init'] as const
 type Action = (typeof ACTIONS)[number]
 
 export const walletCommand = defineCommand({
   name: 'wallet',
-  summary: 'Confidential wallet: balance, transfer, mint, init — sealed locally, relayed by a node (--json for scripts)',
+  summary: 'Confidential wallet: balance, history, transfer, mint, init — sealed locally, relayed by a node (--json)',
   usage: [
     'anonify wallet balance --key K [--node URL] [--json]',
+    'anonify wallet history --key K [--json]    (sent, received and refused, with reasons)',
     'anonify wallet transfer --key K --to ADDRESS --amount N [--no-wait] [--json]',
     'anonify wallet init --key K          (become the token issuer, once)',
     'anonify wallet mint --key K --to ADDRESS --amount N   (issuer only)',
@@ -64,6 +65,17 @@ export const walletCommand = defineCommand({
     if (action === 'balance') {
       const { balance, nonce, seq } = await read()
       print({ account: wallet.address, balance, nonce, seq }, `${wallet.address}: ${balance} (next nonce ${nonce}, as of input ${seq})`)
+      return 0
+    }
+
+    if (action === 'history') {
+      const { history, seq } = await read()
+      const lines = history.map((e) => {
+        const outcome = e.code === 0 ? '' : `  REFUSED: ${OUTCOME_NAMES[e.code] ?? `code ${e.code}`}`
+        const party = e.counterparty === zeroAddress ? '' : ` ${e.direction === 'sent' ? 'to' : 'from'} ${e.counterparty}`
+        return `#${e.seq}  ${e.direction.padEnd(8)} ${e.op.padEnd(12)} ${e.amount}${party}${outcome}`
+      })
+      print({ account: wallet.address, seq, history: history.map((e) => ({ ...e, outcome: OUTCOME_NAMES[e.code] })) }, lines.length > 0 ? lines.join('\n') : 'No history yet.')
       return 0
     }
 
@@ -111,7 +123,7 @@ function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
   return privateKeyToAccount(key as Hex)
 }
 
-function commandOf(action: Exclude<Action, 'balance'>, values: Record<string, string | boolean | undefined>): TokenCommand {
+function commandOf(action: Exclude<Action, 'balance' | 'history'>, values: Record<string, string | boolean | undefined>): TokenCommand {
   if (action === 'init') return { op: 'init' }
   const to = values.to
   if (typeof to !== 'string' || !isAddress(to)) throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })

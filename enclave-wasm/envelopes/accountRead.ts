@@ -4,9 +4,12 @@
  *
  *   reply = HPKE(replyKey, info = "anonify/v1 read" ‖ u256 chainId ‖ ledger ‖ account, plaintext = balance u128 ‖
  *           nonce u64 ‖ seq u64 ‖ has receipt u8 ‖ receipt nonce u64 ‖ receipt code u16 ‖ receipt seq u64)
- * The receipt is the outcome of the account's latest signed command, so its wallet learns why a command failed.
+ *           ‖ history count u8 ‖ HISTORY_ENTRIES × entry (48 bytes, zero-filled past count)
+ * The receipt is the outcome of the account's latest signed command, so its wallet learns why a command failed; the
+ * history lists its latest commands and incoming transfers. The reply has one size whatever the history holds.
  */
-import { encodePacked, hexToBytes, type Address } from 'viem'
+import { bytesToHex, encodePacked, getAddress, hexToBytes, type Address } from 'viem'
+import type { TokenCommand } from './tokenCommands'
 import * as codes from '../shared/constants'
 
 export const READ_TYPES = {
@@ -16,7 +19,25 @@ export const READ_TYPES = {
   ],
 } as const
 
-export const READ_REPLY_BYTES = 51
+/** Entries of an account's history kept and returned (oldest dropped first). */
+export const HISTORY_ENTRIES = 32
+const ENTRY_BYTES = 48
+const HISTORY_OFFSET = 51
+export const READ_REPLY_BYTES = HISTORY_OFFSET + 1 + HISTORY_ENTRIES * ENTRY_BYTES
+
+/** One line of an account's history: a command it signed (sent) or a transfer that credited it (received). */
+export type HistoryEntry = {
+  seq: bigint
+  direction: 'sent' | 'received'
+  op: TokenCommand['op']
+  /** The other party (recipient, spender, owner or sender), zero when there is none. */
+  counterparty: Address
+  amount: bigint
+  /** 0 = applied, otherwise the failure code (OUTCOME_NAMES). */
+  code: number
+}
+
+const OPS: TokenCommand['op'][] = ['init', 'mint', 'transfer', 'approve', 'transferFrom', 'burn']
 
 /** HPKE info of a reply: binds deployment and account. */
 export function readInfo(chainId: bigint, ledger: Address, account: Address): Uint8Array {
@@ -26,9 +47,9 @@ export function readInfo(chainId: bigint, ledger: Address, account: Address): Ui
 /** The outcome of a command: its nonce, 0 or a failure code (shared/constants.ts), and the input that carried it. */
 export type CommandReceipt = { nonce: bigint; code: number; seq: bigint }
 
-export type AccountReply = { balance: bigint; nonce: bigint; seq: bigint; receipt: CommandReceipt | undefined }
+export type AccountReply = { balance: bigint; nonce: bigint; seq: bigint; receipt: CommandReceipt | undefined; history: HistoryEntry[] }
 
-export function encodeReadReply({ balance, nonce, seq, receipt }: AccountReply): Uint8Array {
+export function encodeReadReply({ balance, nonce, seq, receipt, history }: AccountReply): Uint8Array {
   const bytes = new Uint8Array(READ_REPLY_BYTES)
   const view = new DataView(bytes.buffer)
   view.setBigUint64(0, balance >> 64n)
@@ -41,6 +62,18 @@ export function encodeReadReply({ balance, nonce, seq, receipt }: AccountReply):
     view.setUint16(41, receipt.code)
     view.setBigUint64(43, receipt.seq)
   }
+  const entries = history.slice(-HISTORY_ENTRIES)
+  view.setUint8(HISTORY_OFFSET, entries.length)
+  entries.forEach((entry, i) => {
+    const at = HISTORY_OFFSET + 1 + i * ENTRY_BYTES
+    view.setBigUint64(at, entry.seq)
+    view.setUint8(at + 8, entry.direction === 'sent' ? 0 : 1)
+    view.setUint8(at + 9, OPS.indexOf(entry.op))
+    view.setUint16(at + 10, entry.code)
+    bytes.set(hexToBytes(entry.counterparty), at + 12)
+    view.setBigUint64(at + 32, entry.amount >> 64n)
+    view.setBigUint64(at + 40, entry.amount & ((1n << 64n) - 1n))
+  })
   return bytes
 }
 
@@ -48,7 +81,19 @@ export function decodeReadReply(bytes: Uint8Array): AccountReply {
   if (bytes.byteLength !== READ_REPLY_BYTES) throw new Error('malformed read reply')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const receipt = view.getUint8(32) === 1 ? { nonce: view.getBigUint64(33), code: view.getUint16(41), seq: view.getBigUint64(43) } : undefined
-  return { balance: (view.getBigUint64(0) << 64n) | view.getBigUint64(8), nonce: view.getBigUint64(16), seq: view.getBigUint64(24), receipt }
+  const count = Math.min(view.getUint8(HISTORY_OFFSET), HISTORY_ENTRIES)
+  const history = Array.from({ length: count }, (_, i): HistoryEntry => {
+    const at = HISTORY_OFFSET + 1 + i * ENTRY_BYTES
+    return {
+      seq: view.getBigUint64(at),
+      direction: view.getUint8(at + 8) === 0 ? 'sent' : 'received',
+      op: OPS[view.getUint8(at + 9)] ?? 'transfer',
+      code: view.getUint16(at + 10),
+      counterparty: getAddress(bytesToHex(bytes.subarray(at + 12, at + 32))),
+      amount: (view.getBigUint64(at + 32) << 64n) | view.getBigUint64(at + 40),
+    }
+  })
+  return { balance: (view.getBigUint64(0) << 64n) | view.getBigUint64(8), nonce: view.getBigUint64(16), seq: view.getBigUint64(24), receipt, history }
 }
 
 /** What each outcome code means to a person (core codes and the enclave's own). */

@@ -70,7 +70,15 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       for (const input of request.params.inputs) {
         await applyInput(group, input, (payload, seq) =>
           applyCommandBatch(
-            { token: state.token, receipts: group.receipts, seq, chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch) => state.commandKeys.get(epoch) },
+            {
+              token: state.token,
+              receipts: group.receipts,
+              history: group.history,
+              seq,
+              chainId: group.chainId,
+              ledger: group.ledger,
+              commandKeyOf: (epoch) => state.commandKeys.get(epoch),
+            },
             payload,
           ),
         )
@@ -111,7 +119,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       if (!signer || signer.toLowerCase() !== account.toLowerCase()) throw new GroupActionError('the read request is not signed by the account')
       const { balance, nonce } = state.token.account(account)
       const receipt = group.receipts[account.toLowerCase()]
-      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), encodeReadReply({ balance, nonce, seq: group.seq, receipt }))
+      const history = group.history[account.toLowerCase()] ?? []
+      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), encodeReadReply({ balance, nonce, seq: group.seq, receipt, history }))
       return { reply: bytesToHex(reply) }
     }
     default: {

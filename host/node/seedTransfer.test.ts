@@ -140,6 +140,14 @@ describe('the seed transfer', { timeout: 120_000 }, () => {
     ])
     const [first, second] = await roots()
     expect(first).toBe(second)
+    // Each wallet's own history, from either replica: Alice received 100 and sent 60; Bob received 60.
+    for (const replica of replicas) {
+      expect((await accountOn(replica, alice)).history).toMatchObject([
+        { direction: 'received', op: 'mint', amount: 100n, counterparty: issuer.address, code: 0 },
+        { direction: 'sent', op: 'transfer', amount: 60n, counterparty: bob.address, code: 0 },
+      ])
+      expect((await accountOn(replica, bob)).history).toMatchObject([{ direction: 'received', op: 'transfer', amount: 60n, counterparty: alice.address }])
+    }
   })
 
   it('leaves on chain neither party nor amount: the transaction input and logs hold only ciphertext', async () => {

@@ -78,7 +78,7 @@ describe('sealed command envelope', () => {
   })
 
   it('error: a command sequenced after its deadline block is refused', async () => {
-    expect(await open(await aSealedTransfer({ deadlineBlock: 49n }))).toEqual({ ok: false, reason: 'expired', account: alice.address, nonce: 0n })
+    expect(await open(await aSealedTransfer({ deadlineBlock: 49n }))).toMatchObject({ ok: false, reason: 'expired', account: alice.address, nonce: 0n })
   })
 
   it('error: wrong sizes and non-zero padding are malformed', async () => {

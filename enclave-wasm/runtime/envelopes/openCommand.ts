@@ -29,7 +29,7 @@ export type OpenedCommand =
   | { ok: true; account: Address; nonce: bigint; command: Uint8Array }
   | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' }
   /** Signed by its account but sequenced too late: the account learns it, nothing else changes. */
-  | { ok: false; reason: 'expired'; account: Address; nonce: bigint }
+  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; command: Uint8Array }
 
 /** Opens `record`; never throws on hostile input. */
 export async function openCommand(parameters: OpenCommandParameters): Promise<OpenedCommand> {
@@ -61,6 +61,6 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
     return { ok: false, reason: 'bad signature' }
   }
   if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
-  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce }
+  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, command: parts.command }
   return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command }
 }

@@ -3,6 +3,7 @@
  * the current epoch and (if it is a member that received a share) the epoch secret. Lives only inside the Worker.
  */
 import type { Address, Hex } from 'viem'
+import type { HistoryEntry } from '../../envelopes/accountRead'
 
 /** What happened to an account's command: its nonce, the outcome code (0 = applied) and the input that carried it. */
 export type Receipt = { nonce: bigint; code: number; seq: bigint }
@@ -40,6 +41,8 @@ export type GroupState = {
   removed: boolean
   /** The outcome of each account's latest signed command (core code or FAIL_EXPIRED), for its wallet only. */
   receipts: Record<string, Receipt>
+  /** Each account's latest commands and incoming transfers (at most HISTORY_ENTRIES), for its wallet only. */
+  history: Record<string, HistoryEntry[]>
   /** Why the last rekey addressed to us was refused, if it was. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
@@ -64,6 +67,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
     initKeyRotationDue: false,
     removed: false,
     receipts: {},
+    history: {},
     lastRekeyRefusal: undefined,
     identity: undefined,
   }

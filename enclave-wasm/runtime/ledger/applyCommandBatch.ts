@@ -3,7 +3,9 @@
  * every outcome for the transition root. Replicas holding the same epoch keys reach the same outcomes.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, hexToBytes, type Address, type Hex } from 'viem'
+import { concatBytes, hexToBytes, zeroAddress, type Address, type Hex } from 'viem'
+import { HISTORY_ENTRIES, type HistoryEntry } from '../../envelopes/accountRead'
+import { decodeTokenCommand } from '../../envelopes/tokenCommands'
 import { COMMAND_RECORD_BYTES } from '../../envelopes/commandEnvelope'
 import type { TokenCore } from '../core/createTokenCore'
 import { FAIL_EXPIRED } from '../../shared/constants'
@@ -17,6 +19,8 @@ export type CommandBatchContext = {
   token: TokenCore
   /** Where each signed command's outcome is kept for its account (GroupState.receipts). */
   receipts: Record<string, Receipt>
+  /** Where each account's history is kept (GroupState.history). */
+  history: Record<string, HistoryEntry[]>
   seq: bigint
   chainId: bigint
   ledger: Address
@@ -37,13 +41,33 @@ export async function applyCommandBatch(context: CommandBatchContext, payload: H
       blockNumber,
     })
     if (!opened.ok) {
-      if (opened.reason === 'expired') context.receipts[opened.account.toLowerCase()] = { nonce: opened.nonce, code: FAIL_EXPIRED, seq: context.seq }
+      if (opened.reason === 'expired') record(context, opened.account, opened.nonce, opened.command, FAIL_EXPIRED)
       outcomes.push(Uint8Array.of(REFUSED))
       continue
     }
     const code = context.token.apply(opened.command)
-    context.receipts[opened.account.toLowerCase()] = { nonce: opened.nonce, code, seq: context.seq }
+    record(context, opened.account, opened.nonce, opened.command, code)
     outcomes.push(concatBytes([Uint8Array.of(0, code), sha256(opened.command)]))
   }
   return sha256(concatBytes(outcomes))
+}
+
+/** Notes a signed command's outcome for its account, and a credit for the account it paid. */
+function record(context: CommandBatchContext, account: Address, nonce: bigint, command: Uint8Array, code: number): void {
+  context.receipts[account.toLowerCase()] = { nonce, code, seq: context.seq }
+  const decoded = decodeTokenCommand(command)
+  if (!decoded) return
+  const { command: c } = decoded
+  const counterparty = 'to' in c ? c.to : 'spender' in c ? c.spender : zeroAddress
+  const amount = 'amount' in c ? c.amount : 0n
+  append(context.history, account, { seq: context.seq, direction: 'sent', op: c.op, counterparty: c.op === 'transferFrom' ? c.from : counterparty, amount, code })
+  if (code === 0 && (c.op === 'transfer' || c.op === 'mint' || c.op === 'transferFrom'))
+    append(context.history, c.to, { seq: context.seq, direction: 'received', op: c.op, counterparty: c.op === 'transferFrom' ? c.from : account, amount, code })
+}
+
+function append(history: Record<string, HistoryEntry[]>, account: Address, entry: HistoryEntry): void {
+  const key = account.toLowerCase()
+  const entries = (history[key] ??= [])
+  entries.push(entry)
+  if (entries.length > HISTORY_ENTRIES) entries.shift()
 }
