@@ -40,6 +40,10 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
   let queue: Uint8Array[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
   let posting: Promise<void> = Promise.resolve()
+  let stopped = false
+  const schedule = () => {
+    if (!stopped) timer ??= setTimeout(() => void flush(), flushAfterMs)
+  }
 
   const flush = (): Promise<void> => {
     if (timer) clearTimeout(timer)
@@ -53,9 +57,10 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
         await clients.publicClient.waitForTransactionReceipt({ hash })
         onPosted?.(batch.length)
       } catch (error) {
-        // Nothing is lost silently: the batch goes back to the front of the queue for the next flush.
+        // Nothing is lost silently: the batch goes back to the front of the queue and is retried.
         queue = [...batch, ...queue]
         onError?.(error)
+        schedule()
       }
     })
     if (queue.length > 0) void flush()
@@ -68,13 +73,15 @@ export function createRelayer(parameters: CreateRelayerParameters): Relayer {
       if (!accepted) return false
       queue.push(record)
       if (queue.length >= maxBatch) void flush()
-      else timer ??= setTimeout(() => void flush(), flushAfterMs)
+      else schedule()
       return true
     },
     flush,
     pending: () => queue.length,
     async stop() {
       await flush()
+      stopped = true
+      if (timer) clearTimeout(timer)
     },
   }
 }
