@@ -95,7 +95,7 @@ export async function measureCommandPath({ measurement, onProgress }: { measurem
       gas.push(Math.round(Number(receipt.gasUsed) / size))
       // Apply rate: one enclave ingesting the batch (open, recover the signature, apply), timed around the ECALL.
       const { seq } = await enclaves[0]!.getStatus()
-      const inputs = await readInputs(relayer.publicClient, { ledger, afterSeq: seq, fromBlock: BigInt(deployment.deployBlock) })
+      const { inputs } = await readInputs(relayer.publicClient, { ledger, afterSeq: seq, fromBlock: BigInt(deployment.deployBlock) })
       const started = performance.now()
       await enclaves[0]!.ingest({ inputs })
       applyMs += performance.now() - started

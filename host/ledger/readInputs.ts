@@ -13,17 +13,24 @@ export type ReadInputsParameters = {
   confirmations?: number | undefined
 }
 
+export type ReadInputsReturnType = {
+  inputs: LedgerInput[]
+  /** The last block read: once `inputs` are applied, the next read may start after it. */
+  toBlock: bigint
+}
+
 /**
- * Inputs after `afterSeq` up to the last final block, strictly consecutive; throws `InputGapError` on a hole.
+ * Inputs after `afterSeq` from `fromBlock` up to the last final block, strictly consecutive; throws `InputGapError`
+ * on a hole.
  * @example
- * const inputs = await readInputs(publicClient, { ledger, afterSeq: status.seq, fromBlock: deployBlock })
+ * const { inputs, toBlock } = await readInputs(publicClient, { ledger, afterSeq: status.seq, fromBlock: cursor })
  */
-export async function readInputs(publicClient: PublicClient, parameters: ReadInputsParameters): Promise<LedgerInput[]> {
+export async function readInputs(publicClient: PublicClient, parameters: ReadInputsParameters): Promise<ReadInputsReturnType> {
   const { ledger, afterSeq, fromBlock, confirmations = 0 } = parameters
   // Uncached: viem reuses a block number for a polling interval, and a follower must never read a stale head.
   const head = await publicClient.getBlockNumber({ cacheTime: 0 })
   const toBlock = head - BigInt(confirmations)
-  if (toBlock < fromBlock) return []
+  if (toBlock < fromBlock) return { inputs: [], toBlock: fromBlock - 1n }
   const logs = await publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', fromBlock, toBlock, strict: true })
   const inputs: LedgerInput[] = []
   let expected = afterSeq + 1n
@@ -34,5 +41,5 @@ export async function readInputs(publicClient: PublicClient, parameters: ReadInp
     inputs.push({ seq, kind, acc, payload })
     expected++
   }
-  return inputs
+  return { inputs, toBlock }
 }

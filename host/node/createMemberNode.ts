@@ -56,7 +56,9 @@ export type MemberNode = {
 export function createMemberNode(parameters: CreateMemberNodeParameters): MemberNode {
   const { enclave, clients, deployment, store, pollIntervalMs = 500, rekeyFallbackBlocks = 5, onEvent } = parameters
   const ledger = deployment.contracts.ledger
-  const fromBlock = BigInt(deployment.deployBlock)
+  // Where the next read of the Ledger starts: advanced only after what was read has been applied, so each poll reads
+  // new blocks instead of the whole history. A restart scans once from the deployment block.
+  let fromBlock = BigInt(deployment.deployBlock)
   let registering = false
   let rekeyNeededSince: bigint | undefined
   let running = false
@@ -68,9 +70,10 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
 
   async function sync(): Promise<EnclaveStatus> {
     let status = await enclave.getStatus()
-    const inputs = await readInputs(clients.publicClient, { ledger, afterSeq: status.seq, fromBlock })
+    const { inputs, toBlock } = await readInputs(clients.publicClient, { ledger, afterSeq: status.seq, fromBlock })
     for (let i = 0; i < inputs.length; i += MAX_INPUTS_PER_INGEST)
       await enclave.ingest({ inputs: inputs.slice(i, i + MAX_INPUTS_PER_INGEST) })
+    fromBlock = toBlock + 1n
     if (inputs.length > 0) {
       await save()
       status = await enclave.getStatus()

@@ -43,6 +43,7 @@ describe('sealed command envelope', () => {
       account: alice.address,
       nonce: 0n,
       command: encodeTokenCommand(alice.address, 0n, { op: 'transfer', to: bob.address, amount: 60n }),
+      decoded: { op: 'transfer', to: bob.address, amount: 60n },
     })
   })
 

@@ -12,7 +12,7 @@ import {
   decodeCommandPlaintext,
   readCommandEpoch,
 } from '../../envelopes/commandEnvelope'
-import { decodeTokenCommand } from '../../envelopes/tokenCommands'
+import { decodeTokenCommand, type TokenCommand } from '../../envelopes/tokenCommands'
 import { openWith } from '../group/hpke'
 
 export type OpenCommandParameters = {
@@ -26,10 +26,10 @@ export type OpenCommandParameters = {
 }
 
 export type OpenedCommand =
-  | { ok: true; account: Address; nonce: bigint; command: Uint8Array }
+  | { ok: true; account: Address; nonce: bigint; command: Uint8Array; decoded: TokenCommand }
   | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' }
   /** Signed by its account but sequenced too late: the account learns it, nothing else changes. */
-  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; command: Uint8Array }
+  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; decoded: TokenCommand }
 
 /** Opens `record`; never throws on hostile input. */
 export async function openCommand(parameters: OpenCommandParameters): Promise<OpenedCommand> {
@@ -61,6 +61,6 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
     return { ok: false, reason: 'bad signature' }
   }
   if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
-  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, command: parts.command }
-  return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command }
+  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, decoded: decoded.command }
+  return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command, decoded: decoded.command }
 }

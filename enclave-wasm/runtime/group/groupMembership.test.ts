@@ -139,7 +139,7 @@ describe('member nodes', { timeout: 120_000 }, () => {
     expect(bobStatus.holdsEpoch).toBe(false)
 
     // The attack: Bob's init keys open no share of the new epoch, and his old epoch secret does not derive its key.
-    const rekeys = (await readInputs(publicClient(), { ledger: deployment.contracts.ledger, afterSeq: 0n, fromBlock: 0n }))
+    const rekeys = (await readInputs(publicClient(), { ledger: deployment.contracts.ledger, afterSeq: 0n, fromBlock: 0n })).inputs
       .filter((i) => i.kind === INPUT_KIND.rekey)
       .map((input) =>
         decodeAbiParameters(

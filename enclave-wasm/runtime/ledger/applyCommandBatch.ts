@@ -3,10 +3,10 @@
  * every outcome for the transition root. Replicas holding the same epoch keys reach the same outcomes.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { concatBytes, hexToBytes, zeroAddress, type Address, type Hex } from 'viem'
+import { concatBytes, hexToBytes, type Address, type Hex } from 'viem'
 import { HISTORY_ENTRIES, type HistoryEntry } from '../../envelopes/accountRead'
-import { decodeTokenCommand } from '../../envelopes/tokenCommands'
-import { COMMAND_RECORD_BYTES } from '../../envelopes/commandEnvelope'
+import { COMMAND_RECORD_BYTES, commandMessage } from '../../envelopes/commandEnvelope'
+import type { TokenCommand } from '../../envelopes/tokenCommands'
 import type { TokenCore } from '../core/createTokenCore'
 import { FAIL_EXPIRED } from '../../shared/constants'
 import { openCommand } from '../envelopes/openCommand'
@@ -41,28 +41,26 @@ export async function applyCommandBatch(context: CommandBatchContext, payload: H
       blockNumber,
     })
     if (!opened.ok) {
-      if (opened.reason === 'expired') record(context, opened.account, opened.nonce, opened.command, FAIL_EXPIRED)
+      if (opened.reason === 'expired') record(context, opened.account, opened.nonce, opened.decoded, FAIL_EXPIRED)
       outcomes.push(Uint8Array.of(REFUSED))
       continue
     }
     const code = context.token.apply(opened.command)
-    record(context, opened.account, opened.nonce, opened.command, code)
+    record(context, opened.account, opened.nonce, opened.decoded, code)
     outcomes.push(concatBytes([Uint8Array.of(0, code), sha256(opened.command)]))
   }
   return sha256(concatBytes(outcomes))
 }
 
 /** Notes a signed command's outcome for its account, and a credit for the account it paid. */
-function record(context: CommandBatchContext, account: Address, nonce: bigint, command: Uint8Array, code: number): void {
+function record(context: CommandBatchContext, account: Address, nonce: bigint, command: TokenCommand, code: number): void {
   context.receipts[account.toLowerCase()] = { nonce, code, seq: context.seq }
-  const decoded = decodeTokenCommand(command)
-  if (!decoded) return
-  const { command: c } = decoded
-  const counterparty = 'to' in c ? c.to : 'spender' in c ? c.spender : zeroAddress
-  const amount = 'amount' in c ? c.amount : 0n
-  append(context.history, account, { seq: context.seq, direction: 'sent', op: c.op, counterparty: c.op === 'transferFrom' ? c.from : counterparty, amount, code })
-  if (code === 0 && (c.op === 'transfer' || c.op === 'mint' || c.op === 'transferFrom'))
-    append(context.history, c.to, { seq: context.seq, direction: 'received', op: c.op, counterparty: c.op === 'transferFrom' ? c.from : account, amount, code })
+  // The signed message's fields name the other party and the amount for every op (zero where unused).
+  const { to, from, amount } = commandMessage(account, nonce, 0n, 0, command)
+  const counterparty = command.op === 'transferFrom' ? from : to
+  append(context.history, account, { seq: context.seq, direction: 'sent', op: command.op, counterparty, amount, code })
+  if (code === 0 && (command.op === 'transfer' || command.op === 'mint' || command.op === 'transferFrom'))
+    append(context.history, to, { seq: context.seq, direction: 'received', op: command.op, counterparty: command.op === 'transferFrom' ? from : account, amount, code })
 }
 
 function append(history: Record<string, HistoryEntry[]>, account: Address, entry: HistoryEntry): void {
