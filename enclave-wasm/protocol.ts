@@ -10,6 +10,9 @@ export const PROTOCOL_VERSION = 1
 /** Size of a sealed command record (envelopes/commandEnvelope.ts); repeated here so this file imports nothing. */
 export const COMMAND_RECORD_BYTES = 312
 
+/** Size of a session command record (envelopes/sessionEnvelope.ts): tag 16 ‖ ChaCha20-Poly1305 of 64 bytes ‖ tag 16. */
+export const SESSION_RECORD_BYTES = 96
+
 /** Measurements are SHA-256 digests. */
 export const MEASUREMENT_BYTES = 32
 
@@ -66,6 +69,8 @@ export const INPUT_KIND = {
   rekey: 4,
   initKeyUpdated: 5,
   rekeyRequested: 6,
+  /** Session command records; the Ledger emits only the block number, the records are the transaction's calldata. */
+  sessionBatch: 7,
 } as const
 
 /** One input of the Ledger's stream, as the chain follower read it. */
@@ -105,8 +110,8 @@ export type EnclaveSchema = {
   /** The state sealed to this machine and measurement, for the host to store. */
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
   /**
-   * Whether a sealed command record would be worth posting: it opens under a held epoch key, its signature holds
-   * and its nonce is not behind. One bit, whatever the reason, so a relayer learns nothing about the content.
+   * Whether a command record (sealed, 312 bytes, or session, 96 bytes) would be worth posting: it opens (under a held
+   * epoch key, or as the next commands of a live session), its signature holds and its nonce is not behind. One bit, whatever the reason, so a relayer learns nothing about the content.
    */
   precheck: { params: { record: Hex }; result: { accepted: boolean } }
   /** An account's balance and nonce, sealed to the reply key the account's wallet signed for (envelopes/accountRead). */
@@ -189,7 +194,8 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   getStatus: noParams('getStatus'),
   precheck: (params) => {
     const p = asRecord(params, 'precheck params')
-    return { record: hexOf(p.record, COMMAND_RECORD_BYTES, 'record') }
+    const record = typeof p.record === 'string' && p.record.length === 2 + 2 * SESSION_RECORD_BYTES ? SESSION_RECORD_BYTES : COMMAND_RECORD_BYTES
+    return { record: hexOf(p.record, record, 'record') }
   },
   readAccount: (params) => {
     const p = asRecord(params, 'readAccount params')

@@ -5,8 +5,8 @@
 import { getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { OUTCOME_NAMES, type AccountReply } from '../../enclave-wasm/envelopes/accountRead'
-import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
-import { MAX_U128 } from '../../enclave-wasm/envelopes/tokenCommands'
+import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
+import { MAX_U128 } from '../../enclave-wasm/envelopes/coreCommands'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
@@ -123,7 +123,7 @@ function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
   return privateKeyToAccount(key as Hex)
 }
 
-function commandOf(action: Exclude<Action, 'balance' | 'history'>, values: Record<string, string | boolean | undefined>): TokenCommand {
+function commandOf(action: Exclude<Action, 'balance' | 'history'>, values: Record<string, string | boolean | undefined>): CoreCommand {
   if (action === 'init') return { op: 'init' }
   const to = values.to
   if (typeof to !== 'string' || !isAddress(to)) throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })

@@ -8,6 +8,10 @@ pragma solidity 0.8.37;
  * accumulator that every enclave recomputes while it replays.
  * @dev Payloads live in events, never in storage: only the accumulator per sequence number is stored, so a later
  * checkpoint can be checked against it. acc_s = keccak256(acc_{s-1} ‖ uint64 s ‖ uint8 kind ‖ keccak256(payload)).
+ * For every kind but KIND_SESSION_BATCH the event carries the whole payload. For KIND_SESSION_BATCH the accumulated
+ * payload is uint64 blockNumber ‖ records, with the records taken from calldata, while the event's payload is only
+ * the 8-byte block number: followers read the records from the transaction's input, which the chain keeps anyway,
+ * and logging them again would cost more than the calldata itself.
  */
 abstract contract InputStream {
     /// @notice A batch of fixed-size encrypted command records.
@@ -23,6 +27,9 @@ abstract contract InputStream {
     uint8 public constant KIND_INIT_KEY_UPDATED = 5;
     /// @notice Governance asked for a new epoch with the same members: abi.encode(address requester).
     uint8 public constant KIND_REKEY_REQUESTED = 6;
+    /// @notice A batch of fixed-size session command records: payload uint64 blockNumber ‖ records. The event carries
+    /// only the block number; the records are the calldata of the direct `submitSessions` transaction.
+    uint8 public constant KIND_SESSION_BATCH = 7;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;
@@ -54,15 +61,24 @@ abstract contract InputStream {
         return _accumulators[inputSeq];
     }
 
-    /// @dev Appends one input and emits it; returns its sequence number.
+    /// @dev Appends one input and emits it whole; returns its sequence number.
     function _append(uint8 kind, bytes memory payload) internal returns (uint64 next) {
+        return _appendHashed(kind, keccak256(payload), payload);
+    }
+
+    /**
+     * @dev Appends one input whose payload hash the caller computed, and emits `emitted` as the event's payload;
+     * returns its sequence number. NOTE: when `emitted` is not the payload itself, followers must be able to rebuild
+     * the payload from elsewhere (KIND_SESSION_BATCH: the transaction's calldata).
+     */
+    function _appendHashed(uint8 kind, bytes32 payloadHash, bytes memory emitted) internal returns (uint64 next) {
         // A uint64 sequence cannot overflow: it grows by one per input.
         unchecked {
             next = _seq + 1;
         }
-        bytes32 acc = keccak256(abi.encodePacked(_accumulators[next - 1], next, kind, keccak256(payload)));
+        bytes32 acc = keccak256(abi.encodePacked(_accumulators[next - 1], next, kind, payloadHash));
         _seq = next;
         _accumulators[next] = acc;
-        emit InputAppended(next, kind, acc, payload);
+        emit InputAppended(next, kind, acc, emitted);
     }
 }

@@ -26,6 +26,11 @@ export class Reader {
     return this.ok && this.offset == this.length
   }
 
+  /** Steps over `bytes` bytes the core does not interpret. */
+  skip(bytes: i32): void {
+    this.take(bytes)
+  }
+
   u8(): u8 {
     const at = this.take(1)
     return this.ok ? load<u8>(at) : 0

@@ -1,5 +1,6 @@
 // A decoded command: caller ‖ nonce ‖ app ‖ op ‖ op arguments. The runtime has verified the caller's signature.
-import { APP_TOKEN, TOKEN_APPROVE, TOKEN_BURN, TOKEN_INIT, TOKEN_MINT, TOKEN_TRANSFER, TOKEN_TRANSFER_FROM } from '../shared/constants'
+// Session commands (app 2) only consume a nonce here, so a grant is ordered and never replayed like any command.
+import { APP_SESSION, APP_TOKEN, SESSION_END, SESSION_START, TOKEN_APPROVE, TOKEN_BURN, TOKEN_INIT, TOKEN_MINT, TOKEN_TRANSFER, TOKEN_TRANSFER_FROM } from '../shared/constants'
 import { Reader } from './codec'
 import { U128 } from './u128'
 
@@ -22,7 +23,9 @@ export function decodeCommand(reader: Reader): Command | null {
   command.nonce = reader.u64()
   command.app = <i32>reader.u8()
   command.op = <i32>reader.u8()
-  if (!reader.ok || command.app != APP_TOKEN) return null
+  if (!reader.ok) return null
+  if (command.app == APP_SESSION) return decodeSessionArguments(reader, command)
+  if (command.app != APP_TOKEN) return null
   switch (command.op) {
     case TOKEN_INIT:
       break
@@ -43,5 +46,14 @@ export function decodeCommand(reader: Reader): Command | null {
     default:
       return null
   }
+  return reader.done() ? command : null
+}
+
+// The session key and expiry stay with the runtime; the core only checks the encoding is exact.
+function decodeSessionArguments(reader: Reader, command: Command): Command | null {
+  if (command.op == SESSION_START) {
+    reader.skip(32)
+    reader.u64()
+  } else if (command.op != SESSION_END) return null
   return reader.done() ? command : null
 }

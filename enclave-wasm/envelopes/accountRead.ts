@@ -5,11 +5,12 @@
  *   reply = HPKE(replyKey, info = "anonify/v1 read" ‖ u256 chainId ‖ ledger ‖ account, plaintext = balance u128 ‖
  *           nonce u64 ‖ seq u64 ‖ has receipt u8 ‖ receipt nonce u64 ‖ receipt code u16 ‖ receipt seq u64)
  *           ‖ history count u8 ‖ HISTORY_ENTRIES × entry (48 bytes, zero-filled past count)
+ *           ‖ session live u8 ‖ session epoch u64 ‖ expiresBlock u64 ‖ next counter u64 (zeros when none)
  * The receipt is the outcome of the account's latest signed command, so its wallet learns why a command failed; the
  * history lists its latest commands and incoming transfers. The reply has one size whatever the history holds.
  */
 import { bytesToHex, encodePacked, getAddress, hexToBytes, type Address } from 'viem'
-import type { TokenCommand } from './tokenCommands'
+import type { CoreCommand } from './coreCommands'
 import * as codes from '../shared/constants'
 
 export const READ_TYPES = {
@@ -23,13 +24,14 @@ export const READ_TYPES = {
 export const HISTORY_ENTRIES = 32
 const ENTRY_BYTES = 48
 const HISTORY_OFFSET = 51
-export const READ_REPLY_BYTES = HISTORY_OFFSET + 1 + HISTORY_ENTRIES * ENTRY_BYTES
+const SESSION_OFFSET = HISTORY_OFFSET + 1 + HISTORY_ENTRIES * ENTRY_BYTES
+export const READ_REPLY_BYTES = SESSION_OFFSET + 25
 
 /** One line of an account's history: a command it signed (sent) or a transfer that credited it (received). */
 export type HistoryEntry = {
   seq: bigint
   direction: 'sent' | 'received'
-  op: TokenCommand['op']
+  op: CoreCommand['op']
   /** The other party (recipient, spender, owner or sender), zero when there is none. */
   counterparty: Address
   amount: bigint
@@ -37,7 +39,8 @@ export type HistoryEntry = {
   code: number
 }
 
-const OPS: TokenCommand['op'][] = ['init', 'mint', 'transfer', 'approve', 'transferFrom', 'burn']
+// Append only: an op's index is its byte in the reply.
+const OPS: CoreCommand['op'][] = ['init', 'mint', 'transfer', 'approve', 'transferFrom', 'burn', 'startSession', 'endSession']
 
 /** HPKE info of a reply: binds deployment and account. */
 export function readInfo(chainId: bigint, ledger: Address, account: Address): Uint8Array {
@@ -47,9 +50,19 @@ export function readInfo(chainId: bigint, ledger: Address, account: Address): Ui
 /** The outcome of a command: its nonce, 0 or a failure code (shared/constants.ts), and the input that carried it. */
 export type CommandReceipt = { nonce: bigint; code: number; seq: bigint }
 
-export type AccountReply = { balance: bigint; nonce: bigint; seq: bigint; receipt: CommandReceipt | undefined; history: HistoryEntry[] }
+/** The account's live session as the enclave sees it: a wallet resumes its counter from `next`. */
+export type SessionStatus = { epoch: bigint; expiresBlock: bigint; next: bigint }
 
-export function encodeReadReply({ balance, nonce, seq, receipt, history }: AccountReply): Uint8Array {
+export type AccountReply = {
+  balance: bigint
+  nonce: bigint
+  seq: bigint
+  receipt: CommandReceipt | undefined
+  history: HistoryEntry[]
+  session: SessionStatus | undefined
+}
+
+export function encodeReadReply({ balance, nonce, seq, receipt, history, session }: AccountReply): Uint8Array {
   const bytes = new Uint8Array(READ_REPLY_BYTES)
   const view = new DataView(bytes.buffer)
   view.setBigUint64(0, balance >> 64n)
@@ -74,6 +87,12 @@ export function encodeReadReply({ balance, nonce, seq, receipt, history }: Accou
     view.setBigUint64(at + 32, entry.amount >> 64n)
     view.setBigUint64(at + 40, entry.amount & ((1n << 64n) - 1n))
   })
+  if (session) {
+    view.setUint8(SESSION_OFFSET, 1)
+    view.setBigUint64(SESSION_OFFSET + 1, session.epoch)
+    view.setBigUint64(SESSION_OFFSET + 9, session.expiresBlock)
+    view.setBigUint64(SESSION_OFFSET + 17, session.next)
+  }
   return bytes
 }
 
@@ -93,7 +112,11 @@ export function decodeReadReply(bytes: Uint8Array): AccountReply {
       amount: (view.getBigUint64(at + 32) << 64n) | view.getBigUint64(at + 40),
     }
   })
-  return { balance: (view.getBigUint64(0) << 64n) | view.getBigUint64(8), nonce: view.getBigUint64(16), seq: view.getBigUint64(24), receipt, history }
+  const session =
+    view.getUint8(SESSION_OFFSET) === 1
+      ? { epoch: view.getBigUint64(SESSION_OFFSET + 1), expiresBlock: view.getBigUint64(SESSION_OFFSET + 9), next: view.getBigUint64(SESSION_OFFSET + 17) }
+      : undefined
+  return { balance: (view.getBigUint64(0) << 64n) | view.getBigUint64(8), nonce: view.getBigUint64(16), seq: view.getBigUint64(24), receipt, history, session }
 }
 
 /** What each outcome code means to a person (core codes and the enclave's own). */

@@ -6,11 +6,12 @@
  *   info          = "anonify/v1 cmd" ‖ u256 chainId ‖ ledger ‖ u32 epoch
  *   plaintext     = len u16 ‖ body ‖ zero padding          body = signature (65) ‖ deadlineBlock u64 ‖ command
  *
- * `command` is the core's encoding (tokenCommands.ts) and starts with the account and its nonce; the signature is the
- * account's EIP-712 signature over `Command`, so the enclave learns the sender only inside the ciphertext.
+ * `command` is the core's encoding (coreCommands.ts) and starts with the account and its nonce; the signature is the
+ * account's EIP-712 signature over `Command` (or `SessionGrant` for a session start, which binds the session key's
+ * hash and expiry), so the enclave learns the sender only inside the ciphertext.
  */
-import { bytesToHex, concatBytes, encodePacked, hexToBytes, zeroAddress, type Address, type Hex } from 'viem'
-import type { TokenCommand } from './tokenCommands'
+import { bytesToHex, concatBytes, encodePacked, hexToBytes, keccak256, zeroAddress, type Address, type Hex, type TypedDataDefinition } from 'viem'
+import type { CoreCommand } from './coreCommands'
 
 export { COMMAND_RECORD_BYTES } from '../protocol'
 import { COMMAND_RECORD_BYTES } from '../protocol'
@@ -60,10 +61,43 @@ export const COMMAND_TYPES = {
     { name: 'from', type: 'address' },
     { name: 'amount', type: 'uint256' },
   ],
+  SessionGrant: [
+    { name: 'account', type: 'address' },
+    { name: 'nonce', type: 'uint64' },
+    { name: 'deadlineBlock', type: 'uint64' },
+    { name: 'epoch', type: 'uint32' },
+    { name: 'sessionKeyHash', type: 'bytes32' },
+    { name: 'expiresBlock', type: 'uint64' },
+  ],
 } as const
 
+/** What the wallet signs for a command: a `SessionGrant` for a session start, a `Command` for everything else. */
+export type CommandTypedData =
+  | TypedDataDefinition<typeof COMMAND_TYPES, 'Command'>
+  | TypedDataDefinition<typeof COMMAND_TYPES, 'SessionGrant'>
+
+export type CommandSigningParameters = {
+  chainId: bigint
+  ledger: Address
+  account: Address
+  nonce: bigint
+  deadlineBlock: bigint
+  epoch: number
+  command: CoreCommand
+}
+
+/** The EIP-712 typed data a wallet signs for `command`. */
+export function commandTypedData({ chainId, ledger, account, nonce, deadlineBlock, epoch, command }: CommandSigningParameters): CommandTypedData {
+  const domain = commandDomain(chainId, ledger)
+  if (command.op === 'startSession') {
+    const message = { account, nonce, deadlineBlock, epoch, sessionKeyHash: keccak256(command.sessionKey), expiresBlock: command.expiresBlock }
+    return { domain, types: COMMAND_TYPES, primaryType: 'SessionGrant', message }
+  }
+  return { domain, types: COMMAND_TYPES, primaryType: 'Command', message: commandMessage(account, nonce, deadlineBlock, epoch, command) }
+}
+
 /** The EIP-712 message for a command; fields an op does not use are zero. */
-export function commandMessage(account: Address, nonce: bigint, deadlineBlock: bigint, epoch: number, command: TokenCommand) {
+export function commandMessage(account: Address, nonce: bigint, deadlineBlock: bigint, epoch: number, command: CoreCommand) {
   return {
     account,
     nonce,

@@ -4,7 +4,7 @@ import { READ_TYPES, encodeReadReply, readInfo } from '../envelopes/accountRead'
 import { commandDomain } from '../envelopes/commandEnvelope'
 import { sealTo } from '../envelopes/hpkeSuite'
 import type { PlatformClient } from '../platform/platformChannel'
-import { PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type GroupView, type Hex } from '../protocol'
+import { COMMAND_RECORD_BYTES, INPUT_KIND, PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type GroupView, type Hex } from '../protocol'
 import type { CoreExports } from './coreExports'
 import { createTokenCore, type TokenCore } from './core/createTokenCore'
 import { applyInput } from './group/applyInput'
@@ -14,6 +14,9 @@ import { groupStatus } from './group/groupStatus'
 import { deriveEpochKeys } from './group/keySchedule'
 import { openCommand } from './envelopes/openCommand'
 import { applyCommandBatch } from './ledger/applyCommandBatch'
+import { applySessionBatch } from './ledger/applySessionBatch'
+import { createSessionBook, type SessionBook } from './session/sessionBook'
+import { openSessionRecord } from '../envelopes/sessionEnvelope'
 import { sealState, unsealState } from './sealState'
 
 /** What a booted enclave holds. Lives only inside the Worker. */
@@ -26,11 +29,13 @@ export type EnclaveState = {
   group: GroupState | undefined
   /** Command private keys derived from held epoch secrets; never sealed (they derive again). */
   commandKeys: Map<number, Uint8Array>
+  /** The index over the group's sessions; derived, built at bind. */
+  sessions: SessionBook | undefined
 }
 
 /** Builds the state of a freshly booted enclave around its core. */
 export function bootState(core: CoreExports, measurement: Hex, platform: PlatformClient): EnclaveState {
-  return { core, token: createTokenCore(core), measurement, platform, group: undefined, commandKeys: new Map() }
+  return { core, token: createTokenCore(core), measurement, platform, group: undefined, commandKeys: new Map(), sessions: undefined }
 }
 
 type Result<request extends EnclaveRequest> = EnclaveSchema[request['method']]['result']
@@ -49,11 +54,13 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       if (state.group) throw new GroupActionError('the enclave is already bound to a deployment')
       if (!sealed) {
         state.group = emptyGroupState(chainId, ledger)
+        state.sessions = createSessionBook(state.group)
         return null
       }
       const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
       if (state.token.importSnapshot(snapshot) !== 0) throw new GroupActionError('the sealed application state is malformed')
       state.group = group
+      state.sessions = createSessionBook(group)
       // Command keys are not sealed; derive the held epoch's now, before the first batch after a restart.
       await refreshCommandKey(state, group)
       return null
@@ -67,21 +74,14 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     }
     case 'ingest': {
       const group = bound(state)
+      const sessions = state.sessions!
       for (const input of request.params.inputs) {
-        await applyInput(group, input, (payload, seq) =>
-          applyCommandBatch(
-            {
-              token: state.token,
-              receipts: group.receipts,
-              history: group.history,
-              seq,
-              chainId: group.chainId,
-              ledger: group.ledger,
-              commandKeyOf: (epoch) => state.commandKeys.get(epoch),
-            },
-            payload,
-          ),
-        )
+        await applyInput(group, input, async ({ kind, payload, seq }) => {
+          const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
+          if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, hexToBytes(payload))
+          const keys = { chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch: number) => state.commandKeys.get(epoch) }
+          return applyCommandBatch({ ...context, ...keys }, hexToBytes(payload))
+        })
         await refreshCommandKey(state, group)
       }
       return { seq: group.seq }
@@ -96,8 +96,10 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     }
     case 'precheck': {
       const group = bound(state)
+      const record = hexToBytes(request.params.record)
+      if (record.byteLength !== COMMAND_RECORD_BYTES) return { accepted: precheckSession(state, record) }
       const opened = await openCommand({
-        record: hexToBytes(request.params.record),
+        record,
         chainId: group.chainId,
         ledger: group.ledger,
         commandKeyOf: (epoch) => state.commandKeys.get(epoch),
@@ -120,7 +122,10 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const { balance, nonce } = state.token.account(account)
       const receipt = group.receipts[account.toLowerCase()]
       const history = group.history[account.toLowerCase()] ?? []
-      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), encodeReadReply({ balance, nonce, seq: group.seq, receipt, history }))
+      const live = group.sessions[account.toLowerCase()]
+      const session = live && { epoch: live.epoch, expiresBlock: live.expiresBlock, next: live.next }
+      const plaintext = encodeReadReply({ balance, nonce, seq: group.seq, receipt, history, session })
+      const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), plaintext)
       return { reply: bytesToHex(reply) }
     }
     default: {
@@ -128,6 +133,15 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       throw new Error(`unhandled method ${String((unreachable as EnclaveRequest).method)}`)
     }
   }
+}
+
+/** Whether a session record opens at its counter and its nonce is not behind; changes nothing. */
+function precheckSession(state: EnclaveState, record: Uint8Array): boolean {
+  const match = state.sessions!.find(record)
+  const opened = match && openSessionRecord(match.encKey, match.counter, match.caller, record)
+  if (!match || !opened) return false
+  const nonce = new DataView(opened.command.buffer).getBigUint64(20)
+  return nonce >= state.token.account(match.account as Hex).nonce
 }
 
 /** Keeps the command key of the epoch this enclave holds, and only that one: a rotation drops the old key. */

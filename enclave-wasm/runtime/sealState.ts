@@ -8,7 +8,7 @@ import type { PlatformClient } from '../platform/platformChannel'
 import type { GroupState } from './group/groupState'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-const FORMAT_VERSION = 2
+const FORMAT_VERSION = 3
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {

@@ -12,6 +12,8 @@ export const CORE_OUTPUT_BYTES = 4096
 
 /** Apps a command can address. */
 export const APP_TOKEN = 1
+/** Session grants: the core only checks and consumes the nonce; the runtime keeps the session. */
+export const APP_SESSION = 2
 
 /** Token operations (first byte after the app id). */
 export const TOKEN_INIT = 1
@@ -20,6 +22,10 @@ export const TOKEN_TRANSFER = 3
 export const TOKEN_APPROVE = 4
 export const TOKEN_TRANSFER_FROM = 5
 export const TOKEN_BURN = 6
+
+/** Session operations: start (session key 32 ‖ expiresBlock u64) replaces any earlier session; end has no arguments. */
+export const SESSION_START = 1
+export const SESSION_END = 2
 
 /** Result codes of `apply`: 0 is success; every failure is deterministic and leaves the state as it was. */
 export const OK = 0

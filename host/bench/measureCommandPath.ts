@@ -4,7 +4,7 @@
  */
 import { createWalletClient, http, keccak256, toHex, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
-import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
+import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil } from '../chain/startAnvil'
@@ -53,7 +53,7 @@ export async function measureCommandPath({ measurement, onProgress }: { measurem
     const ledger = deployment.contracts.ledger
     const { epoch, cmdPubKey } = await readGroup(relayer.publicClient, { ledger })
     const nonces = new Map<string, bigint>()
-    const seal = async (from: PrivateKeyAccount, command: TokenCommand) => {
+    const seal = async (from: PrivateKeyAccount, command: CoreCommand) => {
       const nonce = nonces.get(from.address) ?? 0n
       nonces.set(from.address, nonce + 1n)
       return sealCommand({

@@ -1,15 +1,14 @@
 /** Seals a user's command to the group's epoch key (what a wallet does before handing it to a relayer). */
 import type { Address, Hex } from 'viem'
 import {
-  COMMAND_TYPES,
-  commandDomain,
   commandInfo,
-  commandMessage,
+  commandTypedData,
   encodeCommandHeader,
   encodeCommandPlaintext,
+  type CommandTypedData,
 } from '../../enclave-wasm/envelopes/commandEnvelope'
 import { sealTo } from '../../enclave-wasm/envelopes/hpkeSuite'
-import { encodeTokenCommand, type TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
+import { encodeCoreCommand, type CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 
 export type SealCommandParameters = {
   chainId: bigint
@@ -21,14 +20,9 @@ export type SealCommandParameters = {
   nonce: bigint
   /** The last block in which the command may be sequenced. */
   deadlineBlock: bigint
-  command: TokenCommand
+  command: CoreCommand
   /** The wallet's EIP-712 signer (viem's `walletClient.signTypedData` or an account's). */
-  signTypedData: (typedData: {
-    domain: ReturnType<typeof commandDomain>
-    types: typeof COMMAND_TYPES
-    primaryType: 'Command'
-    message: ReturnType<typeof commandMessage>
-  }) => Promise<Hex>
+  signTypedData: (typedData: CommandTypedData) => Promise<Hex>
 }
 
 /**
@@ -38,13 +32,8 @@ export type SealCommandParameters = {
  */
 export async function sealCommand(parameters: SealCommandParameters): Promise<Uint8Array> {
   const { chainId, ledger, epoch, cmdPubKey, account, nonce, deadlineBlock, command, signTypedData } = parameters
-  const signature = await signTypedData({
-    domain: commandDomain(chainId, ledger),
-    types: COMMAND_TYPES,
-    primaryType: 'Command',
-    message: commandMessage(account, nonce, deadlineBlock, epoch, command),
-  })
-  const plaintext = encodeCommandPlaintext(signature, deadlineBlock, encodeTokenCommand(account, nonce, command))
+  const signature = await signTypedData(commandTypedData({ chainId, ledger, account, nonce, deadlineBlock, epoch, command }))
+  const plaintext = encodeCommandPlaintext(signature, deadlineBlock, encodeCoreCommand(account, nonce, command))
   const header = encodeCommandHeader(epoch)
   const sealed = await sealTo(cmdPubKey, commandInfo(chainId, ledger, epoch), header, plaintext)
   const record = new Uint8Array(header.byteLength + sealed.byteLength)

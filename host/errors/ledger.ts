@@ -26,9 +26,9 @@ export class LedgerTransactionError extends AnonifyError {
 /** A batch does not fit the Ledger's record format; checked before anything is sent. */
 export class InvalidBatchError extends AnonifyError {
   override name = 'InvalidBatchError' as const
-  constructor({ problem }: { problem: string }) {
+  constructor({ problem, recordBytes = RECORD_BYTES }: { problem: string; recordBytes?: number | undefined }) {
     super(`The batch cannot be submitted: ${problem}.`, {
-      metaMessages: [`A batch holds 1 to ${MAX_RECORDS_PER_BATCH} records of exactly ${RECORD_BYTES} bytes.`],
+      metaMessages: [`A batch holds 1 to ${MAX_RECORDS_PER_BATCH} records of exactly ${recordBytes} bytes.`],
     })
   }
 }
@@ -39,6 +39,20 @@ export class InputGapError extends AnonifyError {
   constructor({ expected, found }: { expected: bigint; found: bigint }) {
     super(`The Ledger's inputs jump from ${expected - 1n} to ${found}.`, {
       metaMessages: ['Nothing was applied past the gap; the follower retries from the last applied input.'],
+    })
+  }
+}
+
+/**
+ * The follower could not rebuild session batch `seq` (input kind 7) from its transaction: the transaction is missing,
+ * is not a direct `submitSessions` call to the Ledger, or its records do not fold into the logged accumulator.
+ */
+export class SessionBatchUnavailableError extends AnonifyError {
+  override name = 'SessionBatchUnavailableError' as const
+  constructor({ seq, hash, problem, cause }: { seq: bigint; hash: Hash; problem: string; cause?: unknown }) {
+    super(`Session batch ${seq} cannot be rebuilt from transaction ${hash}: ${problem}.`, {
+      metaMessages: ['Nothing was applied from it; check that the RPC node serves full transactions and is not forked, then retry.'],
+      cause,
     })
   }
 }

@@ -1,8 +1,9 @@
 /** Reads the Ledger's inputs after a sequence number, in order, and checks there is no gap. */
-import type { Address, PublicClient } from 'viem'
+import { concatHex, decodeFunctionData, isAddressEqual, size, type Address, type Hash, type Hex, type PublicClient } from 'viem'
+import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
 import { ledgerAbi } from '../../contracts/generated/ledger'
-import type { LedgerInput } from '../../enclave-wasm/protocol'
-import { InputGapError } from '../errors/ledger'
+import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
+import { InputGapError, SessionBatchUnavailableError } from '../errors/ledger'
 
 export type ReadInputsParameters = {
   ledger: Address
@@ -19,9 +20,17 @@ export type ReadInputsReturnType = {
   toBlock: bigint
 }
 
+export type ReadInputsErrorType = InputGapError | SessionBatchUnavailableError
+
+/** Session batches whose transactions are fetched at once: a catch-up may hold hundreds, one RPC call each. */
+const SESSION_FETCH_CONCURRENCY = 8
+/** A session batch's event payload is only the uint64 block number it was sequenced in. */
+const SESSION_EVENT_PAYLOAD_BYTES = 8
+
 /**
  * Inputs after `afterSeq` from `fromBlock` up to the last final block, strictly consecutive; throws `InputGapError`
- * on a hole.
+ * on a hole. Session batches (kind 7) come back with their full payload, block number ‖ records, rebuilt from their
+ * transactions and checked against the logged accumulator; throws `SessionBatchUnavailableError` if that fails.
  * @example
  * const { inputs, toBlock } = await readInputs(publicClient, { ledger, afterSeq: status.seq, fromBlock: cursor })
  */
@@ -32,14 +41,76 @@ export async function readInputs(publicClient: PublicClient, parameters: ReadInp
   const toBlock = head - BigInt(confirmations)
   if (toBlock < fromBlock) return { inputs: [], toBlock: fromBlock - 1n }
   const logs = await publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', fromBlock, toBlock, strict: true })
-  const inputs: LedgerInput[] = []
+  const found: { input: LedgerInput; hash: Hash }[] = []
   let expected = afterSeq + 1n
   for (const log of logs) {
     const { seq, kind, acc, payload } = log.args
     if (seq < expected) continue
     if (seq !== expected) throw new InputGapError({ expected, found: seq })
-    inputs.push({ seq, kind, acc, payload })
+    found.push({ input: { seq, kind, acc, payload }, hash: log.transactionHash })
     expected++
   }
+  const inputs = await mapConcurrently(found, SESSION_FETCH_CONCURRENCY, ({ input, hash }) =>
+    input.kind === INPUT_KIND.sessionBatch ? withSessionRecords(publicClient, ledger, input, hash) : input,
+  )
+  await checkSessionAccumulators(publicClient, ledger, inputs, found, toBlock)
   return { inputs, toBlock }
+}
+
+/** The session batch `input` with its payload completed by the records of transaction `hash`. */
+async function withSessionRecords(publicClient: PublicClient, ledger: Address, input: LedgerInput, hash: Hash): Promise<LedgerInput> {
+  const fail = (problem: string, cause?: unknown) => new SessionBatchUnavailableError({ seq: input.seq, hash, problem, cause })
+  if (size(input.payload) !== SESSION_EVENT_PAYLOAD_BYTES) throw fail(`its event payload is ${size(input.payload)} bytes, not the block number`)
+  const transaction = await publicClient.getTransaction({ hash }).catch((cause: unknown) => {
+    throw fail('the transaction could not be fetched', cause)
+  })
+  // The Ledger only accepts direct calls, so the records are this transaction's input and nowhere else.
+  if (!transaction.to || !isAddressEqual(transaction.to, ledger)) throw fail(`it was sent to ${transaction.to ?? 'no address'}, not the Ledger`)
+  let call: ReturnType<typeof decodeFunctionData<typeof ledgerAbi>>
+  try {
+    call = decodeFunctionData({ abi: ledgerAbi, data: transaction.input })
+  } catch (cause) {
+    throw fail('its input is not a Ledger call', cause)
+  }
+  if (call.functionName !== 'submitSessions') throw fail(`its input calls ${call.functionName}, not submitSessions`)
+  return { ...input, payload: concatHex([input.payload, call.args[0]]) }
+}
+
+/**
+ * Checks that each rebuilt session payload folds into its logged accumulator, given the input before it (the
+ * previous log, or the contract's stored accumulator for the first one). Catches a transaction that is not the one
+ * the Ledger hashed before the enclave sees it; the enclave still recomputes the whole chain itself.
+ */
+async function checkSessionAccumulators(
+  publicClient: PublicClient,
+  ledger: Address,
+  inputs: readonly LedgerInput[],
+  found: readonly { hash: Hash }[],
+  toBlock: bigint,
+): Promise<void> {
+  for (const [index, input] of inputs.entries()) {
+    if (input.kind !== INPUT_KIND.sessionBatch) continue
+    const previous =
+      index > 0
+        ? inputs[index - 1]!.acc
+        : await publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [input.seq - 1n], blockNumber: toBlock })
+    if (nextAccumulator(previous, input.seq, input.kind, input.payload) !== input.acc.toLowerCase()) {
+      throw new SessionBatchUnavailableError({ seq: input.seq, hash: found[index]!.hash, problem: 'its records do not match the logged accumulator' })
+    }
+  }
+}
+
+/** `items.map(fn)` with at most `limit` calls of `fn` pending at once; results keep the order of `items`. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => R | Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    // `next++` runs synchronously between awaits, so no two workers take the same index.
+    while (next < items.length) {
+      const index = next++
+      results[index] = await fn(items[index]!)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
 }

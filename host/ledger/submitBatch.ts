@@ -1,8 +1,9 @@
 /** Submits a batch of encrypted command records to the Ledger (what a relayer does). */
 import { concatHex, toHex, type Account, type Address, type Chain, type Hash, type Transport, type WalletClient } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
-import { InvalidBatchError } from '../errors/ledger'
-import { MAX_RECORDS_PER_BATCH, RECORD_BYTES } from './constants'
+import type { InvalidBatchError } from '../errors/ledger'
+import { checkBatch } from './checkBatch'
+import { RECORD_BYTES } from './constants'
 
 export type SubmitBatchParameters = {
   ledger: Address
@@ -21,10 +22,7 @@ export async function submitBatch(
   walletClient: WalletClient<Transport, Chain | undefined, Account>,
   { ledger, records }: SubmitBatchParameters,
 ): Promise<SubmitBatchReturnType> {
-  if (records.length === 0) throw new InvalidBatchError({ problem: 'it is empty' })
-  if (records.length > MAX_RECORDS_PER_BATCH) throw new InvalidBatchError({ problem: `it has ${records.length} records` })
-  const wrong = records.findIndex((record) => record.byteLength !== RECORD_BYTES)
-  if (wrong !== -1) throw new InvalidBatchError({ problem: `record ${wrong} is ${records[wrong]!.byteLength} bytes` })
+  checkBatch(records, RECORD_BYTES)
   return walletClient.writeContract({
     address: ledger,
     abi: ledgerAbi,

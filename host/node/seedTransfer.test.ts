@@ -6,13 +6,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWalletClient, http, keccak256, toHex, type Address, type Hex } from 'viem'
+import { createTestClient, createWalletClient, hexToBytes, http, keccak256, toHex, type Address, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import type { TokenCommand } from '../../enclave-wasm/envelopes/tokenCommands'
+import { encodeCoreCommand, type CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
+import { deriveSessionKeys, sealSessionRecord, SESSION_WINDOW } from '../../enclave-wasm/envelopes/sessionEnvelope'
 import * as codes from '../../enclave-wasm/shared/constants'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
@@ -20,11 +21,15 @@ import { deployStack } from '../deployment/deployStack'
 import type { Deployment } from '../deployment/parseDeployment'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
+import { createWalletSession, type WalletSession } from '../envelopes/createWalletSession'
 import { readAccount } from '../envelopes/readAccount'
 import { sealCommand } from '../envelopes/sealCommand'
 import type { LedgerClients } from '../ledger/confirmTransaction'
+import { requestRekey } from '../ledger/governance'
 import { readGroup } from '../ledger/readGroup'
 import { submitBatch } from '../ledger/submitBatch'
+import { submitSessionBatch } from '../ledger/submitSessionBatch'
+import { createRelayer, type Relayer } from '../relayer/createRelayer'
 import { fileStore } from '../storage/fileStore'
 import { createMemberNode, type MemberNode } from './createMemberNode'
 import { stepUntil } from './stepUntil'
@@ -68,7 +73,7 @@ async function sync(nodes: Replica[] = replicas) {
 type SealOptions = { nonce?: bigint; deadlineBlock?: bigint; epoch?: number }
 
 /** A wallet-sealed record for the current epoch, with the wallet's next nonce unless told otherwise. */
-async function seal(from: PrivateKeyAccount, command: TokenCommand, options: SealOptions = {}): Promise<Uint8Array> {
+async function seal(from: PrivateKeyAccount, command: CoreCommand, options: SealOptions = {}): Promise<Uint8Array> {
   const group = await readGroup(relayer.publicClient, { ledger: deployment.contracts.ledger })
   const nonce = options.nonce ?? nonces.get(from.address) ?? 0n
   if (options.nonce === undefined) nonces.set(from.address, nonce + 1n)
@@ -217,5 +222,159 @@ describe('the seed transfer', { timeout: 120_000 }, () => {
     expect(second).toBe(first)
     expect(await balanceOn(restarted, bob)).toBe(await balanceOn(aliceNode, bob))
     expect(await balanceOn(aliceNode, bob)).toBe(65n)
+  })
+})
+
+describe('the seed transfer on the session fast path', { timeout: 120_000 }, () => {
+  const group = async () => readGroup(relayer.publicClient, { ledger: deployment.contracts.ledger })
+  const head = () => relayer.publicClient.getBlockNumber()
+  let session: WalletSession
+  let relay: Relayer
+
+  /** Starts a session for Alice with one signed, sealed grant. */
+  async function grant(expiresIn = 1_000n): Promise<WalletSession> {
+    const created = createWalletSession({ chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger, epoch: Number((await group()).epoch), account: alice.address })
+    await post([await seal(alice, created.grant((await head()) + expiresIn))])
+    return created
+  }
+  const sessionTransfer = async (amount: bigint, options: { deadlineBlock?: bigint } = {}) => {
+    const nonce = nonces.get(alice.address)!
+    nonces.set(alice.address, nonce + 1n)
+    return session.seal({ nonce, deadlineBlock: options.deadlineBlock ?? (await head()) + 100n, command: { op: 'transfer', to: bob.address, amount } })
+  }
+  async function postSessions(records: Uint8Array[]) {
+    const hash = await submitSessionBatch(relayer.walletClient, { ledger: deployment.contracts.ledger, records })
+    const receipt = await relayer.publicClient.waitForTransactionReceipt({ hash })
+    await sync()
+    return { hash, receipt }
+  }
+  /** Both replicas agree on the root, and on Alice's and Bob's balances, which are returned. */
+  async function agreed() {
+    const [first, second] = await roots()
+    expect(second).toBe(first)
+    const [onAlice, onBob] = await balances()
+    expect(onBob).toEqual(onAlice)
+    return onAlice!
+  }
+
+  beforeAll(async () => {
+    nonces.set(alice.address, (await accountOn(replicas[0]!, alice)).nonce)
+    session = await grant()
+    relay = createRelayer({ enclave: replicas[0]!.enclave, clients: relayer, ledger: deployment.contracts.ledger, flushAfterMs: 60_000 })
+  })
+  afterAll(() => relay?.stop())
+
+  it('after one signed grant, 96-byte records relayed without signatures move funds on both replicas', async () => {
+    for (const replica of replicas) expect((await accountOn(replica, alice)).session).toEqual({ epoch: (await group()).epoch, expiresBlock: expect.any(BigInt), next: 0n })
+    const [aliceBefore, bobBefore] = await agreed()
+    const records = [await sessionTransfer(5n), await sessionTransfer(7n)]
+    expect(await relay.accept(records[0]!)).toBe(true)
+    expect(await relay.accept(records[1]!)).toBe(true)
+    // The relayer's precheck refuses a session record nobody can open, as it does a sealed one.
+    expect(await relay.accept(Uint8Array.from({ length: 96 }, (_, i) => i + 1))).toBe(false)
+    await relay.flush()
+    await sync()
+    expect(await agreed()).toEqual([aliceBefore! - 12n, bobBefore! + 12n])
+    for (const replica of replicas) {
+      const view = await accountOn(replica, alice)
+      expect(view.session?.next).toBe(2n)
+      expect(view.history.slice(-2)).toMatchObject([
+        { direction: 'sent', op: 'transfer', amount: 5n, counterparty: bob.address, code: 0 },
+        { direction: 'sent', op: 'transfer', amount: 7n, counterparty: bob.address, code: 0 },
+      ])
+    }
+  })
+
+  it('puts only unlinkable ciphertext in calldata and nothing of the records in logs', async () => {
+    const records = [await sessionTransfer(3n), await sessionTransfer(3n)]
+    const { hash, receipt } = await postSessions(records)
+    const transaction = await relayer.publicClient.getTransaction({ hash })
+    const visible = [transaction.input, ...receipt.logs.map((log) => log.data), ...receipt.logs.flatMap((log) => log.topics)].join('').toLowerCase()
+    for (const secret of [alice.address, bob.address].map((a) => a.slice(2).toLowerCase())) expect(visible).not.toContain(secret)
+    expect(visible).not.toContain('00000000000000000000000000000003')
+    const logData = receipt.logs.map((log) => log.data).join('')
+    for (const record of records) expect(logData).not.toContain(toHex(record).slice(2, 34))
+    // Same sender, same recipient, same amount: the two records still share no tag and no ciphertext block.
+    expect(toHex(records[0]!.subarray(0, 16))).not.toBe(toHex(records[1]!.subarray(0, 16)))
+    expect(toHex(records[0]!.subarray(16))).not.toBe(toHex(records[1]!.subarray(16)))
+  })
+
+  it('refuses replay, tampering, stale deadlines and session-carried grants identically; a tampered copy burns no counter', async () => {
+    const replayed = await sessionTransfer(1n)
+    await postSessions([replayed])
+    const before = await agreed()
+    await postSessions([replayed])
+    expect(await agreed()).toEqual(before)
+
+    const genuine = await sessionTransfer(1n)
+    const tampered = genuine.slice()
+    tampered[60]! ^= 1
+    await postSessions([tampered])
+    expect(await agreed()).toEqual(before)
+    await postSessions([genuine])
+    expect(await agreed()).toEqual([before[0]! - 1n, before[1]! + 1n])
+
+    const stale = await sessionTransfer(1n, { deadlineBlock: (await head()) - 1n })
+    await postSessions([stale])
+    expect(await aliceReceipts()).toEqual([codes.FAIL_EXPIRED, codes.FAIL_EXPIRED])
+    nonces.set(alice.address, nonces.get(alice.address)! - 1n)
+
+    // A session cannot grant or end sessions: that needs the wallet's own signature.
+    const nonce = nonces.get(alice.address)!
+    const keys = deriveSessionKeys(hexToBytes(session.sessionKey), BigInt(deployment.chainId), deployment.contracts.ledger, Number((await group()).epoch))
+    const carried = sealSessionRecord({ keys, counter: session.next, deadlineBlock: (await head()) + 100n, command: encodeCoreCommand(alice.address, nonce, { op: 'endSession' }) })
+    await postSessions([carried])
+    expect((await accountOn(replicas[0]!, alice)).session).toBeDefined()
+    expect((await accountOn(replicas[0]!, alice)).nonce).toBe(nonce)
+  })
+
+  it('accepts a gap within the window, refuses a counter beyond it', async () => {
+    const { next } = (await accountOn(replicas[0]!, alice)).session!
+    const ahead = createWalletSession({
+      chainId: BigInt(deployment.chainId),
+      ledger: deployment.contracts.ledger,
+      epoch: Number((await group()).epoch),
+      account: alice.address,
+      resume: { sessionKey: session.sessionKey, next: next + BigInt(SESSION_WINDOW) },
+    })
+    const before = await agreed()
+    const nonce = nonces.get(alice.address)!
+    await postSessions([ahead.seal({ nonce, deadlineBlock: (await head()) + 100n, command: { op: 'transfer', to: bob.address, amount: 1n } })])
+    expect(await agreed()).toEqual(before)
+    session = createWalletSession({
+      chainId: BigInt(deployment.chainId),
+      ledger: deployment.contracts.ledger,
+      epoch: Number((await group()).epoch),
+      account: alice.address,
+      resume: { sessionKey: session.sessionKey, next: next + BigInt(SESSION_WINDOW) - 1n },
+    })
+    await postSessions([await sessionTransfer(1n)])
+    expect(await agreed()).toEqual([before[0]! - 1n, before[1]! + 1n])
+    expect((await accountOn(replicas[1]!, alice)).session?.next).toBe(next + BigInt(SESSION_WINDOW))
+  })
+
+  it('ends a session at its expiry block', async () => {
+    session = await grant(3n)
+    await createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) }).mine({ blocks: 3 })
+    const before = await agreed()
+    await postSessions([await sessionTransfer(1n)])
+    nonces.set(alice.address, nonces.get(alice.address)! - 1n)
+    expect(await agreed()).toEqual(before)
+    for (const replica of replicas) expect((await accountOn(replica, alice)).session).toBeUndefined()
+  })
+
+  it('ends every session at the next rekey, so a member removed by it can open none of the later records', async () => {
+    session = await grant()
+    const { epoch } = await group()
+    await requestRekey(await operator(0), { ledger: deployment.contracts.ledger })
+    await stepUntil(
+      replicas.map((r) => r.node),
+      (statuses) => statuses.every((s) => s.epoch > epoch && s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue),
+    )
+    await sync()
+    for (const replica of replicas) expect((await accountOn(replica, alice)).session).toBeUndefined()
+    const before = await agreed()
+    await postSessions([await sessionTransfer(1n)])
+    expect(await agreed()).toEqual(before)
   })
 })

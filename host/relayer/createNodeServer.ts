@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { COMMAND_RECORD_BYTES } from '../../enclave-wasm/protocol'
+import { COMMAND_RECORD_BYTES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import type { Relayer } from './createRelayer'
 
@@ -52,7 +52,8 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
   const routes: Record<string, (request: IncomingMessage) => Promise<{ status: number; body: unknown }>> = {
     'POST /v1/commands': async (request) => {
       const body = await readBody(request, COMMAND_RECORD_BYTES)
-      if (body.byteLength !== COMMAND_RECORD_BYTES) throw new HttpError(400, `A command record is exactly ${COMMAND_RECORD_BYTES} bytes.`)
+      if (body.byteLength !== COMMAND_RECORD_BYTES && body.byteLength !== SESSION_RECORD_BYTES)
+        throw new HttpError(400, `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`)
       const accepted = await relayer.accept(body)
       // One answer for every refusal: the relayer cannot tell a bad signature from a stale epoch, and neither can you.
       return accepted ? { status: 202, body: { accepted: true } } : { status: 422, body: { accepted: false, error: 'The enclave refused the command.' } }

@@ -10,7 +10,7 @@ import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import * as codes from '../../shared/constants'
 import { startCore } from '../startCore'
 import { createTokenCore, type TokenCore } from './createTokenCore'
-import { encodeTokenCommand, type TokenCommand } from '../../envelopes/tokenCommands'
+import { encodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
 
 let wasm: Uint8Array
 beforeAll(async () => {
@@ -22,8 +22,8 @@ const [issuer, alice, bob, carol] = ['issuer', 'alice', 'bob', 'carol'].map(anAd
 
 /** Sends commands with each caller's next nonce, as a wallet would. */
 function sender(core: TokenCore) {
-  return (caller: Address, command: TokenCommand, nonce = core.account(caller).nonce) =>
-    core.apply(encodeTokenCommand(caller, nonce, command))
+  return (caller: Address, command: CoreCommand, nonce = core.account(caller).nonce) =>
+    core.apply(encodeCoreCommand(caller, nonce, command))
 }
 
 async function seeded() {
@@ -68,7 +68,7 @@ describe('token core', () => {
 
   it('error: business failures consume the nonce (no later replay) and change nothing else', async () => {
     const { core, send } = await seeded()
-    const cases: [Address, TokenCommand, number][] = [
+    const cases: [Address, CoreCommand, number][] = [
       [alice, { op: 'transfer', to: bob, amount: 101n }, codes.FAIL_INSUFFICIENT_BALANCE],
       [alice, { op: 'mint', to: alice, amount: 1n }, codes.FAIL_NOT_ISSUER],
       [alice, { op: 'transfer', to: bob, amount: 0n }, codes.FAIL_ZERO_AMOUNT],
@@ -98,7 +98,7 @@ describe('token core', () => {
     expect(sender(fresh)(alice, { op: 'transfer', to: bob, amount: 1n })).toBe(codes.FAIL_NOT_INITIALIZED)
     const { core } = await seeded()
     const before = core.exportSnapshot()
-    const good = encodeTokenCommand(alice, 0n, { op: 'transfer', to: bob, amount: 1n })
+    const good = encodeCoreCommand(alice, 0n, { op: 'transfer', to: bob, amount: 1n })
     expect(core.apply(good.slice(0, -1))).toBe(codes.FAIL_MALFORMED)
     expect(core.apply(Uint8Array.from([...good, 0]))).toBe(codes.FAIL_MALFORMED)
     const unknownOp = good.slice()
@@ -148,7 +148,7 @@ describe('token core', () => {
       const caller = people[random(4)]!
       const to = people[random(4)]!
       const amount = BigInt(random(50))
-      const command: TokenCommand = random(3) === 0 ? { op: 'mint', to, amount } : { op: 'transfer', to, amount }
+      const command: CoreCommand = random(3) === 0 ? { op: 'mint', to, amount } : { op: 'transfer', to, amount }
       const results = replicas.map((replica) => sender(replica)(caller, command))
       expect(results[0]).toBe(results[1])
       // Reference semantics, written independently of the core.

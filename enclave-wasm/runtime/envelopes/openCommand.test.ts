@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { sealCommand, type SealCommandParameters } from '../../../host/envelopes/sealCommand'
 import { COMMAND_RECORD_BYTES, commandInfo, encodeCommandHeader, encodeCommandPlaintext } from '../../envelopes/commandEnvelope'
 import { sealTo } from '../../envelopes/hpkeSuite'
-import { encodeTokenCommand } from '../../envelopes/tokenCommands'
+import { encodeCoreCommand } from '../../envelopes/coreCommands'
 import { deriveEpochKeys } from '../group/keySchedule'
 import { openCommand } from './openCommand'
 
@@ -40,10 +40,10 @@ describe('sealed command envelope', () => {
     const record = await aSealedTransfer()
     expect(await open(record)).toEqual({
       ok: true,
-      account: alice.address,
+      account: alice.address.toLowerCase(),
       nonce: 0n,
-      command: encodeTokenCommand(alice.address, 0n, { op: 'transfer', to: bob.address, amount: 60n }),
-      decoded: { op: 'transfer', to: bob.address, amount: 60n },
+      command: encodeCoreCommand(alice.address, 0n, { op: 'transfer', to: bob.address, amount: 60n }),
+      decoded: { op: 'transfer', to: bob.address.toLowerCase(), amount: 60n },
     })
   })
 
@@ -79,12 +79,12 @@ describe('sealed command envelope', () => {
   })
 
   it('error: a command sequenced after its deadline block is refused', async () => {
-    expect(await open(await aSealedTransfer({ deadlineBlock: 49n }))).toMatchObject({ ok: false, reason: 'expired', account: alice.address, nonce: 0n })
+    expect(await open(await aSealedTransfer({ deadlineBlock: 49n }))).toMatchObject({ ok: false, reason: 'expired', account: alice.address.toLowerCase(), nonce: 0n })
   })
 
   it('error: wrong sizes and non-zero padding are malformed', async () => {
     expect(await open(new Uint8Array(COMMAND_RECORD_BYTES - 1))).toEqual({ ok: false, reason: 'malformed' })
-    const plaintext = encodeCommandPlaintext(`0x${'11'.repeat(65)}`, 100n, encodeTokenCommand(alice.address, 0n, { op: 'init' }))
+    const plaintext = encodeCommandPlaintext(`0x${'11'.repeat(65)}`, 100n, encodeCoreCommand(alice.address, 0n, { op: 'init' }))
     plaintext[255] = 1
     const header = encodeCommandHeader(1)
     const record = new Uint8Array([...header, ...(await sealTo(epochKey.publicKey, commandInfo(31337n, LEDGER, 1), header, plaintext))])

@@ -3,16 +3,8 @@
  * precise reason it was refused (for the enclave's own logs and tests; the outside sees one uniform rejection).
  */
 import { recoverTypedDataAddress, type Address } from 'viem'
-import {
-  COMMAND_HEADER_BYTES,
-  COMMAND_TYPES,
-  commandDomain,
-  commandInfo,
-  commandMessage,
-  decodeCommandPlaintext,
-  readCommandEpoch,
-} from '../../envelopes/commandEnvelope'
-import { decodeTokenCommand, type TokenCommand } from '../../envelopes/tokenCommands'
+import { COMMAND_HEADER_BYTES, commandInfo, commandTypedData, decodeCommandPlaintext, readCommandEpoch } from '../../envelopes/commandEnvelope'
+import { decodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
 import { openWith } from '../group/hpke'
 
 export type OpenCommandParameters = {
@@ -26,10 +18,10 @@ export type OpenCommandParameters = {
 }
 
 export type OpenedCommand =
-  | { ok: true; account: Address; nonce: bigint; command: Uint8Array; decoded: TokenCommand }
+  | { ok: true; account: Address; nonce: bigint; command: Uint8Array; decoded: CoreCommand }
   | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' }
   /** Signed by its account but sequenced too late: the account learns it, nothing else changes. */
-  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; decoded: TokenCommand }
+  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; decoded: CoreCommand }
 
 /** Opens `record`; never throws on hostile input. */
 export async function openCommand(parameters: OpenCommandParameters): Promise<OpenedCommand> {
@@ -46,21 +38,17 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
     return { ok: false, reason: 'undecryptable' }
   }
   const parts = decodeCommandPlaintext(plaintext)
-  const decoded = parts && decodeTokenCommand(parts.command)
+  const decoded = parts && decodeCoreCommand(parts.command)
   if (!parts || !decoded) return { ok: false, reason: 'malformed' }
   let signer: Address
   try {
-    signer = await recoverTypedDataAddress({
-      domain: commandDomain(chainId, ledger),
-      types: COMMAND_TYPES,
-      primaryType: 'Command',
-      message: commandMessage(decoded.caller, decoded.nonce, parts.deadlineBlock, epoch, decoded.command),
-      signature: parts.signature,
-    })
+    const typedData = commandTypedData({ chainId, ledger, account: decoded.caller, nonce: decoded.nonce, deadlineBlock: parts.deadlineBlock, epoch, command: decoded.command })
+    signer = await recoverTypedDataAddress({ ...typedData, signature: parts.signature })
   } catch {
     return { ok: false, reason: 'bad signature' }
   }
-  if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
+  // decoded.caller is lowercase (coreCommands.ts); the recovered signer is checksummed.
+  if (signer.toLowerCase() !== decoded.caller) return { ok: false, reason: 'bad signature' }
   if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, decoded: decoded.command }
   return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command, decoded: decoded.command }
 }

@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, decodeAbiParameters, encodePacked, getAddress, hexToBytes, isAddressEqual, keccak256, type Hex } from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
-import { nextAccumulator } from './accumulator'
+import { nextAccumulator } from '../../envelopes/inputAccumulator'
 import type { GroupState } from './groupState'
 import { deriveEpochKeys } from './keySchedule'
 import { openWith } from './hpke'
@@ -21,8 +21,8 @@ export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
   return keccak256(encodePacked(['address[]'], [state.members.map((m) => m.signer)]))
 }
 
-/** Applies a command batch to the application state; returns the digest of its outcomes for the root. */
-export type CommandBatchHandler = (payload: Hex, seq: bigint) => Promise<Uint8Array>
+/** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
+export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
 
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
 
@@ -35,7 +35,8 @@ export async function applyInput(state: GroupState, input: LedgerInput, onComman
   let outcome: Uint8Array = new Uint8Array(32)
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
-      outcome = await onCommandBatch(input.payload, input.seq)
+    case INPUT_KIND.sessionBatch:
+      outcome = await onCommandBatch(input)
       break
     case INPUT_KIND.memberAdded: {
       const [signer, operator, initKey, measurement] = decodeAbiParameters(
@@ -94,6 +95,8 @@ async function applyRekey(state: GroupState, payload: Hex): Promise<void> {
   state.epochMembers = state.members.map((m) => m.signer)
   state.rekeyRequested = false
   state.epochSecret = undefined
+  // Sessions end with their epoch: a member removed by this rekey keeps copies of their keys, so none may open again.
+  state.sessions = {}
   state.lastRekeyRefusal = undefined
   const identity = state.identity
   const index = identity ? state.members.findIndex((m) => isAddressEqual(m.signer, identity.signer)) : -1

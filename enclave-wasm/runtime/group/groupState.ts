@@ -8,6 +8,17 @@ import type { HistoryEntry } from '../../envelopes/accountRead'
 /** What happened to an account's command: its nonce, the outcome code (0 = applied) and the input that carried it. */
 export type Receipt = { nonce: bigint; code: number; seq: bigint }
 
+/** A live session of an account (the fast path). Ends at `expiresBlock`, at the account's `endSession` or at a rekey. */
+export type Session = {
+  /** The 32-byte session key the wallet granted; deriveSessionKeys turns it into the tag and encryption keys. */
+  key: Uint8Array
+  /** The epoch it was granted in (part of its key derivation). */
+  epoch: bigint
+  expiresBlock: bigint
+  /** The next counter the session's wallet will use; lower counters never open again. */
+  next: bigint
+}
+
 export type Member = { signer: Address; operator: Address; initKey: Hex; measurement: Hex }
 
 /** This enclave's own keys. */
@@ -43,6 +54,8 @@ export type GroupState = {
   receipts: Record<string, Receipt>
   /** Each account's latest commands and incoming transfers (at most HISTORY_ENTRIES), for its wallet only. */
   history: Record<string, HistoryEntry[]>
+  /** Live sessions by lowercase account. */
+  sessions: Record<string, Session>
   /** Why the last rekey addressed to us was refused, if it was. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
@@ -68,6 +81,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
     removed: false,
     receipts: {},
     history: {},
+    sessions: {},
     lastRekeyRefusal: undefined,
     identity: undefined,
   }

@@ -1,4 +1,7 @@
-/** The Ledger's input accumulator, recomputed inside the enclave exactly as InputStream.sol computes it. */
+/**
+ * The Ledger's input accumulator, exactly as InputStream.sol computes it: enclaves recompute it for every input they
+ * apply, and the host's follower checks the session batches it rebuilds from calldata against it. Public, no keys.
+ */
 import { encodePacked, keccak256, type Hex } from 'viem'
 
 /** acc_0: the accumulator of the empty stream. */

@@ -1,0 +1,84 @@
+/**
+ * The enclave's sessions (the fast path): which account each live session belongs to, and an index from the tags
+ * its next commands will carry to (account, counter), so a 96-byte record finds its session in one lookup. The
+ * sessions themselves live in GroupState (sealed, replicated); the index and the derived keys are rebuilt from them.
+ */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
+import { deriveSessionKeys, sessionTag, SESSION_TAG_BYTES, SESSION_WINDOW, type SessionKeys } from '../../envelopes/sessionEnvelope'
+import type { GroupState, Session } from '../group/groupState'
+
+export type SessionMatch = { account: string; counter: bigint; session: Session; encKey: Uint8Array; caller: Uint8Array }
+
+type Live = SessionKeys & { caller: Uint8Array; tags: string[]; firstCounter: bigint }
+
+export function createSessionBook(group: GroupState) {
+  const index = new Map<string, { account: string; counter: bigint }>()
+  const live = new Map<string, Live>()
+  let indexedEpoch: bigint | undefined
+
+  function unindex(account: string): void {
+    for (const tag of live.get(account)?.tags ?? []) index.delete(tag)
+    live.delete(account)
+  }
+
+  /** Indexes counters [next, next + SESSION_WINDOW) of `account`'s session. */
+  function fill(account: string, session: Session): void {
+    let entry = live.get(account)
+    if (!entry) {
+      const keys = deriveSessionKeys(session.key, group.chainId, group.ledger, Number(session.epoch))
+      entry = { ...keys, caller: hexToBytes(account.slice(2)), tags: [], firstCounter: session.next }
+      live.set(account, entry)
+    }
+    while (entry.firstCounter < session.next && entry.tags.length > 0) {
+      index.delete(entry.tags.shift()!)
+      entry.firstCounter++
+    }
+    if (entry.tags.length === 0) entry.firstCounter = session.next
+    for (let counter = entry.firstCounter + BigInt(entry.tags.length); counter < session.next + BigInt(SESSION_WINDOW); counter++) {
+      const tag = bytesToHex(sessionTag(entry.tagKey, counter))
+      entry.tags.push(tag)
+      index.set(tag, { account, counter })
+    }
+  }
+
+  // Sessions end at every rekey (applyInput clears them): the index follows the epoch it was built for.
+  function current(): void {
+    if (indexedEpoch === group.epoch) return
+    index.clear()
+    live.clear()
+    for (const [account, session] of Object.entries(group.sessions)) fill(account, session)
+    indexedEpoch = group.epoch
+  }
+
+  return {
+    /** Starts (or replaces) `account`'s session; called once the core accepted the signed grant. */
+    start(account: string, key: Uint8Array, expiresBlock: bigint): void {
+      current()
+      unindex(account)
+      const session: Session = { key, epoch: group.epoch, expiresBlock, next: 0n }
+      group.sessions[account] = session
+      fill(account, session)
+    },
+    end(account: string): void {
+      current()
+      unindex(account)
+      delete group.sessions[account]
+    },
+    /** The session and counter a record's tag names, if any; changes nothing. */
+    find(record: Uint8Array): SessionMatch | undefined {
+      current()
+      const hit = index.get(bytesToHex(record.subarray(0, SESSION_TAG_BYTES)))
+      const session = hit && group.sessions[hit.account]
+      const entry = hit && live.get(hit.account)
+      if (!hit || !session || !entry) return undefined
+      return { account: hit.account, counter: hit.counter, session, encKey: entry.encKey, caller: entry.caller }
+    },
+    /** Marks `counter` used: it and every earlier counter of the session can never open again. */
+    consume(match: SessionMatch): void {
+      match.session.next = match.counter + 1n
+      fill(match.account, match.session)
+    },
+  }
+}
+
+export type SessionBook = ReturnType<typeof createSessionBook>
