@@ -5,14 +5,15 @@ import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../host/deployment/paths'
 
 describe('anonify bench --json', () => {
-  it('prints one JSON object with gas, gas per transfer, apply rate and latency', { timeout: 180_000 }, async () => {
+  it('prints one JSON object with gas, gas per transfer, apply rates, the 100k replay and latency', { timeout: 300_000 }, async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'bench', '--json'], { cwd: REPO_ROOT })
     const result = JSON.parse(stdout) as {
       gas: { register: number; rekey3: number }
       gasPerTransfer: { batch1: number; batch16: number; batch128: number }
-      applyRate: { sealed: number; session: number | null }
+      gasPerTransferSealed: { batch1: number; batch16: number; batch128: number }
+      applyRate: { sealed: number; session: number }
       latency_ms: { p50: number; p95: number }
-      replay100k_s: number | null
+      replay100k_s: number
     }
     // Both are real receipts' gasUsed: a registration stores an enclave and verifies two signatures, so it is far
     // above a plain transfer's 21,000; a rekey carries three 80-byte shares.
@@ -20,8 +21,13 @@ describe('anonify bench --json', () => {
     expect(result.gas.rekey3).toBeGreaterThan(50_000)
     // Batching amortises the 21,000-gas transaction base: a record in a batch of 128 costs less than one alone.
     expect(result.gasPerTransfer.batch128).toBeLessThan(result.gasPerTransfer.batch1)
+    expect(result.gasPerTransferSealed.batch128).toBeLessThan(result.gasPerTransferSealed.batch1)
+    // A 96-byte session record costs less calldata than a 312-byte sealed one.
+    expect(result.gasPerTransfer.batch128).toBeLessThan(result.gasPerTransferSealed.batch128)
     expect(result.applyRate.sealed).toBeGreaterThan(0)
+    expect(result.applyRate.session).toBeGreaterThan(0)
+    // The bench itself checks every replayed transfer arrived; here only that it reported a duration.
+    expect(result.replay100k_s).toBeGreaterThan(0)
     expect(result.latency_ms.p95).toBeGreaterThanOrEqual(result.latency_ms.p50)
-    expect(result).toHaveProperty('replay100k_s')
   })
 })

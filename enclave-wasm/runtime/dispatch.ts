@@ -76,11 +76,11 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const group = bound(state)
       const sessions = state.sessions!
       for (const input of request.params.inputs) {
-        await applyInput(group, input, async ({ kind, payload, seq }) => {
+        await applyInput(group, input, async ({ kind, seq }, payload) => {
           const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
-          if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, hexToBytes(payload))
+          if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
           const keys = { chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch: number) => state.commandKeys.get(epoch) }
-          return applyCommandBatch({ ...context, ...keys }, hexToBytes(payload))
+          return applyCommandBatch({ ...context, ...keys }, payload)
         })
         await refreshCommandKey(state, group)
       }

@@ -21,22 +21,26 @@ export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
   return keccak256(encodePacked(['address[]'], [state.members.map((m) => m.signer)]))
 }
 
-/** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
-export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
+/**
+ * Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the
+ * root. `payload` is the input's payload as bytes, decoded once.
+ */
+export type CommandBatchHandler = (input: LedgerInput, payload: Uint8Array) => Promise<Uint8Array>
 
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
 
 /** Checks and applies `input`; mutates `state` only once every check has passed. */
 export async function applyInput(state: GroupState, input: LedgerInput, onCommandBatch: CommandBatchHandler): Promise<void> {
   if (input.seq !== state.seq + 1n) throw new InputRejectedError(`expected input ${state.seq + 1n}, got ${input.seq}`)
-  const acc = nextAccumulator(state.acc, input.seq, input.kind, input.payload)
+  const payload = hexToBytes(input.payload)
+  const acc = nextAccumulator(state.acc, input.seq, input.kind, payload)
   if (acc !== input.acc) throw new InputRejectedError(`input ${input.seq} does not match the chain's accumulator`)
 
   let outcome: Uint8Array = new Uint8Array(32)
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
     case INPUT_KIND.sessionBatch:
-      outcome = await onCommandBatch(input)
+      outcome = await onCommandBatch(input, payload)
       break
     case INPUT_KIND.memberAdded: {
       const [signer, operator, initKey, measurement] = decodeAbiParameters(
