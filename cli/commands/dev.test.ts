@@ -100,6 +100,13 @@ describe('anonify dev', () => {
     const overspend = await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '1000').catch((e: { stdout: string }) => e.stdout)
     expect(overspend).toContain('Refused at input')
     expect(overspend).toContain('insufficient balance')
+    // The fast path: one signature starts a session; the transfers after it sign nothing and post 96-byte records.
+    expect(await wallet('session-start', '--key', key('alice'))).toContain('Applied at input')
+    expect(await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5')).toContain('Balance: 35.')
+    expect(await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5')).toContain('Balance: 30.')
+    expect(await wallet('session-end', '--key', key('alice'))).toContain('Applied at input')
+    const ended = await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5').catch((e: { stderr: string }) => e.stderr)
+    expect(ended).toContain('no live session')
 
     process.kill(child.pid!, 'SIGINT')
     expect(await exited).toBe(0)

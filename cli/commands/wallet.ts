@@ -11,29 +11,39 @@ import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { readAccount } from '../../host/envelopes/readAccount'
+import { createWalletSession } from '../../host/envelopes/createWalletSession'
 import { sealCommand } from '../../host/envelopes/sealCommand'
 import { AnonifyError } from '../../host/errors/base'
 import { readGroup } from '../../host/ledger/readGroup'
 import { createNodeClient } from '../../host/relayer/createNodeClient'
 import { defineCommand } from '../command'
 import { DEFAULT_NODE_PORT } from './node'
-import { InvalidOptionError, stringOption, urlOption } from './parseOptions'
+import { integerOption, InvalidOptionError, stringOption, urlOption } from './parseOptions'
+import { forgetSession, loadSession, saveSession, sessionFilePath } from './walletSessionFile'
+
+/** Where session keys are kept, one 0600 file per deployment and account. */
+const SESSIONS_DIR = '.anonify/sessions'
 
 /** Blocks a command stays valid for once signed. */
 const DEADLINE_BLOCKS = 64n
 /** How long `--wait` (the default) waits for the command to be applied. */
 const WAIT_MS = 30_000
 
-const ACTIONS = ['balance', 'history', 'transfer', 'mint', 'init'] as const
+/** Blocks a session lasts unless --blocks says otherwise (it also ends at the next rekey). */
+const SESSION_BLOCKS = 10_000n
+
+const ACTIONS = ['balance', 'history', 'transfer', 'mint', 'init', 'session-start', 'session-end'] as const
 type Action = (typeof ACTIONS)[number]
 
 export const walletCommand = defineCommand({
   name: 'wallet',
-  summary: 'Confidential wallet: balance, history, transfer, mint, init — sealed locally, relayed by a node (--json)',
+  summary: 'Confidential wallet: balance, history, transfer, mint, init, sessions — sealed locally, relayed by a node (--json)',
   usage: [
     'anonify wallet balance --key K [--node URL] [--json]',
     'anonify wallet history --key K [--json]    (sent, received and refused, with reasons)',
-    'anonify wallet transfer --key K --to ADDRESS --amount N [--no-wait] [--json]',
+    'anonify wallet transfer --key K --to ADDRESS --amount N [--session] [--no-wait] [--json]',
+    'anonify wallet session-start --key K [--blocks N]   (one signature; then `transfer --session` signs nothing)',
+    'anonify wallet session-end --key K',
     'anonify wallet init --key K          (become the token issuer, once)',
     'anonify wallet mint --key K --to ADDRESS --amount N   (issuer only)',
     'The key may come from ANONIFY_WALLET_KEY instead of --key, which other users can see in `ps`.',
@@ -47,12 +57,16 @@ export const walletCommand = defineCommand({
     rpc: { type: 'string' },
     deployment: { type: 'string' },
     'no-wait': { type: 'boolean' },
+    session: { type: 'boolean' },
+    blocks: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values, positionals) {
     const action = positionals[0] as Action | undefined
     if (!action || !ACTIONS.includes(action) || positionals.length > 1)
       throw new AnonifyError(`anonify wallet needs one action: ${ACTIONS.join(', ')}.`, { metaMessages: ['Example: anonify wallet balance --key 0x…'] })
+    if (values.session && action !== 'transfer')
+      throw new AnonifyError('--session applies to transfer only.', { metaMessages: ['A session carries transfers; everything else is signed by the wallet.'] })
     const wallet = walletAccount(values.key)
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
     const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
@@ -79,23 +93,39 @@ export const walletCommand = defineCommand({
       return 0
     }
 
-    const command = commandOf(action, values)
     const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: wallet.address })
     // The epoch key comes from the chain, where registered enclaves published it; a node could swap what it reports.
     const group = await readGroup(publicClient, { ledger })
     if (group.epoch === 0n) throw new AnonifyError('The group has no epoch key yet.', { metaMessages: ['Wait for a member node to key the first epoch.'] })
     const before = await read()
-    const record = await sealCommand({
-      chainId,
-      ledger,
-      epoch: Number(group.epoch),
-      cmdPubKey: group.cmdPubKey,
-      account: wallet.address,
-      nonce: before.nonce,
-      deadlineBlock: (await publicClient.getBlockNumber()) + DEADLINE_BLOCKS,
-      command,
-      signTypedData: (t) => wallet.signTypedData(t),
-    })
+    const head = await publicClient.getBlockNumber()
+    const sessionPath = sessionFilePath(resolveRepoPath(SESSIONS_DIR), chainId, ledger, wallet.address)
+    const sealed = (command: CoreCommand) =>
+      sealCommand({
+        chainId,
+        ledger,
+        epoch: Number(group.epoch),
+        cmdPubKey: group.cmdPubKey,
+        account: wallet.address,
+        nonce: before.nonce,
+        deadlineBlock: head + DEADLINE_BLOCKS,
+        command,
+        signTypedData: (t) => wallet.signTypedData(t),
+      })
+    let record: Uint8Array
+    if (action === 'session-start') {
+      const session = createWalletSession({ chainId, ledger, epoch: Number(group.epoch), account: wallet.address })
+      const blocks = integerOption('blocks', values.blocks, 1, 10_000_000)
+      // Saved before the grant is posted: a crash afterwards must not leave a live session whose key is lost.
+      await saveSession(sessionPath, { chainId: `${chainId}`, ledger, account: wallet.address, epoch: `${group.epoch}`, sessionKey: session.sessionKey, next: '0' })
+      record = await sealed(session.grant(head + (blocks === undefined ? SESSION_BLOCKS : BigInt(blocks))))
+    } else if (action === 'session-end') {
+      record = await sealed({ op: 'endSession' })
+    } else if (values.session && action === 'transfer') {
+      record = await sealWithSession(sessionPath, before, group.epoch, { deadlineBlock: head + DEADLINE_BLOCKS, command: commandOf(action, values) })
+    } else {
+      record = await sealed(commandOf(action, values))
+    }
     if (!(await node.postCommand(record)))
       throw new AnonifyError('The node\'s enclave refused the command.', {
         metaMessages: ['The epoch may have just rotated or another command used this nonce; run the command again.'],
@@ -107,6 +137,7 @@ export const walletCommand = defineCommand({
     const after = await waitForReceipt(read, before.nonce, before.seq)
     const receipt = after.receipt!
     const applied = receipt.code === 0
+    if (action === 'session-end' && applied) await forgetSession(sessionPath)
     const outcome = OUTCOME_NAMES[receipt.code] ?? `failure code ${receipt.code}`
     print(
       { accepted: true, applied, outcome, code: receipt.code, balance: after.balance, nonce: after.nonce, seq: receipt.seq },
@@ -123,7 +154,23 @@ function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
   return privateKeyToAccount(key as Hex)
 }
 
-function commandOf(action: Exclude<Action, 'balance' | 'history'>, values: Record<string, string | boolean | undefined>): CoreCommand {
+/** Seals a token command as the next record of the saved session, after saving the counter it uses. */
+async function sealWithSession(path: string, account: AccountReply, epoch: bigint, { deadlineBlock, command }: { deadlineBlock: bigint; command: CoreCommand }): Promise<Uint8Array> {
+  const saved = await loadSession(path)
+  const live = account.session
+  if (!saved || !live || live.epoch !== epoch || BigInt(saved.epoch) !== epoch)
+    throw new AnonifyError('This wallet has no live session.', {
+      metaMessages: ['Sessions end at their expiry block and at every rekey. Start one with `anonify wallet session-start`.'],
+    })
+  // The enclave's `next` covers records applied; the file's covers records posted but perhaps not yet applied.
+  const next = BigInt(saved.next) > live.next ? BigInt(saved.next) : live.next
+  const session = createWalletSession({ chainId: BigInt(saved.chainId), ledger: saved.ledger, epoch: Number(epoch), account: saved.account, resume: { sessionKey: saved.sessionKey, next } })
+  const record = session.seal({ nonce: account.nonce, deadlineBlock, command })
+  await saveSession(path, { ...saved, next: `${session.next}` })
+  return record
+}
+
+function commandOf(action: 'transfer' | 'mint' | 'init', values: Record<string, string | boolean | undefined>): CoreCommand {
   if (action === 'init') return { op: 'init' }
   const to = values.to
   if (typeof to !== 'string' || !isAddress(to)) throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })
