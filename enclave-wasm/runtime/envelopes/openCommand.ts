@@ -2,10 +2,11 @@
  * Opens a sealed command record inside the enclave and checks who sent it. Returns the core's command bytes, or the
  * precise reason it was refused (for the enclave's own logs and tests; the outside sees one uniform rejection).
  */
-import { recoverTypedDataAddress, type Address } from 'viem'
+import type { Address } from 'viem'
 import { COMMAND_HEADER_BYTES, commandInfo, commandTypedData, decodeCommandPlaintext, readCommandEpoch } from '../../envelopes/commandEnvelope'
 import { decodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
-import { openWith } from '../group/hpke'
+import { importRecipientKey, openWithRecipient } from '../group/hpke'
+import { recoverCommandSigner } from './recoverCommandSigner'
 
 export type OpenCommandParameters = {
   record: Uint8Array
@@ -23,7 +24,19 @@ export type OpenedCommand =
   /** Signed by its account but sequenced too late: the account learns it, nothing else changes. */
   | { ok: false; reason: 'expired'; account: Address; nonce: bigint; decoded: CoreCommand }
 
-/** Opens `record`; never throws on hostile input. */
+/**
+ * Each epoch key imported once (keyed by the bytes `commandKeyOf` hands out, which the enclave keeps for the epoch and
+ * never mutates); dropped with them.
+ */
+const recipientKeys = new WeakMap<Uint8Array, Promise<CryptoKeyPair>>()
+
+function recipientKeyOf(privateKey: Uint8Array): Promise<CryptoKeyPair> {
+  let recipientKey = recipientKeys.get(privateKey)
+  if (!recipientKey) recipientKeys.set(privateKey, (recipientKey = importRecipientKey(privateKey)))
+  return recipientKey
+}
+
+/** Opens `record`; never throws on hostile input. Records are independent: a batch may open them concurrently. */
 export async function openCommand(parameters: OpenCommandParameters): Promise<OpenedCommand> {
   const { record, chainId, ledger, commandKeyOf, blockNumber } = parameters
   const epoch = readCommandEpoch(record)
@@ -33,7 +46,7 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
   let plaintext: Uint8Array
   try {
     // The header is the AAD: changing the epoch or version in transit makes this fail.
-    plaintext = await openWith(key, commandInfo(chainId, ledger, epoch), record.subarray(0, COMMAND_HEADER_BYTES), record.subarray(COMMAND_HEADER_BYTES))
+    plaintext = await openWithRecipient(await recipientKeyOf(key), commandInfo(chainId, ledger, epoch), record.subarray(0, COMMAND_HEADER_BYTES), record.subarray(COMMAND_HEADER_BYTES))
   } catch {
     return { ok: false, reason: 'undecryptable' }
   }
@@ -43,12 +56,12 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
   let signer: Address
   try {
     const typedData = commandTypedData({ chainId, ledger, account: decoded.caller, nonce: decoded.nonce, deadlineBlock: parts.deadlineBlock, epoch, command: decoded.command })
-    signer = await recoverTypedDataAddress({ ...typedData, signature: parts.signature })
+    signer = recoverCommandSigner(typedData, parts.signature)
   } catch {
     return { ok: false, reason: 'bad signature' }
   }
-  // decoded.caller is lowercase (coreCommands.ts); the recovered signer is checksummed.
-  if (signer.toLowerCase() !== decoded.caller) return { ok: false, reason: 'bad signature' }
+  // Both lowercase: decoded.caller (coreCommands.ts) and the recovered signer.
+  if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
   if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, decoded: decoded.command }
   return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command, decoded: decoded.command }
 }

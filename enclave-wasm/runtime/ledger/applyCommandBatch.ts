@@ -5,7 +5,7 @@
 import { hexToBytes, type Address } from 'viem'
 import { COMMAND_RECORD_BYTES } from '../../envelopes/commandEnvelope'
 import { FAIL_EXPIRED, OK } from '../../shared/constants'
-import { openCommand } from '../envelopes/openCommand'
+import { openCommand, type OpenedCommand } from '../envelopes/openCommand'
 import type { SessionBook } from '../session/sessionBook'
 import { appliedOutcome, digestOutcomes, noteOutcome, REFUSED_OUTCOME, type CommandContext } from './commandOutcome'
 
@@ -17,30 +17,31 @@ export type CommandBatchContext = CommandContext & {
   sessions: SessionBook
 }
 
-/** Returns SHA-256 over (status, core code, SHA-256(command)) of every record, in order. */
+/**
+ * Returns SHA-256 over (status, core code, SHA-256(command)) of every record, in order. Opening a record depends on
+ * nothing the core does, so all records are opened at once (the HPKE work runs off this thread while signatures are
+ * recovered on it) and then applied strictly in order; outcomes are the same as opening one by one.
+ */
 export async function applyCommandBatch(context: CommandBatchContext, payload: Uint8Array): Promise<Uint8Array> {
   const blockNumber = new DataView(payload.buffer, payload.byteOffset, 8).getBigUint64(0)
-  const outcomes: Uint8Array[] = []
-  for (let at = 8; at + COMMAND_RECORD_BYTES <= payload.byteLength; at += COMMAND_RECORD_BYTES) {
-    const opened = await openCommand({
-      record: payload.subarray(at, at + COMMAND_RECORD_BYTES),
-      chainId: context.chainId,
-      ledger: context.ledger,
-      commandKeyOf: context.commandKeyOf,
-      blockNumber,
-    })
-    if (!opened.ok) {
-      if (opened.reason === 'expired') noteOutcome(context, opened.account, opened.nonce, opened.decoded, FAIL_EXPIRED)
-      outcomes.push(REFUSED_OUTCOME)
-      continue
-    }
-    const code = context.token.apply(opened.command)
-    noteOutcome(context, opened.account, opened.nonce, opened.decoded, code)
-    if (code === OK && opened.decoded.op === 'startSession')
-      context.sessions.start(opened.account, hexToBytes(opened.decoded.sessionKey), opened.decoded.expiresBlock)
-    if (code === OK && opened.decoded.op === 'endSession') context.sessions.end(opened.account)
-    outcomes.push(appliedOutcome(code, opened.command))
-  }
-  return digestOutcomes(outcomes)
+  const records: Uint8Array[] = []
+  for (let at = 8; at + COMMAND_RECORD_BYTES <= payload.byteLength; at += COMMAND_RECORD_BYTES) records.push(payload.subarray(at, at + COMMAND_RECORD_BYTES))
+  const { chainId, ledger, commandKeyOf } = context
+  // At most MAX_RECORDS_PER_BATCH (256) records: the Ledger refuses larger batches.
+  const opened = await Promise.all(records.map((record) => openCommand({ record, chainId, ledger, commandKeyOf, blockNumber })))
+  return digestOutcomes(opened.map((command) => applyOpened(context, command)))
 }
 
+/** Applies one opened record to the core and returns its outcome. */
+function applyOpened(context: CommandBatchContext, opened: OpenedCommand): Uint8Array {
+  if (!opened.ok) {
+    if (opened.reason === 'expired') noteOutcome(context, opened.account, opened.nonce, opened.decoded, FAIL_EXPIRED)
+    return REFUSED_OUTCOME
+  }
+  const code = context.token.apply(opened.command)
+  noteOutcome(context, opened.account, opened.nonce, opened.decoded, code)
+  if (code === OK && opened.decoded.op === 'startSession')
+    context.sessions.start(opened.account, hexToBytes(opened.decoded.sessionKey), opened.decoded.expiresBlock)
+  if (code === OK && opened.decoded.op === 'endSession') context.sessions.end(opened.account)
+  return appliedOutcome(code, opened.command)
+}
