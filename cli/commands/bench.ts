@@ -1,6 +1,7 @@
 /** `anonify bench`: measures the product on this machine and prints one object; `--json` field names are stable. */
 import { cpus } from 'node:os'
 import { startBenchStack } from '../../host/bench/benchStack'
+import { measureChromiumPath } from '../../host/bench/measureChromiumPath'
 import { measureGroupGas } from '../../host/bench/measureGroupGas'
 import { measureSealedPath } from '../../host/bench/measureSealedPath'
 import { measureSessionPath } from '../../host/bench/measureSessionPath'
@@ -20,9 +21,11 @@ export const benchCommand = defineCommand({
     const gas = await measureGroupGas({ measurement })
     log('bench: two replicas, 128 funded wallets on a private anvil…')
     const stack = await startBenchStack({ measurement })
-    const { sealed, session } = await (async () => {
+    const { sealed, session, chromium } = await (async () => {
       try {
-        return { sealed: await measureSealedPath(stack, log), session: await measureSessionPath(stack, log) }
+        const sealed = await measureSealedPath(stack, log)
+        const session = await measureSessionPath(stack, log)
+        return { sealed, session, chromium: await measureChromiumPath(stack, session.replay, log) }
       } finally {
         await stack.stop()
       }
@@ -32,6 +35,7 @@ export const benchCommand = defineCommand({
       gasPerTransfer: session.gasPerTransfer,
       gasPerTransferSealed: sealed.gasPerTransfer,
       applyRate: { session: session.applyRate, sealed: sealed.applyRate },
+      applyRateChromium: chromium,
       replay100k_s: session.replay100k_s,
       latency_ms: sealed.latency_ms,
     }
@@ -48,6 +52,7 @@ export const benchCommand = defineCommand({
           `Gas per confidential transfer (session path): batch 1 ${commands.gasPerTransfer.batch1}, 16 ${commands.gasPerTransfer.batch16}, 128 ${commands.gasPerTransfer.batch128}`,
           `Gas per confidential transfer (sealed path): batch 1 ${sealed.gasPerTransfer.batch1}, 16 ${sealed.gasPerTransfer.batch16}, 128 ${sealed.gasPerTransfer.batch128}`,
           `Apply rate (one enclave): session ${commands.applyRate.session} commands/s, sealed ${commands.applyRate.sealed} commands/s`,
+          `Apply rate (one enclave in Chromium): session ${commands.applyRateChromium.session} commands/s, sealed ${commands.applyRateChromium.sealed} commands/s`,
           `Replay of 100,000 session commands into a fresh enclave: ${commands.replay100k_s} s`,
           `Latency submit -> visible on two replicas: p50 ${commands.latency_ms.p50} ms, p95 ${commands.latency_ms.p95} ms`,
         ].join('\n'),

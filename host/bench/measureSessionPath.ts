@@ -2,16 +2,15 @@
  * The session fast path with two real replicas: gas per confidential transfer at several batch sizes, and the replay
  * of 100,000 session commands into a fresh enclave (restarted from its sealed state, as after a crash).
  */
-import { bytesToHex, type Hex } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
-import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
-import { INPUT_KIND, SESSION_RECORD_BYTES, type LedgerInput } from '../../enclave-wasm/protocol'
+import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
 import { createWalletSession } from '../envelopes/createWalletSession'
 import { readAccount } from '../envelopes/readAccount'
 import { MAX_RECORDS_PER_BATCH } from '../ledger/constants'
 import { readGroup } from '../ledger/readGroup'
 import { AnonifyError } from '../errors/base'
+import { appendBatches } from './appendBatches'
 import { BENCH_DEADLINE, type BenchStack } from './benchStack'
 import { measureBatches, type GasBySize } from './measureSealedPath'
 
@@ -21,6 +20,8 @@ export type SessionPathMeasures = {
   applyRate: number
   /** Seconds from booting a fresh enclave from its sealed state to having applied all 100,000 commands. */
   replay100k_s: number
+  /** The replay's inputs, which continue enclave 0's stream: the Chromium bench applies the same ones. */
+  replay: { inputs: LedgerInput[]; commands: number }
 }
 
 const REPLAY_COMMANDS = 100_000
@@ -48,18 +49,14 @@ export async function measureSessionPath(stack: BenchStack, onProgress?: (line: 
     readAccount(enclaves[0]!, { chainId, ledger, account: payee.address, signTypedData: (typedData) => payee.signTypedData(typedData) })
   const before = (await payeeBalance()).balance
   const { seq } = await enclaves[0]!.getStatus()
-  let acc = await relayer.publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
+  const acc = await relayer.publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
   const block = await relayer.publicClient.getBlockNumber()
-  const inputs: LedgerInput[] = []
-  for (let done = 0; done < REPLAY_COMMANDS; done += MAX_RECORDS_PER_BATCH) {
-    const count = Math.min(MAX_RECORDS_PER_BATCH, REPLAY_COMMANDS - done)
-    const payload = new Uint8Array(8 + count * SESSION_RECORD_BYTES)
-    new DataView(payload.buffer).setBigUint64(0, block)
-    for (let k = 0; k < count; k++) payload.set(sessionRecord((done + k) % payers.length), 8 + k * SESSION_RECORD_BYTES)
-    const input = { seq: seq + BigInt(inputs.length) + 1n, kind: INPUT_KIND.sessionBatch, payload: bytesToHex(payload) as Hex }
-    acc = nextAccumulator(acc, input.seq, input.kind, input.payload)
-    inputs.push({ ...input, acc })
-  }
+  const batches = Array.from({ length: Math.ceil(REPLAY_COMMANDS / MAX_RECORDS_PER_BATCH) }, (_, b) =>
+    Array.from({ length: Math.min(MAX_RECORDS_PER_BATCH, REPLAY_COMMANDS - b * MAX_RECORDS_PER_BATCH) }, (_, k) =>
+      sessionRecord((b * MAX_RECORDS_PER_BATCH + k) % payers.length),
+    ),
+  )
+  const inputs = appendBatches({ seq, acc }, { kind: INPUT_KIND.sessionBatch, block, batches })
   const { blob } = await enclaves[0]!.seal()
 
   onProgress?.(`bench: replaying ${REPLAY_COMMANDS.toLocaleString('en')} session commands into a fresh enclave…`)
@@ -78,7 +75,7 @@ export async function measureSessionPath(stack: BenchStack, onProgress?: (line: 
     const after = (await readAccount(fresh, { chainId, ledger, account: payee.address, signTypedData: (typedData) => payee.signTypedData(typedData) })).balance
     if (after - before !== BigInt(REPLAY_COMMANDS))
       throw new AnonifyError(`The replay applied ${after - before} of ${REPLAY_COMMANDS} session transfers.`, { metaMessages: ['The session path refused commands it should have applied.'] })
-    return { gasPerTransfer, applyRate: Math.round((REPLAY_COMMANDS / ingestMs) * 1000), replay100k_s: Math.round(replay100k_s * 100) / 100 }
+    return { gasPerTransfer, applyRate: Math.round((REPLAY_COMMANDS / ingestMs) * 1000), replay100k_s: Math.round(replay100k_s * 100) / 100, replay: { inputs, commands: REPLAY_COMMANDS } }
   } finally {
     await fresh.close()
   }
