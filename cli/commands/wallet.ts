@@ -4,33 +4,22 @@
  */
 import { getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
-import { OUTCOME_NAMES, type AccountReply } from '../../enclave-wasm/envelopes/accountRead'
+import { OUTCOME_NAMES } from '../../enclave-wasm/envelopes/accountRead'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
-import { MAX_U128 } from '../../enclave-wasm/envelopes/coreCommands'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
-import { readAccount } from '../../host/envelopes/readAccount'
-import { createWalletSession } from '../../host/envelopes/createWalletSession'
-import { sealCommand } from '../../host/envelopes/sealCommand'
 import { AnonifyError } from '../../host/errors/base'
-import { readGroup } from '../../host/ledger/readGroup'
 import { createNodeClient } from '../../host/relayer/createNodeClient'
+import { createConfidentialWallet, type PostedCommand } from '../../host/wallet/confidentialWallet'
+import { formatTokenAmount, parseTokenAmount, TOKEN_SYMBOL } from '../../host/wallet/tokenUnits'
 import { defineCommand } from '../command'
 import { DEFAULT_NODE_PORT } from './node'
 import { integerOption, InvalidOptionError, stringOption, urlOption } from './parseOptions'
-import { forgetSession, loadSession, saveSession, sessionFilePath } from './walletSessionFile'
+import { fileSessionStore, sessionFilePath } from './walletSessionFile'
 
 /** Where session keys are kept, one 0600 file per deployment and account. */
 const SESSIONS_DIR = '.anonify/sessions'
-
-/** Blocks a command stays valid for once signed. */
-const DEADLINE_BLOCKS = 64n
-/** How long `--wait` (the default) waits for the command to be applied. */
-const WAIT_MS = 30_000
-
-/** Blocks a session lasts unless --blocks says otherwise (it also ends at the next rekey). */
-const SESSION_BLOCKS = 10_000n
 
 const ACTIONS = ['balance', 'history', 'transfer', 'mint', 'init', 'session-start', 'session-end'] as const
 type Action = (typeof ACTIONS)[number]
@@ -73,12 +62,25 @@ export const walletCommand = defineCommand({
     const node = createNodeClient(urlOption('node', values.node) ?? `http://127.0.0.1:${DEFAULT_NODE_PORT}`)
     const chainId = BigInt(deployment.chainId)
     const ledger = deployment.contracts.ledger
-    const read = () => readAccount(node, { chainId, ledger, account: wallet.address, signTypedData: (t) => wallet.signTypedData(t) })
+    const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: wallet.address })
+    const sessionPath = sessionFilePath(resolveRepoPath(SESSIONS_DIR), chainId, ledger, wallet.address)
+    const confidential = createConfidentialWallet({
+      chainId,
+      ledger,
+      account: wallet.address,
+      signTypedData: (typedData) => wallet.signTypedData(typedData),
+      publicClient,
+      reader: node,
+      poster: node,
+      sessions: fileSessionStore(sessionPath),
+    })
+    const read = confidential.read
     const print = (result: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) : text)
 
     if (action === 'balance') {
       const { balance, nonce, seq } = await read()
-      print({ account: wallet.address, balance, nonce, seq }, `${wallet.address}: ${balance} (next nonce ${nonce}, as of input ${seq})`)
+      const text = formatTokenAmount(balance, { grouped: false })
+      print({ account: wallet.address, balance: text, balanceBaseUnits: balance, nonce, seq }, `${wallet.address}: ${text} ${TOKEN_SYMBOL} (next nonce ${nonce}, as of input ${seq})`)
       return 0
     }
 
@@ -87,61 +89,34 @@ export const walletCommand = defineCommand({
       const lines = history.map((e) => {
         const outcome = e.code === 0 ? '' : `  REFUSED: ${OUTCOME_NAMES[e.code] ?? `code ${e.code}`}`
         const party = e.counterparty === zeroAddress ? '' : ` ${e.direction === 'sent' ? 'to' : 'from'} ${e.counterparty}`
-        return `#${e.seq}  ${e.direction.padEnd(8)} ${e.op.padEnd(12)} ${e.amount}${party}${outcome}`
+        return `#${e.seq}  ${e.direction.padEnd(8)} ${e.op.padEnd(12)} ${formatTokenAmount(e.amount)}${party}${outcome}`
       })
-      print({ account: wallet.address, seq, history: history.map((e) => ({ ...e, outcome: OUTCOME_NAMES[e.code] })) }, lines.length > 0 ? lines.join('\n') : 'No history yet.')
+      print({ account: wallet.address, seq, history: history.map((e) => ({ ...e, amount: formatTokenAmount(e.amount, { grouped: false }), amountBaseUnits: e.amount, outcome: OUTCOME_NAMES[e.code] })) }, lines.length > 0 ? lines.join('\n') : 'No history yet.')
       return 0
     }
 
-    const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: wallet.address })
-    // The epoch key comes from the chain, where registered enclaves published it; a node could swap what it reports.
-    const group = await readGroup(publicClient, { ledger })
-    if (group.epoch === 0n) throw new AnonifyError('The group has no epoch key yet.', { metaMessages: ['Wait for a member node to key the first epoch.'] })
-    const before = await read()
-    const head = await publicClient.getBlockNumber()
-    const sessionPath = sessionFilePath(resolveRepoPath(SESSIONS_DIR), chainId, ledger, wallet.address)
-    const sealed = (command: CoreCommand) =>
-      sealCommand({
-        chainId,
-        ledger,
-        epoch: Number(group.epoch),
-        cmdPubKey: group.cmdPubKey,
-        account: wallet.address,
-        nonce: before.nonce,
-        deadlineBlock: head + DEADLINE_BLOCKS,
-        command,
-        signTypedData: (t) => wallet.signTypedData(t),
-      })
-    let record: Uint8Array
+    let posted: PostedCommand
     if (action === 'session-start') {
-      const session = createWalletSession({ chainId, ledger, epoch: Number(group.epoch), account: wallet.address })
       const blocks = integerOption('blocks', values.blocks, 1, 10_000_000)
-      // Saved before the grant is posted: a crash afterwards must not leave a live session whose key is lost.
-      await saveSession(sessionPath, { chainId: `${chainId}`, ledger, account: wallet.address, epoch: `${group.epoch}`, sessionKey: session.sessionKey, next: '0' })
-      record = await sealed(session.grant(head + (blocks === undefined ? SESSION_BLOCKS : BigInt(blocks))))
+      posted = await confidential.startSession(blocks === undefined ? {} : { blocks: BigInt(blocks) })
     } else if (action === 'session-end') {
-      record = await sealed({ op: 'endSession' })
-    } else if (values.session && action === 'transfer') {
-      record = await sealWithSession(sessionPath, before, group.epoch, { deadlineBlock: head + DEADLINE_BLOCKS, command: commandOf(action, values) })
+      posted = await confidential.endSession()
     } else {
-      record = await sealed(commandOf(action, values))
+      posted = await confidential.send(commandOf(action, values), { session: values.session === true })
     }
-    if (!(await node.postCommand(record)))
-      throw new AnonifyError('The node\'s enclave refused the command.', {
-        metaMessages: ['The epoch may have just rotated or another command used this nonce; run the command again.'],
-      })
     if (values['no-wait']) {
-      print({ accepted: true, nonce: before.nonce }, 'Sealed and handed to the relayer.')
+      print({ accepted: true, nonce: posted.nonce }, 'Sealed and handed to the relayer.')
       return 0
     }
-    const after = await waitForReceipt(read, before.nonce, before.seq)
-    const receipt = after.receipt!
+    const after = await confidential.waitForReceipt(posted)
+    const { receipt } = after
     const applied = receipt.code === 0
-    if (action === 'session-end' && applied) await forgetSession(sessionPath)
+    if (action === 'session-end' && applied) await confidential.forgetSession()
     const outcome = OUTCOME_NAMES[receipt.code] ?? `failure code ${receipt.code}`
+    const balance = formatTokenAmount(after.balance, { grouped: false })
     print(
-      { accepted: true, applied, outcome, code: receipt.code, balance: after.balance, nonce: after.nonce, seq: receipt.seq },
-      applied ? `Applied at input ${receipt.seq}. Balance: ${after.balance}.` : `Refused at input ${receipt.seq}: ${outcome}. Balance: ${after.balance}.`,
+      { accepted: true, applied, outcome, code: receipt.code, balance, balanceBaseUnits: after.balance, nonce: after.nonce, seq: receipt.seq },
+      applied ? `Applied at input ${receipt.seq}. Balance: ${balance}.` : `Refused at input ${receipt.seq}: ${outcome}. Balance: ${balance}.`,
     )
     return applied ? 0 : 1
   },
@@ -154,47 +129,15 @@ function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
   return privateKeyToAccount(key as Hex)
 }
 
-/** Seals a token command as the next record of the saved session, after saving the counter it uses. */
-async function sealWithSession(path: string, account: AccountReply, epoch: bigint, { deadlineBlock, command }: { deadlineBlock: bigint; command: CoreCommand }): Promise<Uint8Array> {
-  const saved = await loadSession(path)
-  const live = account.session
-  if (!saved || !live || live.epoch !== epoch || BigInt(saved.epoch) !== epoch)
-    throw new AnonifyError('This wallet has no live session.', {
-      metaMessages: ['Sessions end at their expiry block and at every rekey. Start one with `anonify wallet session-start`.'],
-    })
-  // The enclave's `next` covers records applied; the file's covers records posted but perhaps not yet applied.
-  const next = BigInt(saved.next) > live.next ? BigInt(saved.next) : live.next
-  const session = createWalletSession({ chainId: BigInt(saved.chainId), ledger: saved.ledger, epoch: Number(epoch), account: saved.account, resume: { sessionKey: saved.sessionKey, next } })
-  const record = session.seal({ nonce: account.nonce, deadlineBlock, command })
-  await saveSession(path, { ...saved, next: `${session.next}` })
-  return record
-}
-
 function commandOf(action: 'transfer' | 'mint' | 'init', values: Record<string, string | boolean | undefined>): CoreCommand {
   if (action === 'init') return { op: 'init' }
   const to = values.to
   if (typeof to !== 'string' || !isAddress(to)) throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })
-  const amount = parseAmount(values.amount)
+  const amount = parseAmountOption(values.amount)
   return { op: action, to: getAddress(to) as Address, amount }
 }
 
-function parseAmount(value: string | boolean | undefined): bigint {
-  const text = String(value)
-  if (typeof value !== 'string' || !/^\d+$/.test(value) || BigInt(value) === 0n || BigInt(value) > MAX_U128)
-    throw new InvalidOptionError({ option: 'amount', expected: 'a positive whole number of base units', value: text })
-  return BigInt(value)
-}
-
-/** Polls the account until the enclave has a receipt for `nonce` newer than `afterSeq`, bounded in time. */
-async function waitForReceipt(read: () => Promise<AccountReply>, nonce: bigint, afterSeq: bigint): Promise<AccountReply> {
-  const deadline = Date.now() + WAIT_MS
-  for (;;) {
-    const current = await read()
-    if (current.receipt && current.receipt.nonce === nonce && current.receipt.seq > afterSeq) return current
-    if (Date.now() > deadline)
-      throw new AnonifyError(`The command was not applied within ${WAIT_MS / 1000} s.`, {
-        metaMessages: ['It may still be queued at the relayer; check again with `anonify wallet balance`.'],
-      })
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
+function parseAmountOption(value: string | boolean | undefined): bigint {
+  if (typeof value !== 'string') throw new InvalidOptionError({ option: 'amount', expected: `an amount of ${TOKEN_SYMBOL}`, value: String(value) })
+  return parseTokenAmount(value)
 }

@@ -1,0 +1,282 @@
+/**
+ * The confidential wallet against a real stack: anvil, the deployed Ledger and one member enclave. Commands are
+ * sealed by the wallet, posted by the user's own transaction (a direct poster with the enclave's precheck), applied
+ * by the member, and read back through signed reads: one read-key signature per wallet, however many reads.
+ */
+import { createWalletClient, http, keccak256, toHex, type Hex, type TypedDataDefinition } from 'viem'
+import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
+import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
+import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
+import { ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
+import { FAIL_INSUFFICIENT_BALANCE } from '../../enclave-wasm/shared/constants'
+import { createLedgerClients } from '../chain/createLedgerClients'
+import { startAnvil, type Anvil } from '../chain/startAnvil'
+import { deployStack } from '../deployment/deployStack'
+import type { Deployment } from '../deployment/parseDeployment'
+import type { EnclaveClient } from '../enclave/createEnclaveClient'
+import { startNodeEnclave } from '../enclave/startNodeEnclave'
+import { createAccountReader, type ReadTypedData } from '../envelopes/readAccount'
+import { EnclaveRequestError } from '../errors/enclave'
+import type { LedgerClients } from '../ledger/confirmTransaction'
+import { readGroup } from '../ledger/readGroup'
+import { createMemberNode, type MemberNode } from '../node/createMemberNode'
+import { stepUntil } from '../node/stepUntil'
+import { memoryStore } from '../storage/sealedStateStore'
+import { CommandRefusedByNodeError, createConfidentialWallet, NoLiveSessionError, type CommandPoster, type ConfidentialWallet } from './confidentialWallet'
+import { createDirectPoster } from './directPoster'
+import type { SavedSession, SessionStore } from './sessionStore'
+
+const person = (name: string) => privateKeyToAccount(keccak256(toHex(name)))
+const issuer = person('issuer')
+const alice = person('alice')
+const bob = person('bob')
+
+let anvil: Anvil
+let deployment: Deployment
+let enclave: EnclaveClient
+let node: MemberNode
+/** The anvil account that pays for the users' own transactions (their wallets hold the keys, not ETH). */
+let payer: LedgerClients
+
+/** An in-memory session store that keeps every save, as a file or IndexedDB would keep the last one. */
+function memorySessions(): SessionStore & { saves: SavedSession[] } {
+  let current: SavedSession | undefined
+  const saves: SavedSession[] = []
+  return {
+    saves,
+    load: async () => current,
+    save: async (session) => {
+      saves.push(session)
+      current = session
+    },
+    forget: async () => {
+      current = undefined
+    },
+  }
+}
+
+/** What the poster saw at the moment a record was handed to it: its size and the session store's contents. */
+type Posting = { bytes: number; stored: SavedSession | undefined; taken: boolean }
+
+/** A user's wallet: signer calls are counted by primary type, postings recorded, and the member synced after each. */
+function aWallet(who: PrivateKeyAccount, options: { signer?: PrivateKeyAccount } = {}) {
+  const signer = options.signer ?? who
+  const signed: string[] = []
+  const sessions = memorySessions()
+  const postings: Posting[] = []
+  const direct = createDirectPoster({
+    clients: payer,
+    ledger: deployment.contracts.ledger,
+    precheck: async (record) => (await enclave.precheck({ record: toHex(record) })).accepted,
+  })
+  const poster: CommandPoster = {
+    async postCommand(record) {
+      const stored = await sessions.load()
+      const taken = await direct.postCommand(record)
+      postings.push({ bytes: record.byteLength, stored: stored && { ...stored }, taken })
+      if (taken) await syncMember()
+      return taken
+    },
+  }
+  const wallet: ConfidentialWallet = createConfidentialWallet({
+    chainId: BigInt(deployment.chainId),
+    ledger: deployment.contracts.ledger,
+    account: who.address,
+    signTypedData: (typedData: TypedDataDefinition) => {
+      signed.push(String(typedData.primaryType))
+      return signer.signTypedData(typedData)
+    },
+    publicClient: payer.publicClient,
+    reader: enclave,
+    poster,
+    sessions,
+  })
+  return { wallet, signed, sessions, postings }
+}
+
+/** Steps the member until it has applied every input on chain, so a receipt is there at the first read. */
+async function syncMember() {
+  const { seq } = await readGroup(payer.publicClient, { ledger: deployment.contracts.ledger })
+  await stepUntil([node], ([status]) => status!.seq === seq)
+}
+const chainSeq = async () => (await readGroup(payer.publicClient, { ledger: deployment.contracts.ledger })).seq
+
+let issuerWallet: ReturnType<typeof aWallet>
+let aliceWallet: ReturnType<typeof aWallet>
+let bobWallet: ReturnType<typeof aWallet>
+
+beforeAll(async () => {
+  anvil = await startAnvil()
+  deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement })
+  const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+  const clientsOf = (index: number) => createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[index]!, pollingIntervalMs: 50 })
+  payer = clientsOf(3)
+  ;({ client: enclave } = await startNodeEnclave({ machine: await createSimMachine() }))
+  node = createMemberNode({ enclave, clients: clientsOf(1), deployment, store: memoryStore() })
+  await node.bind()
+  await stepUntil([node], ([s]) => s!.members.length === 1 && s!.holdsEpoch && !s!.rekeyNeeded && !s!.initKeyRotationDue)
+  issuerWallet = aWallet(issuer)
+  aliceWallet = aWallet(alice)
+  bobWallet = aWallet(bob)
+}, 120_000)
+
+afterAll(async () => {
+  await enclave?.close().catch(() => {})
+  await anvil?.stop()
+})
+
+describe('createConfidentialWallet', { timeout: 60_000 }, () => {
+  it('mints and transfers, each applied with a receipt for its nonce', async () => {
+    const { wallet: issued } = issuerWallet
+    const init = await issued.send({ op: 'init' })
+    expect((await issued.waitForReceipt(init)).receipt).toMatchObject({ nonce: 0n, code: 0 })
+    const mint = await issued.send({ op: 'mint', to: alice.address, amount: 10_000n })
+    expect(mint.nonce).toBe(1n)
+    expect((await issued.waitForReceipt(mint)).receipt).toMatchObject({ nonce: 1n, code: 0 })
+
+    const transfer = await aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 6_000n })
+    const applied = await aliceWallet.wallet.waitForReceipt(transfer)
+    expect(applied.receipt).toMatchObject({ nonce: 0n, code: 0 })
+    expect(applied.receipt.seq).toBeGreaterThan(transfer.afterSeq)
+    expect(applied).toMatchObject({ balance: 4_000n, nonce: 1n })
+    expect((await bobWallet.wallet.read()).balance).toBe(6_000n)
+    // A signed command goes out as a 312-byte sealed record; the wallet signed the read key once and the command once.
+    expect(aliceWallet.postings.map((p) => p.bytes)).toEqual([312])
+    expect(aliceWallet.signed).toEqual(['Read', 'Command'])
+  })
+
+  it('error: a session send without a live session throws NoLiveSessionError and posts nothing', async () => {
+    const seq = await chainSeq()
+    await expect(aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true })).rejects.toBeInstanceOf(NoLiveSessionError)
+    // A key in the store that the enclave never granted is no live session either.
+    const { epoch } = await readGroup(payer.publicClient, { ledger: deployment.contracts.ledger })
+    await aliceWallet.sessions.save({
+      chainId: `${deployment.chainId}`,
+      ledger: deployment.contracts.ledger,
+      account: alice.address,
+      epoch: `${epoch}`,
+      sessionKey: keccak256(toHex('never granted')),
+      next: '0',
+    })
+    await expect(aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true })).rejects.toBeInstanceOf(NoLiveSessionError)
+    await aliceWallet.wallet.forgetSession()
+    expect(aliceWallet.postings).toHaveLength(1)
+    expect(await chainSeq()).toBe(seq)
+    expect((await aliceWallet.wallet.read()).balance).toBe(4_000n)
+  })
+
+  it('starts a session, then session sends apply with the store counter saved before each record is posted', async () => {
+    const { wallet, sessions, postings } = aliceWallet
+    const signaturesBefore = aliceWallet.signed.length
+    const savesBefore = sessions.saves.length
+    const started = await wallet.startSession({ blocks: 1_000n })
+    expect((await wallet.waitForReceipt(started)).receipt.code).toBe(0)
+    // The key was in the store before the grant that names it went on chain.
+    const grant = postings.at(-1)!
+    expect(grant).toMatchObject({ bytes: 312, taken: true, stored: { account: alice.address, next: '0' } })
+    expect((await wallet.read()).session).toMatchObject({ next: 0n })
+
+    for (const [i, amount] of [100n, 250n].entries()) {
+      const posted = await wallet.send({ op: 'transfer', to: bob.address, amount }, { session: true })
+      const { receipt, session } = await wallet.waitForReceipt(posted)
+      expect(receipt.code).toBe(0)
+      expect(session?.next).toBe(BigInt(i + 1))
+      // At post time the store already covered this record's counter: a crash now cannot reuse it.
+      expect(postings.at(-1)).toEqual({ bytes: SESSION_RECORD_BYTES, taken: true, stored: { ...grant.stored, next: `${i + 1}` } })
+    }
+    expect(sessions.saves.slice(savesBefore).map((s) => s.next)).toEqual(['0', '1', '2'])
+    expect((await wallet.read()).balance).toBe(4_000n - 350n)
+    expect((await bobWallet.wallet.read()).balance).toBe(6_000n + 350n)
+    // Two session transfers, no signature: only the grant was signed.
+    expect(aliceWallet.signed.slice(signaturesBefore)).toEqual(['SessionGrant'])
+  })
+
+  it('error: a session record the enclave cannot open is refused before posting (CommandRefusedByNodeError)', async () => {
+    const { wallet, sessions, postings } = aliceWallet
+    const saved = (await sessions.load())!
+    const seq = await chainSeq()
+    await sessions.save({ ...saved, sessionKey: keccak256(toHex('a key the enclave does not hold')) })
+    await expect(wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true })).rejects.toBeInstanceOf(CommandRefusedByNodeError)
+    expect(postings.at(-1)!.taken).toBe(false)
+    expect(await chainSeq()).toBe(seq)
+    await sessions.save(saved)
+  })
+
+  it('an overspend is applied as a refusal: its receipt carries FAIL_INSUFFICIENT_BALANCE and nothing moves', async () => {
+    const before = await aliceWallet.wallet.read()
+    for (const session of [false, true]) {
+      const posted = await aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: before.balance + 1n }, { session })
+      const { receipt, balance } = await aliceWallet.wallet.waitForReceipt(posted)
+      expect(receipt, `session: ${session}`).toMatchObject({ nonce: posted.nonce, code: FAIL_INSUFFICIENT_BALANCE })
+      expect(balance, `session: ${session}`).toBe(before.balance)
+    }
+    expect((await bobWallet.wallet.read()).balance).toBe(6_350n)
+  })
+
+  it('asks for one read signature across every read and send of a wallet', async () => {
+    for (const { signed } of [issuerWallet, aliceWallet, bobWallet]) expect(signed.filter((t) => t === 'Read')).toEqual(['Read'])
+    // The reader on its own: three reads, one signature.
+    const primaryTypes: string[] = []
+    const reader = createAccountReader({
+      chainId: BigInt(deployment.chainId),
+      ledger: deployment.contracts.ledger,
+      account: bob.address,
+      signTypedData: (typedData) => {
+        primaryTypes.push(typedData.primaryType)
+        return bob.signTypedData(typedData)
+      },
+    })
+    const replies = [await reader.read(enclave), await reader.read(enclave), await reader.read(enclave)]
+    expect(replies.map((r) => r.balance)).toEqual([6_350n, 6_350n, 6_350n])
+    expect(primaryTypes).toEqual(['Read'])
+  })
+
+  it('behavior: a read signature the user refused is asked for again on the next read', async () => {
+    let refusals = 1
+    const asked: string[] = []
+    const reader = createAccountReader({
+      chainId: BigInt(deployment.chainId),
+      ledger: deployment.contracts.ledger,
+      account: bob.address,
+      signTypedData: async (typedData) => {
+        asked.push(typedData.primaryType)
+        if (refusals-- > 0) throw new Error('User rejected the request.')
+        return bob.signTypedData(typedData)
+      },
+    })
+    await expect(reader.read(enclave)).rejects.toThrow('User rejected the request.')
+    expect((await reader.read(enclave)).balance).toBe(6_350n)
+    expect((await reader.read(enclave)).balance).toBe(6_350n)
+    expect(asked).toEqual(['Read', 'Read'])
+  })
+
+  it('error: the enclave refuses a read signed by another account, and a signature replayed for another account', async () => {
+    // Bob's key signing a read for Alice's account.
+    const impostor = aWallet(alice, { signer: bob })
+    const refused = await impostor.wallet.read().catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(EnclaveRequestError)
+    expect((refused as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect(impostor.signed).toEqual(['Read'])
+
+    // Alice's own read signature, replayed with Bob's account.
+    let captured: { typedData: ReadTypedData; signature: Hex } | undefined
+    const reader = createAccountReader({
+      chainId: BigInt(deployment.chainId),
+      ledger: deployment.contracts.ledger,
+      account: alice.address,
+      signTypedData: async (typedData) => {
+        const signature = await alice.signTypedData(typedData)
+        captured = { typedData, signature }
+        return signature
+      },
+    })
+    expect((await reader.read(enclave)).balance).toBe(3_650n)
+    const { typedData, signature } = captured!
+    await expect(enclave.readAccount({ account: alice.address, replyKey: typedData.message.replyKey, signature })).resolves.toMatchObject({ reply: expect.any(String) })
+    const replayed = await enclave.readAccount({ account: bob.address, replyKey: typedData.message.replyKey, signature }).catch((error: unknown) => error)
+    expect(replayed).toBeInstanceOf(EnclaveRequestError)
+    expect((replayed as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)
+  })
+})

@@ -1,0 +1,145 @@
+/**
+ * A user's confidential wallet, the same for the CLI and the browser: it takes the epoch key from the chain (never
+ * from a node), signs and seals commands locally, hands only ciphertext to a poster (a relayer, or the user's own
+ * transaction), and reads its own account through an enclave with a signed read key.
+ */
+import type { Address, Hex, PublicClient, TypedDataDefinition } from 'viem'
+import type { AccountReply } from '../../enclave-wasm/envelopes/accountRead'
+import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
+import type { EnclaveClient } from '../enclave/createEnclaveClient'
+import { createAccountReader } from '../envelopes/readAccount'
+import { createWalletSession } from '../envelopes/createWalletSession'
+import { sealCommand } from '../envelopes/sealCommand'
+import { AnonifyError } from '../errors/base'
+import { readGroup } from '../ledger/readGroup'
+import type { SessionStore } from './sessionStore'
+
+/** Blocks a command stays valid for once signed. */
+export const DEADLINE_BLOCKS = 64n
+/** Blocks a session lasts unless asked otherwise (it also ends at the next rekey). */
+export const SESSION_BLOCKS = 10_000n
+const WAIT_MS = 30_000
+const POLL_MS = 500
+
+/** Where sealed records go: a node's relayer, or a transaction the user sends. Resolves to whether it was taken. */
+export type CommandPoster = { postCommand: (record: Uint8Array) => Promise<boolean> }
+
+export type CreateConfidentialWalletParameters = {
+  chainId: bigint
+  ledger: Address
+  account: Address
+  /** The account's EIP-712 signer: commands, session grants and the read key. */
+  signTypedData: (typedData: TypedDataDefinition) => Promise<Hex>
+  publicClient: PublicClient
+  /** Answers this account's signed reads (a node's API or the page's own enclave). */
+  reader: Pick<EnclaveClient, 'readAccount'>
+  poster: CommandPoster
+  sessions: SessionStore
+}
+
+/** A command handed to the poster: the nonce it used and the input the account had reached before it. */
+export type PostedCommand = { nonce: bigint; afterSeq: bigint }
+
+export class NoLiveSessionError extends AnonifyError {
+  override name = 'NoLiveSessionError' as const
+  constructor() {
+    super('This wallet has no live session.', { metaMessages: ['Sessions end at their expiry block and at every rekey. Start a new one (one signature).'] })
+  }
+}
+
+export class CommandRefusedByNodeError extends AnonifyError {
+  override name = 'CommandRefusedByNodeError' as const
+  constructor() {
+    super("The enclave refused the command before posting it.", {
+      metaMessages: ['The epoch may have just rotated or another command used this nonce; send it again.'],
+    })
+  }
+}
+
+export class CommandNotAppliedError extends AnonifyError {
+  override name = 'CommandNotAppliedError' as const
+  constructor({ waitedMs }: { waitedMs: number }) {
+    super(`The command was not applied within ${waitedMs / 1000} s.`, { metaMessages: ['It may still be queued at the relayer; check the balance again shortly.'] })
+  }
+}
+
+/**
+ * @example
+ * const wallet = createConfidentialWallet({ chainId, ledger, account, signTypedData, publicClient, reader: node, poster: node, sessions })
+ * const posted = await wallet.send({ op: 'transfer', to: bob, amount: 6000n })
+ * const { receipt } = await wallet.waitForReceipt(posted)
+ */
+export function createConfidentialWallet(parameters: CreateConfidentialWalletParameters) {
+  const { chainId, ledger, account, signTypedData, publicClient, reader, poster, sessions } = parameters
+  const accountReader = createAccountReader({ chainId, ledger, account, signTypedData })
+  const read = () => accountReader.read(reader)
+
+  /** The group's current epoch key, from the chain, with the account's state and the head block. */
+  async function context() {
+    const [group, before, head] = await Promise.all([readGroup(publicClient, { ledger }), read(), publicClient.getBlockNumber({ cacheTime: 0 })])
+    if (group.epoch === 0n) throw new AnonifyError('The group has no epoch key yet.', { metaMessages: ['Wait for a member to key the first epoch.'] })
+    return { group, before, deadlineBlock: head + DEADLINE_BLOCKS, head }
+  }
+
+  async function post(record: Uint8Array, before: AccountReply): Promise<PostedCommand> {
+    if (!(await poster.postCommand(record))) throw new CommandRefusedByNodeError()
+    return { nonce: before.nonce, afterSeq: before.seq }
+  }
+
+  /** Signs and seals `command`, then posts it. */
+  async function sendSealed(command: CoreCommand, prepared?: Awaited<ReturnType<typeof context>>): Promise<PostedCommand> {
+    const { group, before, deadlineBlock } = prepared ?? (await context())
+    const record = await sealCommand({ chainId, ledger, epoch: Number(group.epoch), cmdPubKey: group.cmdPubKey, account, nonce: before.nonce, deadlineBlock, command, signTypedData })
+    return post(record, before)
+  }
+
+  return {
+    account,
+    read,
+
+    /** Sends a token command: sealed and signed, or with `session` as the next record of the live session (no signature). */
+    async send(command: CoreCommand, { session = false }: { session?: boolean } = {}): Promise<PostedCommand> {
+      if (!session) return sendSealed(command)
+      const { group, before, deadlineBlock } = await context()
+      const saved = await sessions.load()
+      const live = before.session
+      if (!saved || !live || live.epoch !== group.epoch || BigInt(saved.epoch) !== group.epoch) throw new NoLiveSessionError()
+      // The enclave's `next` covers records applied; the store's covers records posted but perhaps not yet applied.
+      const next = BigInt(saved.next) > live.next ? BigInt(saved.next) : live.next
+      const walletSession = createWalletSession({ chainId, ledger, epoch: Number(group.epoch), account, resume: { sessionKey: saved.sessionKey, next } })
+      const record = walletSession.seal({ nonce: before.nonce, deadlineBlock, command })
+      await sessions.save({ ...saved, next: `${walletSession.next}` })
+      return post(record, before)
+    },
+
+    /** Grants a fresh session key for `blocks` blocks (one signature); later transfers may go with `session`. */
+    async startSession({ blocks = SESSION_BLOCKS }: { blocks?: bigint } = {}): Promise<PostedCommand> {
+      const prepared = await context()
+      const walletSession = createWalletSession({ chainId, ledger, epoch: Number(prepared.group.epoch), account })
+      // Saved before the grant is posted: a crash afterwards must not leave a live session whose key is lost.
+      await sessions.save({ chainId: `${chainId}`, ledger, account, epoch: `${prepared.group.epoch}`, sessionKey: walletSession.sessionKey, next: '0' })
+      return sendSealed(walletSession.grant(prepared.head + blocks), prepared)
+    },
+
+    /** Ends the live session (signed); the stored key is forgotten once the enclave applied the end. */
+    async endSession(): Promise<PostedCommand> {
+      return sendSealed({ op: 'endSession' })
+    },
+
+    forgetSession: () => sessions.forget(),
+
+    /** Polls the account until the enclave has a receipt for `posted`, bounded in time. */
+    async waitForReceipt(posted: PostedCommand, { timeoutMs = WAIT_MS }: { timeoutMs?: number } = {}): Promise<AccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const current = await read()
+        const { receipt } = current
+        if (receipt && receipt.nonce === posted.nonce && receipt.seq > posted.afterSeq) return { ...current, receipt }
+        if (Date.now() > deadline) throw new CommandNotAppliedError({ waitedMs: timeoutMs })
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+      }
+    },
+  }
+}
+
+export type ConfidentialWallet = ReturnType<typeof createConfidentialWallet>
