@@ -41,6 +41,9 @@ export const DEFAULT_NODE_PORT = 8547
 /** One line per member event, for the terminal. */
 export function logMemberEvent(event: MemberNodeEvent): void {
   switch (event.type) {
+    case 'syncing':
+      // Only long catch-ups are worth a line per chunk.
+      return event.target - event.seq > 0n ? console.log(`member: catching up, at seq ${event.seq} of ${event.target}`) : undefined
     case 'synced':
       return console.log(`member: applied ${event.applied} input(s), at seq ${event.seq}`)
     case 'registered':

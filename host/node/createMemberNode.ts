@@ -15,8 +15,13 @@ import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
 import { submitRekey } from '../ledger/submitRekey'
 import type { SealedStateStore } from '../storage/sealedStateStore'
 
+/** Inputs per ingest call: small enough that a catch-up reports progress often, large enough to amortise the ECALL. */
+const INGEST_CHUNK = Math.min(100, MAX_INPUTS_PER_INGEST)
+
 /** Something the node did or met, for logs and progress displays. */
 export type MemberNodeEvent =
+  /** Part of a catch-up applied: `seq` reached, `target` the last input read from the chain. */
+  | { type: 'syncing'; seq: bigint; target: bigint }
   | { type: 'synced'; seq: bigint; applied: number }
   | { type: 'registered'; signer: string }
   | { type: 'rekeyed'; epoch: bigint }
@@ -32,6 +37,8 @@ export type CreateMemberNodeParameters = {
   store: SealedStateStore
   /** How often to look for new blocks. */
   pollIntervalMs?: number | undefined
+  /** How often a long catch-up seals its state on the way (after the ingest call that crosses it). */
+  saveIntervalMs?: number | undefined
   /** Blocks a non-designated member waits before proposing a needed rekey itself. */
   rekeyFallbackBlocks?: number | undefined
   onEvent?: ((event: MemberNodeEvent) => void) | undefined
@@ -54,7 +61,7 @@ export type MemberNode = {
  * void node.start()
  */
 export function createMemberNode(parameters: CreateMemberNodeParameters): MemberNode {
-  const { enclave, clients, deployment, store, pollIntervalMs = 500, rekeyFallbackBlocks = 5, onEvent } = parameters
+  const { enclave, clients, deployment, store, pollIntervalMs = 500, saveIntervalMs = 2_000, rekeyFallbackBlocks = 5, onEvent } = parameters
   const ledger = deployment.contracts.ledger
   // Where the next read of the Ledger starts: advanced only after what was read has been applied, so each poll reads
   // new blocks instead of the whole history. A restart scans once from the deployment block.
@@ -71,8 +78,17 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
   async function sync(): Promise<EnclaveStatus> {
     let status = await enclave.getStatus()
     const { inputs, toBlock } = await readInputs(clients.publicClient, { ledger, afterSeq: status.seq, fromBlock })
-    for (let i = 0; i < inputs.length; i += MAX_INPUTS_PER_INGEST)
-      await enclave.ingest({ inputs: inputs.slice(i, i + MAX_INPUTS_PER_INGEST) })
+    const target = inputs.at(-1)?.seq ?? status.seq
+    let savedAt = performance.now()
+    for (let i = 0; i < inputs.length; i += INGEST_CHUNK) {
+      const { seq } = await enclave.ingest({ inputs: inputs.slice(i, i + INGEST_CHUNK) })
+      // A long catch-up is sealed as it goes: a crash or a reload mid-way resumes here, not from the start.
+      if (performance.now() - savedAt >= saveIntervalMs && seq < target) {
+        await save()
+        savedAt = performance.now()
+      }
+      onEvent?.({ type: 'syncing', seq, target })
+    }
     fromBlock = toBlock + 1n
     if (inputs.length > 0) {
       await save()
