@@ -6,7 +6,7 @@ export type SealedStateStore = {
   save: (blob: Uint8Array) => Promise<void>
 }
 
-/** A store that lives as long as the page or process (the browser's, until issue 5 adds IndexedDB). */
+/** A store that lives as long as the process: for benchmarks and tests, where nothing must survive. */
 export function memoryStore(): SealedStateStore {
   let blob: Uint8Array | undefined
   return {

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { isHex } from 'viem'
 import { createSimMachine, type SimMachine } from './createSimPlatform'
+import { parseSimMachine } from './parseSimMachine'
 
 /** Loads the machine stored at `path`, or provisions one and stores it there (mode 0600). */
 export async function loadOrCreateSimMachine(path: string): Promise<SimMachine> {
@@ -19,17 +19,3 @@ export async function loadOrCreateSimMachine(path: string): Promise<SimMachine> 
   return machine
 }
 
-function parseSimMachine(value: unknown, path: string): SimMachine {
-  const machine = value as Partial<SimMachine> | null
-  const hex = (v: unknown, bytes: number) => typeof v === 'string' && isHex(v) && v.length === 2 + 2 * bytes
-  if (
-    !machine ||
-    !hex(machine.platformSecret, 32) ||
-    !hex(machine.platformKey, 32) ||
-    !hex(machine.platformId, 16) ||
-    !hex(machine.certSig, 65) ||
-    typeof machine.tcbStatus !== 'number'
-  )
-    throw new Error(`The simulated machine file ${path} is malformed; move it away to provision a new machine.`)
-  return machine as SimMachine
-}
