@@ -11,7 +11,7 @@ test('opens the app, connects the dev wallet, sees blocks advance and the enclav
   const manifest = await readJson('enclave-wasm/build/manifest.json')
   const deployment = (await readJson(E2E_DEPLOYMENT)) as { chainId: number; contracts: { ledger: string } }
 
-  await page.goto('/')
+  await page.goto('/#/network')
   await expect(page.getByTestId('simulation-banner')).toContainText('no hardware protection')
 
   await page.getByRole('button', { name: 'Dev wallet · account #0' }).click()

@@ -1,6 +1,6 @@
 /**
  * Journey: two headless members form the group (the dev stack's own and one more), then a browser tab joins last
- * and receives the current epoch through the chain, as every member does.
+ * and receives the current epoch through the chain, as every member does; reloaded, it resumes from IndexedDB.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -40,7 +40,7 @@ test('a browser enclave joins two headless members last and reaches their epoch 
     stdio: 'inherit',
   })
 
-  await page.goto('/')
+  await page.goto('/#/network')
   const rows = page.getByTestId('network-member')
   // The dev stack's member and the second node, both trusted, keyed into one epoch.
   await expect(rows).toHaveCount(2, { timeout: 60_000 })
@@ -65,4 +65,19 @@ test('a browser enclave joins two headless members last and reaches their epoch 
     .toBe(true)
 
   await page.screenshot({ path: testInfo.outputPath('group-join.png'), fullPage: true })
+
+  // A reload is the same machine (kept in IndexedDB): the tab unseals its state and resumes as the same member,
+  // with no second registration and without replaying from the start.
+  const signer = await page.getByTestId('enclave-signer').textContent()
+  const seq = Number(await page.getByTestId('enclave-seq').textContent())
+  await page.reload()
+  // The dev wallet reconnects by itself, and the replica resumes as soon as it has.
+  await expect(page.getByTestId('wallet-address')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('enclave-resumed')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByRole('button', { name: 'Join the group with this tab' })).toHaveCount(0)
+  await expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 30_000 })
+  await expect(page.getByTestId('enclave-signer')).toHaveText(signer!)
+  expect(Number(await page.getByTestId('enclave-seq').textContent())).toBeGreaterThanOrEqual(seq)
+  await expect(rows).toHaveCount(3)
+  await page.screenshot({ path: testInfo.outputPath('group-join-reloaded.png'), fullPage: true })
 })

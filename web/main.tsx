@@ -3,10 +3,11 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { WagmiProvider } from 'wagmi'
-import { createSimMachine } from '../enclave-wasm/platform/sim/createSimPlatform'
 import { fetchDeployment } from '../host/deployment/fetchDeployment'
 import { startBrowserEnclave } from '../host/enclave/startBrowserEnclave'
+import { browserStores, loadOrCreateBrowserMachine } from '../host/storage/browserMachine'
 import { App } from './app/App'
+import { createReplicaStore } from './replica/replicaStore'
 import { AppContext } from './app/AppContext'
 import { StartupError } from './app/StartupError'
 import { createWagmiConfig } from './wagmi'
@@ -17,14 +18,17 @@ const queryClient = new QueryClient()
 
 try {
   const deployment = await fetchDeployment()
-  // This tab is one simulated machine running one enclave replica. Failures surface in the enclave panel.
-  const enclave = createSimMachine().then((machine) => startBrowserEnclave({ baseUrl: '/enclave/', machine }))
+  // This browser is one simulated machine (kept in IndexedDB) running one enclave replica per tab. Failures surface
+  // in the enclave panel.
+  const stores = browserStores(deployment)
+  const enclave = loadOrCreateBrowserMachine(stores.machine).then((machine) => startBrowserEnclave({ baseUrl: '/enclave/', machine }))
   enclave.catch(() => {})
+  const replica = createReplicaStore({ deployment, enclave, sealedStore: stores.sealed })
   root.render(
     <StrictMode>
       <WagmiProvider config={createWagmiConfig(deployment)} reconnectOnMount>
         <QueryClientProvider client={queryClient}>
-          <AppContext.Provider value={{ deployment, enclave }}>
+          <AppContext.Provider value={{ deployment, enclave, replica }}>
             <App />
           </AppContext.Provider>
         </QueryClientProvider>

@@ -62,7 +62,8 @@ export const devCommand = defineCommand({
       const server: ViteDevServer = await step('Starting the web app', async () => {
         const vite = await createServer({
           configFile: resolveRepoPath('vite.config.ts'),
-          server: { port, strictPort: values.port !== undefined },
+          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open.
+          server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url } } },
           clearScreen: false,
           logLevel: 'warn',
         })

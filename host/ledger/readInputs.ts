@@ -4,6 +4,7 @@ import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
 import { InputGapError, SessionBatchUnavailableError } from '../errors/ledger'
+import { mapConcurrently } from './mapConcurrently'
 
 export type ReadInputsParameters = {
   ledger: Address
@@ -98,19 +99,4 @@ async function checkSessionAccumulators(
       throw new SessionBatchUnavailableError({ seq: input.seq, hash: found[index]!.hash, problem: 'its records do not match the logged accumulator' })
     }
   }
-}
-
-/** `items.map(fn)` with at most `limit` calls of `fn` pending at once; results keep the order of `items`. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => R | Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length)
-  let next = 0
-  const worker = async () => {
-    // `next++` runs synchronously between awaits, so no two workers take the same index.
-    while (next < items.length) {
-      const index = next++
-      results[index] = await fn(items[index]!)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
 }

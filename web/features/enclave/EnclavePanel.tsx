@@ -1,22 +1,25 @@
-/** This tab's enclave Worker: boot, measurement and verdict, and its place in the group (join, epoch, seq). */
+/** This tab's enclave Worker: boot, measurement and verdict, its place in the group, and how far it has synced. */
 import { useConnection } from 'wagmi'
 import { useAppContext } from '../../app/AppContext'
 import { ErrorAlert } from '../../app/ErrorAlert'
 import { useEnclaveStatus } from '../../hooks/useEnclaveStatus'
-import { useJoinGroup } from '../../hooks/useJoinGroup'
+import { useNetwork } from '../../hooks/useNetwork'
+import { useReplica } from '../../hooks/useReplica'
+import { SyncProgress } from './SyncProgress'
 
 export function EnclavePanel() {
   const { deployment } = useAppContext()
   const status = useEnclaveStatus()
-  const join = useJoinGroup()
+  const replica = useReplica()
+  const network = useNetwork()
   const connection = useConnection()
   const data = status.data
   const matches = data?.measurement === deployment.enclave.measurement
-  const joined = join.isSuccess || data?.bound === true
+  const joined = replica.joined
 
   return (
     <section className="panel" aria-labelledby="enclave-title">
-      <h2 id="enclave-title">Enclave</h2>
+      <h2 id="enclave-title">Your enclave replica</h2>
       <dl>
         <dt>Status</dt>
         <dd data-testid="enclave-state">{status.isSuccess ? 'booted' : status.isError ? 'failed' : 'booting…'}</dd>
@@ -32,18 +35,24 @@ export function EnclavePanel() {
         <dd data-testid="enclave-membership">
           {!joined ? 'not joined' : data?.member ? (data.holdsEpoch ? 'member, holds the epoch key' : 'member, waiting for a rekey') : data?.removed ? 'removed' : 'registering…'}
         </dd>
+        <dt>Signer</dt>
+        <dd className="mono" data-testid="enclave-signer">{joined && data?.signer ? data.signer : '—'}</dd>
         <dt>Epoch</dt>
         <dd data-testid="enclave-epoch">{joined && data ? data.epoch.toString() : '—'}</dd>
         <dt>Applied inputs</dt>
-        <dd data-testid="enclave-seq">{joined && data ? data.seq.toString() : '—'}</dd>
+        <dd>
+          <span data-testid="enclave-seq">{joined && data ? data.seq.toString() : '—'}</span>
+          {joined && data && network.data ? <span className="muted"> of {network.data.seq.toString()} on the Ledger</span> : null}
+        </dd>
       </dl>
+      <SyncProgress catchUp={replica.catchUp} resumedFromSeq={replica.resumedFromSeq} />
       {!joined && (
-        <button type="button" disabled={connection.status !== 'connected' || !status.isSuccess || join.isPending} onClick={() => join.mutate()}>
-          {join.isPending ? 'Joining…' : 'Join the group with this tab'}
+        <button type="button" disabled={connection.status !== 'connected' || !status.isSuccess || replica.join.isPending} onClick={() => replica.join.mutate()}>
+          {replica.join.isPending ? 'Joining…' : 'Join the group with this tab'}
         </button>
       )}
       {data?.lastRekeyRefusal && <p className="error">Refused a rekey: {data.lastRekeyRefusal}</p>}
-      <ErrorAlert error={status.error ?? join.error} />
+      <ErrorAlert error={status.error ?? replica.join.error ?? replica.error} />
     </section>
   )
 }

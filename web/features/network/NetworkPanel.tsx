@@ -1,10 +1,10 @@
 /** The group as the chain records it: current epoch, and each registered enclave with the registry's verdict. */
 import { useAppContext } from '../../app/AppContext'
 import { ErrorAlert } from '../../app/ErrorAlert'
+import { shortHex } from '../../app/shortHex'
 import { useNetwork } from '../../hooks/useNetwork'
 
 const TCB_NAMES = ['UpToDate', 'SWHardeningNeeded', 'ConfigNeeded', 'ConfigAndSWHardeningNeeded', 'OutOfDate', 'OutOfDateConfigNeeded', 'Revoked', 'Unknown']
-const short = (hex: string) => `${hex.slice(0, 10)}…${hex.slice(-6)}`
 
 export function NetworkPanel() {
   const { deployment } = useAppContext()
@@ -20,7 +20,7 @@ export function NetworkPanel() {
         <dt>Inputs on the Ledger</dt>
         <dd>{data ? data.seq.toString() : '…'}</dd>
         <dt>Command key</dt>
-        <dd className="mono">{data && data.epoch > 0n ? short(data.cmdPubKey) : '—'}</dd>
+        <dd className="mono">{data && data.epoch > 0n ? shortHex(data.cmdPubKey) : '—'}</dd>
       </dl>
       <table className="table" aria-label="Registered enclaves">
         <thead>
@@ -35,10 +35,10 @@ export function NetworkPanel() {
         <tbody data-testid="network-members">
           {data?.enclaves.map((enclave) => (
             <tr key={enclave.signer} data-testid="network-member">
-              <td className="mono" title={enclave.signer}>{short(enclave.signer)}</td>
-              <td className="mono" title={enclave.operator}>{short(enclave.operator)}</td>
+              <td className="mono" title={enclave.signer}>{shortHex(enclave.signer)}</td>
+              <td className="mono" title={enclave.operator}>{shortHex(enclave.operator)}</td>
               <td className="mono" title={enclave.measurement}>
-                {short(enclave.measurement)}
+                {shortHex(enclave.measurement)}
                 {enclave.measurement === deployment.enclave.measurement ? ' (this build)' : ''}
               </td>
               <td>{TCB_NAMES[enclave.tcbStatus] ?? enclave.tcbStatus}</td>

@@ -1,0 +1,138 @@
+/**
+ * The seed's journey in three browsers, each its own participant with its own enclave replica: Alice is issued 100
+ * and pays Bob 60, both pages show 40 / 60; Bob's page is closed during further transfers, reopened, catches up
+ * with a visible progress indicator and shows the right balance; Eve, a member too, sees neither balance. The
+ * issuer is a terminal user (`anonify wallet`) relaying through the same node.
+ */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { E2E_DEPLOYMENT, E2E_PORT } from '../playwright.config'
+
+const ACCOUNTS = {
+  alice: { index: 0, address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' },
+  bob: { index: 1, address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
+  eve: { index: 2, address: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' },
+} as const
+// anvil's account #5: the issuer, at a terminal.
+const ISSUER_KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba'
+
+const issuer = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'wallet', ...args, '--key', ISSUER_KEY, '--node', `http://127.0.0.1:${E2E_PORT}`, '--deployment', E2E_DEPLOYMENT])
+
+/** Records every text the sync progress bar showed, however briefly (a short catch-up lasts a few frames). */
+const recordSyncProgress = (context: BrowserContext) =>
+  context.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { syncProgressSeen: string[] }).syncProgressSeen = seen
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="sync-progress"]')
+      if (bar?.textContent && seen.at(-1) !== bar.textContent) seen.push(bar.textContent)
+    }).observe(document, { subtree: true, childList: true, characterData: true })
+  })
+
+async function openWallet(context: BrowserContext, who: keyof typeof ACCOUNTS, { connect }: { connect: boolean }): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto('/#/wallet')
+  if (connect) await page.getByRole('button', { name: `Dev wallet · account #${ACCOUNTS[who].index}` }).click()
+  await expect(page.getByTestId('wallet-address')).toHaveText(ACCOUNTS[who].address, { timeout: 30_000 })
+  return page
+}
+
+const holdsEpoch = (page: Page) => expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 90_000 })
+const balanceOf = (page: Page) => page.getByTestId('balance')
+
+test('Alice pays Bob 60 between two browser replicas; Bob catches up after being away; Eve sees neither', async ({ browser }, testInfo) => {
+  test.setTimeout(420_000)
+  const contexts = { alice: await browser.newContext(), bob: await browser.newContext(), eve: await browser.newContext() }
+  await recordSyncProgress(contexts.bob)
+  const shoot = (page: Page, name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true })
+
+  // Each browser joins the group with its own enclave (its wallet pays the registration); every join is a rekey.
+  const alice = await openWallet(contexts.alice, 'alice', { connect: true })
+  await alice.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await holdsEpoch(alice)
+  let bob = await openWallet(contexts.bob, 'bob', { connect: true })
+  await bob.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await holdsEpoch(bob)
+  const eve = await openWallet(contexts.eve, 'eve', { connect: true })
+  await eve.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await holdsEpoch(eve)
+  for (const page of [alice, bob]) await holdsEpoch(page)
+
+  // The issuer initialises the token and issues Alice 100, from a terminal.
+  await issuer('init')
+  await issuer('mint', '--to', ACCOUNTS.alice.address, '--amount', '100')
+  await expect(balanceOf(alice)).toHaveText('100 ANON', { timeout: 30_000 })
+
+  // Form validation: a bad address and an overspend are refused in the page, before anything is signed.
+  await alice.getByLabel('Recipient').fill('0x1234')
+  await alice.getByLabel('Amount (ANON)').fill('60')
+  await alice.getByRole('button', { name: 'Send confidentially' }).click()
+  await expect(alice.getByText('Enter the recipient as a 0x address')).toBeVisible()
+  await alice.getByLabel('Recipient').fill(ACCOUNTS.bob.address)
+  await alice.getByLabel('Amount (ANON)').fill('1000')
+  await alice.getByRole('button', { name: 'Send confidentially' }).click()
+  await expect(alice.getByText('You hold 100 ANON.')).toBeVisible()
+
+  // The seed's transfer, through the relayer.
+  await alice.getByLabel('Amount (ANON)').fill('60')
+  await alice.getByRole('button', { name: 'Send confidentially' }).click()
+  await expect(alice.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
+  await expect(balanceOf(alice)).toHaveText('40 ANON')
+  await expect(balanceOf(bob)).toHaveText('60 ANON', { timeout: 30_000 })
+  await expect(bob.getByTestId('history-row').first()).toContainText('received')
+  await shoot(alice, 'alice-wallet')
+  await shoot(bob, 'bob-wallet')
+
+  // The explorer: the chain holds ciphertext posted by the relayer; Alice's enclave tells her what it was.
+  const transferSeq = (await alice.getByTestId('transfer-outcome').textContent())!.match(/input (\d+)/)![1]!
+  await alice.getByRole('link', { name: 'Explorer' }).click()
+  const aliceRow = alice.getByTestId('explorer-row').filter({ hasText: `#${transferSeq}` })
+  await expect(aliceRow.getByTestId('explorer-yours')).toContainText('You sent 60 ANON to', { timeout: 30_000 })
+  await expect(aliceRow).toContainText('sealed commands')
+  await expect(aliceRow).not.toContainText(ACCOUNTS.alice.address.slice(0, 10))
+  await shoot(alice, 'alice-explorer')
+  await alice.getByRole('link', { name: 'Wallet' }).click()
+
+  // The fast path: one grant, then transfers with no signature each.
+  await alice.getByRole('button', { name: 'Start a session' }).click()
+  await expect(alice.getByTestId('session-outcome')).toHaveText(/^Applied/, { timeout: 60_000 })
+  await expect(alice.getByTestId('session-state')).toContainText('Live until block')
+
+  // Bob is away while Alice pays him twice more.
+  // Closed once level with the chain: what it had applied is sealed in IndexedDB.
+  await expect.poll(async () => (await bob.getByTestId('enclave-seq').textContent()) === (await alice.getByTestId('enclave-seq').textContent())).toBe(true)
+  const bobSeqBeforeClose = Number(await bob.getByTestId('enclave-seq').textContent())
+  await bob.close()
+  await alice.getByLabel('Recipient').fill(ACCOUNTS.bob.address)
+  for (const amount of ['5', '5.25']) {
+    await alice.getByLabel('Amount (ANON)').fill(amount)
+    await alice.getByRole('button', { name: 'Send confidentially' }).click()
+    await expect(alice.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
+  }
+  await expect(balanceOf(alice)).toHaveText('29.75 ANON')
+
+  // Bob comes back: his browser resumes its sealed replica (no registration, no replay from the start) and catches up.
+  bob = await openWallet(contexts.bob, 'bob', { connect: false })
+  await expect(bob.getByTestId('enclave-resumed')).toContainText('Resumed from this browser', { timeout: 30_000 })
+  const resumedAt = Number((await bob.getByTestId('enclave-resumed').textContent())!.match(/at input (\d+)/)![1])
+  expect(resumedAt).toBeGreaterThanOrEqual(bobSeqBeforeClose)
+  await expect(bob.getByTestId('sync-done')).toContainText('Caught up', { timeout: 60_000 })
+  const seen = await bob.evaluate(() => (window as unknown as { syncProgressSeen: string[] }).syncProgressSeen)
+  expect(seen.some((text) => /Catching up: input \d+ of \d+, \d+ remaining/.test(text))).toBe(true)
+  await expect(balanceOf(bob)).toHaveText('70.25 ANON', { timeout: 30_000 })
+  await expect(bob.getByRole('button', { name: 'Join the group with this tab' })).toHaveCount(0)
+  await shoot(bob, 'bob-wallet-caught-up')
+
+  // Eve holds a full replica yet her wallet sees only her own account: no balance, no history, only ciphertext.
+  await expect(balanceOf(eve)).toHaveText('0 ANON')
+  await expect(eve.getByText('Nothing yet.')).toBeVisible()
+  await eve.getByRole('link', { name: 'Explorer' }).click()
+  const eveRow = eve.getByTestId('explorer-row').filter({ hasText: `#${transferSeq}` })
+  await expect(eveRow.getByTestId('explorer-yours')).toHaveText('Nothing of yours: ciphertext you cannot read', { timeout: 30_000 })
+  for (const text of ['40 ANON', '60 ANON', '70.25 ANON', '29.75 ANON']) await expect(eve.getByText(text)).toHaveCount(0)
+  await shoot(eve, 'eve-explorer')
+
+  for (const context of Object.values(contexts)) await context.close()
+})

@@ -1,0 +1,96 @@
+/**
+ * The explorer: for each Ledger input, side by side, what the chain holds (ciphertext, poster, size) and what this
+ * tab's enclave lets the connected account see of it — its own transfers, nothing of anyone else's.
+ */
+import { zeroAddress } from 'viem'
+import { OUTCOME_NAMES, type HistoryEntry } from '../../../enclave-wasm/envelopes/accountRead'
+import { INPUT_KIND } from '../../../enclave-wasm/protocol'
+import { formatTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
+import { ErrorAlert } from '../../app/ErrorAlert'
+import { shortHex } from '../../app/shortHex'
+import { useAccountState } from '../../hooks/useAccountState'
+import { useLedgerActivity } from '../../hooks/useLedgerActivity'
+
+const KIND_NAMES: Record<number, string> = {
+  [INPUT_KIND.commandBatch]: 'sealed commands',
+  [INPUT_KIND.sessionBatch]: 'session commands',
+  [INPUT_KIND.memberAdded]: 'member added',
+  [INPUT_KIND.memberRemoved]: 'member removed',
+  [INPUT_KIND.rekey]: 'rekey',
+  [INPUT_KIND.initKeyUpdated]: 'init key updated',
+  [INPUT_KIND.rekeyRequested]: 'rekey requested',
+}
+const BATCH_KINDS: number[] = [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]
+/** Hex digits of ciphertext shown per input; the rest is in the title. */
+const PREVIEW_CHARS = 48
+
+function describe(entry: HistoryEntry): string {
+  const amount = `${formatTokenAmount(entry.amount)} ${TOKEN_SYMBOL}`
+  const party = entry.counterparty === zeroAddress ? '' : shortHex(entry.counterparty)
+  const what =
+    entry.op === 'transfer' || entry.op === 'transferFrom'
+      ? entry.direction === 'sent' ? `You sent ${amount} to ${party}` : `You received ${amount} from ${party}`
+      : entry.op === 'mint'
+        ? entry.direction === 'sent' ? `You issued ${amount} to ${party}` : `You were issued ${amount}`
+        : entry.op === 'startSession' ? 'You started a session' : entry.op === 'endSession' ? 'You ended your session' : `Your ${entry.op}`
+  return entry.code === 0 ? what : `${what} — refused: ${OUTCOME_NAMES[entry.code] ?? `code ${entry.code}`}`
+}
+
+export function ExplorerPage() {
+  const activity = useLedgerActivity()
+  const account = useAccountState()
+  const mine = new Map<bigint, HistoryEntry[]>()
+  for (const entry of account.data?.history ?? []) mine.set(entry.seq, [...(mine.get(entry.seq) ?? []), entry])
+
+  return (
+    <section className="panel panel-wide" aria-labelledby="explorer-title">
+      <h2 id="explorer-title">Explorer: the chain's view beside yours</h2>
+      <p className="muted">
+        Left, what anyone reading the chain sees of each input. Right, what your enclave tells your wallet about it:
+        only commands you sent and transfers you received.{account.data ? '' : ' Connect and join to see your side.'}
+      </p>
+      <div className="table-scroll">
+        <table className="table" aria-label="Ledger inputs">
+          <thead>
+            <tr>
+              <th scope="col">Input</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Posted by</th>
+              <th scope="col" className="num">Size</th>
+              <th scope="col">On chain</th>
+              <th scope="col">Your view</th>
+            </tr>
+          </thead>
+          <tbody>
+            {activity.data?.map((row) => {
+              const batch = BATCH_KINDS.includes(row.kind)
+              const yours = mine.get(row.seq)
+              return (
+                <tr key={row.seq.toString()} data-testid="explorer-row">
+                  <td title={`block ${row.blockNumber}, transaction ${row.transactionHash}`}>#{row.seq.toString()}</td>
+                  <td>{KIND_NAMES[row.kind] ?? `kind ${row.kind}`}</td>
+                  <td className="mono" title={row.poster}>{shortHex(row.poster)}</td>
+                  <td className="num">
+                    {row.sizeBytes} B{batch ? ` · ${row.records} record${row.records === 1 ? '' : 's'}` : ''}
+                  </td>
+                  <td className="mono ciphertext" title={row.data} data-testid="explorer-chain">
+                    {row.data.slice(0, 2 + PREVIEW_CHARS)}…
+                  </td>
+                  <td data-testid="explorer-yours">
+                    {yours ? yours.map(describe).join('; ') : batch ? <span className="muted">Nothing of yours: ciphertext you cannot read</span> : <span className="muted">Group input (public)</span>}
+                  </td>
+                </tr>
+              )
+            })}
+            {activity.data?.length === 0 && (
+              <tr>
+                <td colSpan={6} className="muted">No inputs yet.</td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <ErrorAlert error={activity.error} />
+    </section>
+  )
+}

@@ -1,0 +1,109 @@
+/**
+ * This tab's replica: the member loop that follows the chain into the tab's enclave Worker, and what a person needs
+ * to see of it — whether it joined or resumed, and how far a catch-up has come. One per page, like the enclave.
+ */
+import type { PublicClient } from 'viem'
+import type { Deployment } from '../../host/deployment/parseDeployment'
+import { AnonifyError } from '../../host/errors/base'
+import type { BrowserEnclave } from '../../host/enclave/startBrowserEnclave'
+import type { LedgerClients } from '../../host/ledger/confirmTransaction'
+import { readGroup } from '../../host/ledger/readGroup'
+import { createMemberNode, type MemberNode, type MemberNodeEvent } from '../../host/node/createMemberNode'
+import type { SealedStateStore } from '../../host/storage/sealedStateStore'
+
+export type CatchUp = {
+  /** The input the replica had applied when the catch-up began (from its sealed state, or 0). */
+  fromSeq: bigint
+  /** The last input on the chain when it began, raised as the sync reads further. */
+  targetSeq: bigint
+  seq: bigint
+  done: boolean
+  startedAt: number
+  endedAt: number | undefined
+}
+
+export type ReplicaState = {
+  joined: boolean
+  /** The replica unsealed earlier state from this browser, at this input. */
+  resumedFromSeq: bigint | undefined
+  /** The first sync after joining or resuming. */
+  catchUp: CatchUp | undefined
+  error: unknown
+}
+
+export type CreateReplicaStoreParameters = { deployment: Deployment; enclave: Promise<BrowserEnclave>; sealedStore: SealedStateStore }
+
+/**
+ * @example
+ * const replica = createReplicaStore({ deployment, enclave, sealedStore })
+ * await replica.join(clients)
+ */
+export function createReplicaStore({ deployment, enclave, sealedStore }: CreateReplicaStoreParameters) {
+  let state: ReplicaState = { joined: false, resumedFromSeq: undefined, catchUp: undefined, error: undefined }
+  const listeners = new Set<() => void>()
+  const update = (next: Partial<ReplicaState>) => {
+    state = { ...state, ...next }
+    for (const listener of listeners) listener()
+  }
+  const updateCatchUp = (next: Partial<CatchUp>) => state.catchUp && !state.catchUp.done && update({ catchUp: { ...state.catchUp, ...next } })
+  let member: MemberNode | undefined
+
+  const onEvent = (event: MemberNodeEvent) => {
+    if (event.type === 'syncing') {
+      const targetSeq = event.target > (state.catchUp?.targetSeq ?? 0n) ? event.target : (state.catchUp?.targetSeq ?? event.target)
+      updateCatchUp({ seq: event.seq, targetSeq, ...(event.seq >= targetSeq ? { done: true, endedAt: performance.now() } : {}) })
+    } else if (event.type === 'synced') updateCatchUp({ seq: event.seq, done: true, endedAt: performance.now() })
+    else if (event.type === 'error') update({ error: event.error })
+  }
+
+  return {
+    getState: () => state,
+    subscribe(listener: () => void) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    /** Whether this browser holds sealed state for the deployment (then joining resumes, with no registration). */
+    hasSealedState: async () => (await sealedStore.load()) !== undefined,
+    /** Joins (or resumes) with the connected wallet as operator; the loop runs while the page lives. */
+    async join(clients: LedgerClients): Promise<void> {
+      if (member) return
+      // Two tabs of one browser share its machine and sealed state: only one may run the replica.
+      if (!(await holdTabLock(`anonify-replica:${deployment.chainId}:${deployment.contracts.ledger.toLowerCase()}`))) throw new ReplicaInOtherTabError()
+      const resumed = await sealedStore.load()
+      const { client } = await enclave
+      const node = createMemberNode({ enclave: client, clients, deployment, store: sealedStore, onEvent })
+      await node.bind()
+      member = node
+      const { seq } = await client.getStatus()
+      const { seq: targetSeq } = await readGroup(clients.publicClient as PublicClient, { ledger: deployment.contracts.ledger })
+      update({
+        joined: true,
+        resumedFromSeq: resumed ? seq : undefined,
+        // Already level with the chain: nothing to catch up, and no bar to show.
+        catchUp: { fromSeq: seq, targetSeq, seq, done: seq >= targetSeq, startedAt: performance.now(), endedAt: seq >= targetSeq ? performance.now() : undefined },
+      })
+      void node.start().catch((error: unknown) => update({ error }))
+    },
+  }
+}
+
+export type ReplicaStore = ReturnType<typeof createReplicaStore>
+
+export class ReplicaInOtherTabError extends AnonifyError {
+  override name = 'ReplicaInOtherTabError' as const
+  constructor() {
+    super("Another tab of this browser already runs this browser's replica.", { metaMessages: ['Use that tab, or close it and reload this one.'] })
+  }
+}
+
+/** Takes the named Web Lock for the page's life; false if another tab holds it. */
+function holdTabLock(name: string): Promise<boolean> {
+  if (typeof navigator === 'undefined' || !navigator.locks) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null)
+      // Held until the page goes away.
+      return lock ? new Promise<never>(() => {}) : undefined
+    })
+  })
+}
