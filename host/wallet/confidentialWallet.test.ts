@@ -61,7 +61,7 @@ function memorySessions(): SessionStore & { saves: SavedSession[] } {
 type Posting = { bytes: number; stored: SavedSession | undefined; taken: boolean }
 
 /** A user's wallet: signer calls are counted by primary type, postings recorded, and the member synced after each. */
-function aWallet(who: PrivateKeyAccount, options: { signer?: PrivateKeyAccount } = {}) {
+function aWallet(who: PrivateKeyAccount, options: { signer?: PrivateKeyAccount; syncAfterPost?: boolean } = {}) {
   const signer = options.signer ?? who
   const signed: string[] = []
   const sessions = memorySessions()
@@ -76,7 +76,7 @@ function aWallet(who: PrivateKeyAccount, options: { signer?: PrivateKeyAccount }
       const stored = await sessions.load()
       const taken = await direct.postCommand(record)
       postings.push({ bytes: record.byteLength, stored: stored && { ...stored }, taken })
-      if (taken) await syncMember()
+      if (taken && options.syncAfterPost !== false) await syncMember()
       return taken
     },
   }
@@ -278,5 +278,18 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const replayed = await enclave.readAccount({ account: bob.address, replyKey: typedData.message.replyKey, signature }).catch((error: unknown) => error)
     expect(replayed).toBeInstanceOf(EnclaveRequestError)
     expect((replayed as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)
+  })
+
+  it('behavior: a second send before the first is applied takes the next nonce, so both apply', async () => {
+    const quick = aWallet(alice, { syncAfterPost: false })
+    const before = await quick.wallet.read()
+    const first = await quick.wallet.send({ op: 'transfer', to: bob.address, amount: 1n })
+    const second = await quick.wallet.send({ op: 'transfer', to: bob.address, amount: 2n })
+    expect(second.nonce).toBe(first.nonce + 1n)
+    await syncMember()
+    const after = await quick.wallet.waitForReceipt(second)
+    expect(after.receipt.code).toBe(0)
+    expect(after.nonce).toBe(before.nonce + 2n)
+    expect(after.balance).toBe(before.balance - 3n)
   })
 })

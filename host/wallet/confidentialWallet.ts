@@ -73,16 +73,22 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
   const { chainId, ledger, account, signTypedData, publicClient, reader, poster, sessions } = parameters
   const accountReader = createAccountReader({ chainId, ledger, account, signTypedData })
   const read = () => accountReader.read(reader)
+  // The last command posted and not yet seen applied: a second send before then must take the next nonce, not reuse
+  // the enclave's. Forgotten once its deadline passed unapplied (it can no longer be sequenced).
+  let inFlight: { nonce: bigint; deadlineBlock: bigint } | undefined
 
   /** The group's current epoch key, from the chain, with the account's state and the head block. */
   async function context() {
-    const [group, before, head] = await Promise.all([readGroup(publicClient, { ledger }), read(), publicClient.getBlockNumber({ cacheTime: 0 })])
+    const [group, account, head] = await Promise.all([readGroup(publicClient, { ledger }), read(), publicClient.getBlockNumber({ cacheTime: 0 })])
     if (group.epoch === 0n) throw new AnonifyError('The group has no epoch key yet.', { metaMessages: ['Wait for a member to key the first epoch.'] })
+    const pending = inFlight && account.nonce <= inFlight.nonce && head <= inFlight.deadlineBlock
+    const before = pending ? { ...account, nonce: inFlight!.nonce + 1n } : account
     return { group, before, deadlineBlock: head + DEADLINE_BLOCKS, head }
   }
 
-  async function post(record: Uint8Array, before: AccountReply): Promise<PostedCommand> {
+  async function post(record: Uint8Array, before: AccountReply, deadlineBlock: bigint): Promise<PostedCommand> {
     if (!(await poster.postCommand(record))) throw new CommandRefusedByNodeError()
+    inFlight = { nonce: before.nonce, deadlineBlock }
     return { nonce: before.nonce, afterSeq: before.seq }
   }
 
@@ -90,7 +96,7 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
   async function sendSealed(command: CoreCommand, prepared?: Awaited<ReturnType<typeof context>>): Promise<PostedCommand> {
     const { group, before, deadlineBlock } = prepared ?? (await context())
     const record = await sealCommand({ chainId, ledger, epoch: Number(group.epoch), cmdPubKey: group.cmdPubKey, account, nonce: before.nonce, deadlineBlock, command, signTypedData })
-    return post(record, before)
+    return post(record, before, deadlineBlock)
   }
 
   return {
@@ -109,7 +115,7 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
       const walletSession = createWalletSession({ chainId, ledger, epoch: Number(group.epoch), account, resume: { sessionKey: saved.sessionKey, next } })
       const record = walletSession.seal({ nonce: before.nonce, deadlineBlock, command })
       await sessions.save({ ...saved, next: `${walletSession.next}` })
-      return post(record, before)
+      return post(record, before, deadlineBlock)
     },
 
     /** Grants a fresh session key for `blocks` blocks (one signature); later transfers may go with `session`. */

@@ -50,18 +50,23 @@ describe('parseTokenAmount', () => {
 
   const tooLarge = formatTokenAmount(MAX_U128 + 1n, { grouped: false })
   it.each([
-    ['', /use digits and at most one decimal point/],
-    ['   ', /use digits and at most one decimal point/],
+    ['', /use digits, a decimal point and commas only between thousands/],
+    ['   ', /use digits, a decimal point and commas only between thousands/],
     ['0', /must be more than zero/],
     ['0.00', /must be more than zero/],
-    ['-1', /use digits and at most one decimal point/],
-    ['1e3', /use digits and at most one decimal point/],
+    ['-1', /use digits, a decimal point and commas only between thousands/],
+    ['1e3', /use digits, a decimal point and commas only between thousands/],
     ['1.234', /ANON has 2 decimals/],
     ['0.001', /ANON has 2 decimals/],
-    ['abc', /use digits and at most one decimal point/],
-    ['1.2.3', /use digits and at most one decimal point/],
-    ['.5', /use digits and at most one decimal point/],
-    ['0x10', /use digits and at most one decimal point/],
+    ['abc', /use digits, a decimal point and commas only between thousands/],
+    ['1.2.3', /use digits, a decimal point and commas only between thousands/],
+    ['.5', /use digits, a decimal point and commas only between thousands/],
+    ['0x10', /use digits, a decimal point and commas only between thousands/],
+    // A comma as a decimal mark would otherwise multiply the amount by 10 or 100.
+    ['1,5', /commas only between thousands/],
+    ['1,50', /commas only between thousands/],
+    [',5', /commas only between thousands/],
+    ['1,,200', /commas only between thousands/],
     [tooLarge, /larger than the token can hold/],
   ])('error: refuses %j, naming the problem', (text, problem) => {
     const error = refusal(text)

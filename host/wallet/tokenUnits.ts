@@ -23,8 +23,10 @@ export class InvalidAmountError extends AnonifyError {
  * parseTokenAmount('12.50') // 1250n
  */
 export function parseTokenAmount(text: string): bigint {
-  const value = text.trim().replaceAll(',', '')
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new InvalidAmountError({ value: text, problem: 'use digits and at most one decimal point' })
+  const trimmed = text.trim()
+  // Commas only as thousands separators: "1,5" must not silently become 15.
+  if (!/^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/.test(trimmed)) throw new InvalidAmountError({ value: text, problem: 'use digits, a decimal point and commas only between thousands' })
+  const value = trimmed.replaceAll(',', '')
   const fraction = value.split('.')[1] ?? ''
   if (fraction.length > TOKEN_DECIMALS) throw new InvalidAmountError({ value: text, problem: `${TOKEN_SYMBOL} has ${TOKEN_DECIMALS} decimals` })
   const amount = parseUnits(value, TOKEN_DECIMALS)
