@@ -23,7 +23,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('anonify dev', () => {
-  it('serves the app and a chain, answers status --json, runs the wallet, and Ctrl-C stops every child', { timeout: 180_000 }, async () => {
+  it('serves the app and a chain, answers status --json, runs the wallet, and Ctrl-C stops every child', { timeout: 300_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
     dirs.push(dir)
     const deploymentPath = join(dir, 'deployment.json')

@@ -1,6 +1,6 @@
 /** `anonify dev`: the whole local stack on 127.0.0.1 until Ctrl-C, then every child is stopped. */
 import { rm } from 'node:fs/promises'
-import { createServer, type ViteDevServer } from 'vite'
+import type { ViteDevServer } from 'vite'
 import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { startHeadlessMember } from '../../host/node/startHeadlessMember'
@@ -60,6 +60,8 @@ export const devCommand = defineCommand({
       // The dev server's plugin publishes this file at /deployment.json.
       process.env.ANONIFY_DEPLOYMENT = deploymentPath
       const server: ViteDevServer = await step('Starting the web app', async () => {
+        // Loaded on use, like the compilers: only `dev` serves the web app.
+        const { createServer } = await import('vite')
         const vite = await createServer({
           configFile: resolveRepoPath('vite.config.ts'),
           // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open.

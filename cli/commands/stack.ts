@@ -1,6 +1,4 @@
 /** Steps `anonify dev` and `anonify deploy` share: build the artifacts, then deploy and record the deployment. */
-import { buildContracts } from '../../contracts/build'
-import { buildEnclave } from '../../enclave-wasm/build'
 import { deployStack } from '../../host/deployment/deployStack'
 import { writeDeployment } from '../../host/deployment/deploymentFile'
 import type { Deployment } from '../../host/deployment/parseDeployment'
@@ -24,6 +22,8 @@ export async function step<T>(label: string, task: () => Promise<T>, describe?: 
 
 /** Compiles the contracts and the enclave image; returns the measurement the deployment will accept. */
 export async function buildArtifacts(): Promise<Hex> {
+  // Loaded on use: the compilers (solc, AssemblyScript with binaryen) take seconds to load, and most commands never build.
+  const [{ buildContracts }, { buildEnclave }] = await Promise.all([import('../../contracts/build'), import('../../enclave-wasm/build')])
   await step('Compiling contracts (solc)', buildContracts, (r) => (r.compiled ? `${r.contracts.length} contracts` : 'up to date'))
   const manifest = await step('Building enclave (AssemblyScript)', buildEnclave, (m) => `measurement ${m.measurement}`)
   return manifest.measurement
