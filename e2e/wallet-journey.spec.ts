@@ -128,6 +128,7 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   // Eve holds a full replica yet her wallet sees only her own account: no balance, no history, only ciphertext.
   await expect(balanceOf(eve)).toHaveText('0 ANON')
   await expect(eve.getByText('Nothing yet.')).toBeVisible()
+  await shoot(eve, 'eve-wallet')
   await eve.getByRole('link', { name: 'Explorer' }).click()
   const eveRow = eve.getByTestId('explorer-row').filter({ hasText: `#${transferSeq}` })
   await expect(eveRow.getByTestId('explorer-yours')).toHaveText('Nothing of yours: ciphertext you cannot read', { timeout: 30_000 })

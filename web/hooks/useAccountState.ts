@@ -10,7 +10,8 @@ export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined,
     queryKey: ['accountState', wallet?.account] as const,
     queryFn: () => wallet!.read(),
     enabled: enabled && wallet !== undefined,
-    refetchInterval: 1_000,
+    // Stops after a failure: a refused read-key signature must not be asked for again every second.
+    refetchInterval: (query) => (query.state.status === 'error' ? false : 1_000),
     retry: false,
   })
 }

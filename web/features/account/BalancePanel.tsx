@@ -32,6 +32,11 @@ export function BalancePanel() {
         <p className="muted">{account.isPending ? 'Asking your enclave (your wallet signs a read key once)…' : '—'}</p>
       )}
       <ErrorAlert error={account.error} />
+      {account.isError && (
+        <button type="button" className="secondary" onClick={() => void account.refetch()}>
+          Read again
+        </button>
+      )}
     </section>
   )
 }
