@@ -105,13 +105,23 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await expect.poll(async () => (await bob.getByTestId('enclave-seq').textContent()) === (await alice.getByTestId('enclave-seq').textContent())).toBe(true)
   const bobSeqBeforeClose = Number(await bob.getByTestId('enclave-seq').textContent())
   await bob.close()
+  // The first through the relayer, the second posted by Alice's own wallet: then her address is the poster on chain.
   await alice.getByLabel('Recipient').fill(ACCOUNTS.bob.address)
-  for (const amount of ['5', '5.25']) {
+  for (const [amount, route] of [['5', 'a relayer'], ['5.25', 'my wallet, directly']] as const) {
+    await alice.getByLabel(route).check()
     await alice.getByLabel('Amount (ANON)').fill(amount)
     await alice.getByRole('button', { name: 'Send confidentially' }).click()
     await expect(alice.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
   }
   await expect(balanceOf(alice)).toHaveText('29.75 ANON')
+  const directSeq = (await alice.getByTestId('transfer-outcome').textContent())!.match(/input (\d+)/)![1]!
+  await alice.getByRole('link', { name: 'Explorer' }).click()
+  const directRow = alice.getByTestId('explorer-row').filter({ hasText: `#${directSeq}` })
+  await expect(directRow).toContainText('session commands', { timeout: 30_000 })
+  await expect(directRow.getByTestId('explorer-poster')).toHaveAttribute('title', new RegExp(ACCOUNTS.alice.address, 'i'))
+  await expect(directRow.getByTestId('explorer-yours')).toContainText('You sent 5.25 ANON to')
+  await alice.getByRole('link', { name: 'Wallet' }).click()
+  await alice.getByLabel('a relayer').check()
 
   // Bob comes back: his browser resumes its sealed replica (no registration, no replay from the start) and catches up.
   bob = await openWallet(contexts.bob, 'bob', { connect: false })

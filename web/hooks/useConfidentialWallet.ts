@@ -2,30 +2,33 @@
  * The connected account's confidential wallet: reads go to this tab's enclave, commands to the relayer (default) or
  * straight to the Ledger from the user's wallet. One wallet per account per page, so the read key is signed once.
  */
-import { useRef } from 'react'
 import { toHex, type PublicClient } from 'viem'
+import type { LedgerClients } from '../../host/ledger/confirmTransaction'
 import { usePublicClient, useWalletClient } from 'wagmi'
 import { createNodeClient } from '../../host/relayer/createNodeClient'
 import { indexedDbSessionStore } from '../../host/storage/indexedDb'
 import { createConfidentialWallet, type ConfidentialWallet } from '../../host/wallet/confidentialWallet'
 import { createDirectPoster } from '../../host/wallet/directPoster'
 import { useAppContext } from '../app/AppContext'
-import { usePostingRoute, type PostingRoute } from './usePostingRoute'
+import { currentPostingRoute, usePostingRoute } from './usePostingRoute'
+
+type WalletClient = LedgerClients['walletClient']
 
 const wallets = new Map<string, ConfidentialWallet>()
+// The wallet outlives the component that created it: what it calls is the account's current wallet client.
+const latestClients = new Map<string, WalletClient>()
 
 export function useConfidentialWallet(): ConfidentialWallet | undefined {
   const { deployment, enclave } = useAppContext()
   const walletClient = useWalletClient().data
   const publicClient = usePublicClient() as PublicClient | undefined
-  const [route] = usePostingRoute()
-  // The wallet outlives renders; what it calls must be the current client and choice.
-  const latest = useRef({ walletClient, route })
-  latest.current = { walletClient, route }
+  usePostingRoute()
   if (!walletClient || !publicClient) return undefined
 
   const account = walletClient.account.address
   const key = `${deployment.contracts.ledger}:${account}`
+  latestClients.set(key, walletClient)
+  const client = () => latestClients.get(key) ?? walletClient
   let wallet = wallets.get(key)
   if (!wallet) {
     const chainId = BigInt(deployment.chainId)
@@ -33,11 +36,11 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
     const enclaveClient = async () => (await enclave).client
     // Same origin: the dev server forwards /v1/ to the node's API (anonify dev), so no CORS is involved.
     const relayer = createNodeClient(new URL('/', window.location.href).href)
-    const posterFor = (route: PostingRoute, current = latest.current.walletClient ?? walletClient) =>
-      route === 'relayer'
+    const poster = () =>
+      currentPostingRoute() === 'relayer'
         ? relayer
         : createDirectPoster({
-            clients: { walletClient: current, publicClient },
+            clients: { walletClient: client(), publicClient },
             ledger,
             precheck: async (record) => (await (await enclaveClient()).precheck({ record: toHex(record) })).accepted,
           })
@@ -45,10 +48,10 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       chainId,
       ledger,
       account,
-      signTypedData: (typedData) => (latest.current.walletClient ?? walletClient).signTypedData(typedData),
+      signTypedData: (typedData) => client().signTypedData(typedData),
       publicClient,
       reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
-      poster: { postCommand: (record) => posterFor(latest.current.route).postCommand(record) },
+      poster: { postCommand: (record) => poster().postCommand(record) },
       sessions: indexedDbSessionStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`),
     })
     wallets.set(key, wallet)

@@ -6,7 +6,8 @@ export type PostingRoute = 'relayer' | 'direct'
 const KEY = 'anonify.postingRoute'
 const listeners = new Set<() => void>()
 
-const read = (): PostingRoute => (localStorage.getItem(KEY) === 'direct' ? 'direct' : 'relayer')
+/** The route chosen now; read at posting time, so a wallet created earlier follows the latest choice. */
+export const currentPostingRoute = (): PostingRoute => (localStorage.getItem(KEY) === 'direct' ? 'direct' : 'relayer')
 
 function write(route: PostingRoute) {
   localStorage.setItem(KEY, route)
@@ -17,6 +18,6 @@ export function usePostingRoute(): [PostingRoute, (route: PostingRoute) => void]
   const route = useSyncExternalStore((listener) => {
     listeners.add(listener)
     return () => listeners.delete(listener)
-  }, read)
+  }, currentPostingRoute)
   return [route, write]
 }

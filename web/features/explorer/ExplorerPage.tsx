@@ -69,7 +69,7 @@ export function ExplorerPage() {
                 <tr key={row.seq.toString()} data-testid="explorer-row">
                   <td title={`block ${row.blockNumber}, transaction ${row.transactionHash}`}>#{row.seq.toString()}</td>
                   <td>{KIND_NAMES[row.kind] ?? `kind ${row.kind}`}</td>
-                  <td className="mono" title={row.poster}>{shortHex(row.poster)}</td>
+                  <td className="mono" title={row.poster} data-testid="explorer-poster">{shortHex(row.poster)}</td>
                   <td className="num">
                     {row.sizeBytes} B{batch ? ` · ${row.records} record${row.records === 1 ? '' : 's'}` : ''}
                   </td>
