@@ -16,7 +16,7 @@ import { openCommand } from './envelopes/openCommand'
 import { applyCommandBatch } from './ledger/applyCommandBatch'
 import { applySessionBatch } from './ledger/applySessionBatch'
 import { createSessionBook, type SessionBook } from './session/sessionBook'
-import { openSessionRecord } from '../envelopes/sessionEnvelope'
+import { openSessionRecord } from './envelopes/sessionRecords'
 import { sealState, unsealState } from './sealState'
 
 /** What a booted enclave holds. Lives only inside the Worker. */

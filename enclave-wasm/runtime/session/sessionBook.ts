@@ -4,7 +4,8 @@
  * sessions themselves live in GroupState (sealed, replicated); the index and the derived keys are rebuilt from them.
  */
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
-import { deriveSessionKeys, sessionTag, SESSION_TAG_BYTES, SESSION_WINDOW, type SessionKeys } from '../../envelopes/sessionEnvelope'
+import { deriveSessionKeys, SESSION_TAG_BYTES, SESSION_WINDOW, type SessionKeys } from '../../envelopes/sessionEnvelope'
+import { sessionTag } from '../envelopes/sessionRecords'
 import type { GroupState, Session } from '../group/groupState'
 
 export type SessionMatch = { account: string; counter: bigint; session: Session; encKey: Uint8Array; caller: Uint8Array }
