@@ -9,6 +9,7 @@ import { nextAccumulator } from '../../envelopes/inputAccumulator'
 import type { GroupState } from './groupState'
 import { deriveEpochKeys } from './keySchedule'
 import { openWith } from './hpke'
+import { payloadBytes } from './payloadBytes'
 import { shareInfo } from './shareInfo'
 
 /** The input does not continue the stream: a gap, a replay, or a host that altered it. Nothing was applied. */
@@ -32,7 +33,7 @@ const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
 /** Checks and applies `input`; mutates `state` only once every check has passed. */
 export async function applyInput(state: GroupState, input: LedgerInput, onCommandBatch: CommandBatchHandler): Promise<void> {
   if (input.seq !== state.seq + 1n) throw new InputRejectedError(`expected input ${state.seq + 1n}, got ${input.seq}`)
-  const payload = hexToBytes(input.payload)
+  const payload = payloadBytes(input.payload)
   const acc = nextAccumulator(state.acc, input.seq, input.kind, payload)
   if (acc !== input.acc) throw new InputRejectedError(`input ${input.seq} does not match the chain's accumulator`)
 
