@@ -76,7 +76,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const group = bound(state)
       const sessions = state.sessions!
       for (const input of request.params.inputs) {
-        await applyInput(group, input, async ({ kind, seq }, payload) => {
+        await applyInput(group, input, async ({ kind, seq, payload }) => {
           const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
           if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
           const keys = { chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch: number) => state.commandKeys.get(epoch) }
