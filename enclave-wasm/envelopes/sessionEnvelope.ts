@@ -109,14 +109,19 @@ export function openSessionRecord(encKey: Uint8Array, counter: bigint, caller: U
 
 /**
  * The command inside an authentic 64-byte session plaintext, with `caller` put back in front; undefined if the
- * plaintext is not canonically padded. Shared by every opener of session records.
+ * plaintext is not canonically padded. Shared by every opener of session records; `allocate` gives the command's
+ * bytes (fresh, zeroed, never handed out twice).
  */
-export function decodeSessionPlaintext(plaintext: Uint8Array, caller: Uint8Array): OpenedSessionRecord | undefined {
+export function decodeSessionPlaintext(
+  plaintext: Uint8Array,
+  caller: Uint8Array,
+  allocate: (length: number) => Uint8Array = (length) => new Uint8Array(length),
+): OpenedSessionRecord | undefined {
   if (plaintext.byteLength !== SESSION_PLAINTEXT_BYTES) return undefined
   const length = plaintext[0]!
   if (length + 9 > SESSION_PLAINTEXT_BYTES) return undefined
   for (let at = 9 + length; at < SESSION_PLAINTEXT_BYTES; at++) if (plaintext[at] !== 0) return undefined
-  const command = new Uint8Array(CALLER_BYTES + length)
+  const command = allocate(CALLER_BYTES + length)
   command.set(caller, 0)
   command.set(plaintext.subarray(9, 9 + length), CALLER_BYTES)
   return { deadlineBlock: (BigInt(readU32(plaintext, 1)) << 32n) | BigInt(readU32(plaintext, 5)), command }

@@ -140,7 +140,7 @@ function precheckSession(state: EnclaveState, record: Uint8Array): boolean {
   const match = state.sessions!.find(record)
   const opened = match && openSessionRecord(match.encKey, match.counter, match.caller, record)
   if (!match || !opened) return false
-  const nonce = new DataView(opened.command.buffer).getBigUint64(20)
+  const nonce = new DataView(opened.command.buffer, opened.command.byteOffset).getBigUint64(20)
   return nonce >= state.token.account(match.account as Hex).nonce
 }
 
