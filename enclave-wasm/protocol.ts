@@ -5,7 +5,7 @@
  */
 
 /** Bumped on any change to the messages below; checked at boot so a stale host cannot talk to a new enclave. */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** Size of a sealed command record (envelopes/commandEnvelope.ts); repeated here so this file imports nothing. */
 export const COMMAND_RECORD_BYTES = 312
@@ -73,8 +73,11 @@ export const INPUT_KIND = {
   sessionBatch: 7,
 } as const
 
-/** One input of the Ledger's stream, as the chain follower read it. */
-export type LedgerInput = { seq: bigint; kind: number; payload: Hex; acc: Hex }
+/**
+ * One input of the Ledger's stream, as the chain follower read it. The payload crosses as bytes (protocol 2): as hex
+ * it cost the enclave a validation and a decode per input, about 3 µs per session record.
+ */
+export type LedgerInput = { seq: bigint; kind: number; payload: Uint8Array; acc: Hex }
 
 /** A signed rekey, ready for `Ledger.rekey`. */
 export type RekeyProposal = {
@@ -223,8 +226,9 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
         const input = asRecord(value, 'input')
         if (typeof input.kind !== 'number' || !Number.isInteger(input.kind) || input.kind < 0 || input.kind > 255)
           throw invalid('input.kind must be a uint8')
-        if (typeof input.payload !== 'string' || !/^0x([0-9a-f]{2})*$/.test(input.payload)) throw invalid('input.payload must be hex')
-        return { seq: uint(input.seq, 'input.seq'), kind: input.kind, payload: input.payload as Hex, acc: hexOf(input.acc, 32, 'input.acc') }
+        // Not a view of shared memory: the host could change the bytes between the accumulator check and their use.
+        if (!(input.payload instanceof Uint8Array) || !(input.payload.buffer instanceof ArrayBuffer)) throw invalid('input.payload must be bytes')
+        return { seq: uint(input.seq, 'input.seq'), kind: input.kind, payload: input.payload, acc: hexOf(input.acc, 32, 'input.acc') }
       }),
     }
   },

@@ -78,13 +78,15 @@ export class Writer {
   }
 }
 
+// One allocation per key: building the string by concatenation cost two allocations per nibble on every lookup.
 function hexOf(ptr: usize, bytes: i32): string {
-  let out = ''
+  const out = __new(<usize>bytes << 2, idof<string>())
   for (let i = 0; i < bytes; i++) {
     const byte = load<u8>(ptr + <usize>i)
-    out += String.fromCharCode(digit(byte >> 4)) + String.fromCharCode(digit(byte & 0x0f))
+    store<u16>(out + (<usize>i << 2), <u16>digit(byte >> 4))
+    store<u16>(out + (<usize>i << 2) + 2, <u16>digit(byte & 0x0f))
   }
-  return out
+  return changetype<string>(out)
 }
 
 function digit(value: u8): i32 {

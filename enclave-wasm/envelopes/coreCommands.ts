@@ -110,12 +110,11 @@ const SESSION_OPS = invert(SESSION_OP_CODES)
  * Addresses come back in lowercase: this runs once per command on the enclave's hot path, where checksums cost a hash.
  */
 export function decodeCoreCommand(bytes: Uint8Array): DecodedCoreCommand | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const address = (at: number) => bytesToHex(bytes.subarray(at, at + 20))
-  const amount = (at: number) => (view.getBigUint64(at) << 64n) | view.getBigUint64(at + 8)
+  const amount = (at: number) => (readU64(bytes, at) << 64n) | readU64(bytes, at + 8)
   if (bytes.byteLength < 30) return undefined
   const caller = address(0)
-  const nonce = view.getBigUint64(20)
+  const nonce = readU64(bytes, 20)
   const op = bytes[28] === APP_TOKEN ? TOKEN_OPS[bytes[29]!] : bytes[28] === APP_SESSION ? SESSION_OPS[bytes[29]!] : undefined
   const expectLength = (length: number) => bytes.byteLength === length
   switch (op) {
@@ -123,7 +122,7 @@ export function decodeCoreCommand(bytes: Uint8Array): DecodedCoreCommand | undef
     case 'endSession':
       return expectLength(30) ? { caller, nonce, command: { op } } : undefined
     case 'startSession':
-      return expectLength(70) ? { caller, nonce, command: { op, sessionKey: bytesToHex(bytes.subarray(30, 62)), expiresBlock: view.getBigUint64(62) } } : undefined
+      return expectLength(70) ? { caller, nonce, command: { op, sessionKey: bytesToHex(bytes.subarray(30, 62)), expiresBlock: readU64(bytes, 62) } } : undefined
     case 'mint':
     case 'transfer':
       return expectLength(66) ? { caller, nonce, command: { op, to: address(30), amount: amount(50) } } : undefined
@@ -136,4 +135,10 @@ export function decodeCoreCommand(bytes: Uint8Array): DecodedCoreCommand | undef
     default:
       return undefined
   }
+}
+
+/** Big-endian u64 at `at`, from two u32 halves: DataView's BigInt getter cost several times more on the hot path. */
+function readU64(bytes: Uint8Array, at: number): bigint {
+  const u32 = (i: number) => ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0
+  return (BigInt(u32(at)) << 32n) | BigInt(u32(at + 4))
 }

@@ -2,7 +2,7 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToHex, hexToBytes, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { encodeCoreCommand } from './coreCommands'
-import { deriveSessionKeys, openSessionRecord, sealSessionRecord, sessionTag, SESSION_RECORD_BYTES, SESSION_TAG_BYTES } from './sessionEnvelope'
+import { deriveSessionKeys, openSessionRecord, sealSessionRecord, sessionNonce, sessionTag, SESSION_RECORD_BYTES, SESSION_TAG_BYTES } from './sessionEnvelope'
 
 const alice: Address = '0x00000000000000000000000000000000000a11ce'
 const bob: Address = '0x0000000000000000000000000000000000000b0b'
@@ -59,6 +59,18 @@ describe('session records', () => {
     expect(openSessionRecord(keys.encKey, 1n, caller, record)).toBeUndefined()
     expect(openSessionRecord(keys.tagKey, 0n, caller, record)).toBeUndefined()
     expect(openSessionRecord(keys.encKey, 0n, caller, record.subarray(0, 95))).toBeUndefined()
+  })
+
+  it('use the nonce u32 0 ‖ u64 counter (big-endian) and carry the deadline exactly, at the edges of u32 and u64', () => {
+    expect(bytesToHex(sessionNonce(0n))).toBe('0x000000000000000000000000')
+    expect(bytesToHex(sessionNonce(0x0102030405060708n))).toBe('0x000000000102030405060708')
+    expect(bytesToHex(sessionNonce(2n ** 32n - 1n))).toBe('0x0000000000000000ffffffff')
+    expect(bytesToHex(sessionNonce(2n ** 32n))).toBe('0x000000000000000100000000')
+    expect(bytesToHex(sessionNonce(2n ** 64n - 1n))).toBe('0x00000000ffffffffffffffff')
+    for (const deadlineBlock of [0n, 2n ** 32n - 1n, 2n ** 32n, 0x8000000000000001n, 2n ** 64n - 1n]) {
+      const record = sealSessionRecord({ keys, counter: 1n, deadlineBlock, command: transfer(1n) })
+      expect(openSessionRecord(keys.encKey, 1n, caller, record)?.deadlineBlock).toBe(deadlineBlock)
+    }
   })
 
   it('refuse a command too large for the 64-byte plaintext', () => {

@@ -54,6 +54,16 @@ describe('launchNodeEnclave', () => {
     expect((error as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.invalidRequest)
   })
 
+  it('error: rejects an input whose payload is hex (protocol 1) or a view of shared memory as invalidRequest, and keeps serving', async () => {
+    const { client } = await bootBuiltEnclave()
+    const input = { seq: 1n, kind: 7, acc: `0x${'00'.repeat(32)}` }
+    for (const payload of ['0x0000000000000001', new Uint8Array(new SharedArrayBuffer(8))]) {
+      const error = await client.request('ingest', { inputs: [{ ...input, payload } as never] }).catch((e: unknown) => e)
+      expect((error as EnclaveRequestError).code, String(payload)).toBe(ENCLAVE_ERROR_CODES.invalidRequest)
+    }
+    await expect(client.getStatus()).resolves.toMatchObject({ booted: true })
+  })
+
   it('error: fails pending and later requests with EnclaveCrashedError once the Worker is gone', async () => {
     const { client } = await bootBuiltEnclave()
     await client.close()

@@ -16,7 +16,7 @@ import { openCommand } from './envelopes/openCommand'
 import { applyCommandBatch } from './ledger/applyCommandBatch'
 import { applySessionBatch } from './ledger/applySessionBatch'
 import { createSessionBook, type SessionBook } from './session/sessionBook'
-import { openSessionRecord } from '../envelopes/sessionEnvelope'
+import { openSessionRecord } from './envelopes/sessionRecords'
 import { sealState, unsealState } from './sealState'
 
 /** What a booted enclave holds. Lives only inside the Worker. */
@@ -76,7 +76,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const group = bound(state)
       const sessions = state.sessions!
       for (const input of request.params.inputs) {
-        await applyInput(group, input, async ({ kind, seq }, payload) => {
+        await applyInput(group, input, async ({ kind, seq, payload }) => {
           const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
           if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
           const keys = { chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch: number) => state.commandKeys.get(epoch) }
@@ -140,7 +140,7 @@ function precheckSession(state: EnclaveState, record: Uint8Array): boolean {
   const match = state.sessions!.find(record)
   const opened = match && openSessionRecord(match.encKey, match.counter, match.caller, record)
   if (!match || !opened) return false
-  const nonce = new DataView(opened.command.buffer).getBigUint64(20)
+  const nonce = new DataView(opened.command.buffer, opened.command.byteOffset).getBigUint64(20)
   return nonce >= state.token.account(match.account as Hex).nonce
 }
 

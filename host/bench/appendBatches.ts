@@ -1,5 +1,4 @@
 /** Builds Ledger inputs off chain, exactly as the Ledger would sequence them, so a bench can feed an enclave directly. */
-import { bytesToHex } from 'viem'
 import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
 import type { Hex, LedgerInput } from '../../enclave-wasm/protocol'
 
@@ -27,6 +26,6 @@ export function appendBatches(tip: StreamTip, { kind, block, batches }: AppendBa
     records.reduce((offset, record) => (payload.set(record, offset), offset + record.byteLength), 8)
     seq += 1n
     acc = nextAccumulator(acc, seq, kind, payload)
-    return { seq, kind, payload: bytesToHex(payload), acc }
+    return { seq, kind, payload, acc }
   })
 }

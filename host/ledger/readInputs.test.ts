@@ -2,7 +2,7 @@
  * The follower on a test-owned anvil: session batches (kind 7) come back whole, rebuilt from their transactions, in
  * stream order with command batches; a transaction that does not match the logged accumulator is refused.
  */
-import { concatHex, createWalletClient, encodeFunctionData, encodePacked, http, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem'
+import { concatHex, hexToBytes, createWalletClient, encodeFunctionData, encodePacked, http, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
@@ -103,7 +103,7 @@ describe('readInputs', () => {
     for (const [index, input] of inputs.entries()) {
       const { records } = sent[index]!
       const payload = concatHex([encodePacked(['uint64'], [await blockOf(input)]), ...records.map((record) => toHex(record))])
-      expect(input).toEqual({ seq: BigInt(index + 1), kind: sent[index]!.kind, payload, acc: nextAccumulator(previous, BigInt(index + 1), input.kind, payload) })
+      expect(input).toEqual({ seq: BigInt(index + 1), kind: sent[index]!.kind, payload: hexToBytes(payload), acc: nextAccumulator(previous, BigInt(index + 1), input.kind, payload) })
       previous = input.acc
     }
   })

@@ -1,5 +1,5 @@
 /** Reads the Ledger's inputs after a sequence number, in order, and checks there is no gap. */
-import { concatHex, decodeFunctionData, isAddressEqual, size, type Address, type Hash, type Hex, type PublicClient } from 'viem'
+import { concatBytes, decodeFunctionData, hexToBytes, isAddressEqual, type Address, type Hash, type PublicClient } from 'viem'
 import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
@@ -48,7 +48,7 @@ export async function readInputs(publicClient: PublicClient, parameters: ReadInp
     const { seq, kind, acc, payload } = log.args
     if (seq < expected) continue
     if (seq !== expected) throw new InputGapError({ expected, found: seq })
-    found.push({ input: { seq, kind, acc, payload }, hash: log.transactionHash })
+    found.push({ input: { seq, kind, acc, payload: hexToBytes(payload) }, hash: log.transactionHash })
     expected++
   }
   const inputs = await mapConcurrently(found, SESSION_FETCH_CONCURRENCY, ({ input, hash }) =>
@@ -61,7 +61,7 @@ export async function readInputs(publicClient: PublicClient, parameters: ReadInp
 /** The session batch `input` with its payload completed by the records of transaction `hash`. */
 async function withSessionRecords(publicClient: PublicClient, ledger: Address, input: LedgerInput, hash: Hash): Promise<LedgerInput> {
   const fail = (problem: string, cause?: unknown) => new SessionBatchUnavailableError({ seq: input.seq, hash, problem, cause })
-  if (size(input.payload) !== SESSION_EVENT_PAYLOAD_BYTES) throw fail(`its event payload is ${size(input.payload)} bytes, not the block number`)
+  if (input.payload.byteLength !== SESSION_EVENT_PAYLOAD_BYTES) throw fail(`its event payload is ${input.payload.byteLength} bytes, not the block number`)
   const transaction = await publicClient.getTransaction({ hash }).catch((cause: unknown) => {
     throw fail('the transaction could not be fetched', cause)
   })
@@ -74,7 +74,7 @@ async function withSessionRecords(publicClient: PublicClient, ledger: Address, i
     throw fail('its input is not a Ledger call', cause)
   }
   if (call.functionName !== 'submitSessions') throw fail(`its input calls ${call.functionName}, not submitSessions`)
-  return { ...input, payload: concatHex([input.payload, call.args[0]]) }
+  return { ...input, payload: concatBytes([input.payload, hexToBytes(call.args[0])]) }
 }
 
 /**

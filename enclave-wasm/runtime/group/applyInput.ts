@@ -21,18 +21,15 @@ export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
   return keccak256(encodePacked(['address[]'], [state.members.map((m) => m.signer)]))
 }
 
-/**
- * Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the
- * root. `payload` is the input's payload as bytes, decoded once.
- */
-export type CommandBatchHandler = (input: LedgerInput, payload: Uint8Array) => Promise<Uint8Array>
+/** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
+export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
 
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
 
 /** Checks and applies `input`; mutates `state` only once every check has passed. */
 export async function applyInput(state: GroupState, input: LedgerInput, onCommandBatch: CommandBatchHandler): Promise<void> {
   if (input.seq !== state.seq + 1n) throw new InputRejectedError(`expected input ${state.seq + 1n}, got ${input.seq}`)
-  const payload = hexToBytes(input.payload)
+  const payload = input.payload
   const acc = nextAccumulator(state.acc, input.seq, input.kind, payload)
   if (acc !== input.acc) throw new InputRejectedError(`input ${input.seq} does not match the chain's accumulator`)
 
@@ -40,18 +37,18 @@ export async function applyInput(state: GroupState, input: LedgerInput, onComman
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
     case INPUT_KIND.sessionBatch:
-      outcome = await onCommandBatch(input, payload)
+      outcome = await onCommandBatch(input)
       break
     case INPUT_KIND.memberAdded: {
       const [signer, operator, initKey, measurement] = decodeAbiParameters(
         [{ type: 'address' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }],
-        input.payload,
+        payload,
       )
       state.members.push({ signer: getAddress(signer), operator: getAddress(operator), initKey, measurement })
       break
     }
     case INPUT_KIND.memberRemoved: {
-      const [signer] = decodeAbiParameters([{ type: 'address' }, { type: 'uint8' }], input.payload)
+      const [signer] = decodeAbiParameters([{ type: 'address' }, { type: 'uint8' }], payload)
       state.members = state.members.filter((m) => !isAddressEqual(m.signer, signer))
       // A removed enclave forgets the group's secret at once; it could read up to here and never beyond.
       if (state.identity && isAddressEqual(signer, state.identity.signer)) {
@@ -61,13 +58,13 @@ export async function applyInput(state: GroupState, input: LedgerInput, onComman
       break
     }
     case INPUT_KIND.rekey:
-      await applyRekey(state, input.payload)
+      await applyRekey(state, payload)
       break
     case INPUT_KIND.rekeyRequested:
       state.rekeyRequested = true
       break
     case INPUT_KIND.initKeyUpdated: {
-      const [signer, initKey] = decodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], input.payload)
+      const [signer, initKey] = decodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], payload)
       const member = state.members.find((m) => isAddressEqual(m.signer, signer))
       if (member) member.initKey = initKey
       // Our update landed: every older init key is erased, so a later leak cannot open shares sealed to it.
@@ -85,7 +82,7 @@ export async function applyInput(state: GroupState, input: LedgerInput, onComman
   state.root = bytesToHex(sha256(concatBytes([ROOT_LABEL, hexToBytes(state.root), hexToBytes(acc), outcome])))
 }
 
-async function applyRekey(state: GroupState, payload: Hex): Promise<void> {
+async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void> {
   const [epoch, , setHash, cmdPubKey, commit, shares] = decodeAbiParameters(
     [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes[]' }],
     payload,

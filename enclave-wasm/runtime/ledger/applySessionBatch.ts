@@ -3,7 +3,8 @@
  * that session's key, its command runs with the session's account as caller. Deterministic on every replica.
  */
 import { decodeCoreCommand } from '../../envelopes/coreCommands'
-import { openSessionRecord, SESSION_RECORD_BYTES } from '../../envelopes/sessionEnvelope'
+import { SESSION_RECORD_BYTES } from '../../envelopes/sessionEnvelope'
+import { openSessionRecord } from '../envelopes/sessionRecords'
 import { APP_TOKEN, FAIL_EXPIRED } from '../../shared/constants'
 import type { SessionBook } from '../session/sessionBook'
 import { appliedOutcome, digestOutcomes, noteOutcome, REFUSED_OUTCOME, type CommandContext } from './commandOutcome'

@@ -1,8 +1,9 @@
-/** What the Chromium bench page fetches from the Node bench: JSON has no bigint, so sequence numbers travel as strings. */
+/** What the Chromium bench page fetches from the Node bench: JSON has no bigint or bytes, so seq is a string and payload hex. */
 import type { SimMachine } from '../../../enclave-wasm/platform/sim/createSimPlatform'
+import { bytesToHex, hexToBytes } from 'viem'
 import type { Address, Hex, LedgerInput } from '../../../enclave-wasm/protocol'
 
-export type WireInput = Omit<LedgerInput, 'seq'> & { seq: string }
+export type WireInput = Omit<LedgerInput, 'seq' | 'payload'> & { seq: string; payload: Hex }
 
 /** The page's endpoints, /bench/<name>.json each. */
 export type BenchData = {
@@ -21,7 +22,7 @@ export type BenchRun = Exclude<keyof BenchData, 'setup'>
  * response.end(JSON.stringify(toWire(inputs)))
  */
 export function toWire(inputs: LedgerInput[]): WireInput[] {
-  return inputs.map((input) => ({ ...input, seq: input.seq.toString() }))
+  return inputs.map((input) => ({ ...input, seq: input.seq.toString(), payload: bytesToHex(input.payload) }))
 }
 
 /**
@@ -30,5 +31,5 @@ export function toWire(inputs: LedgerInput[]): WireInput[] {
  * const inputs = fromWire(await (await fetch('/bench/session.json')).json())
  */
 export function fromWire(inputs: WireInput[]): LedgerInput[] {
-  return inputs.map((input) => ({ ...input, seq: BigInt(input.seq) }))
+  return inputs.map((input) => ({ ...input, seq: BigInt(input.seq), payload: hexToBytes(input.payload) }))
 }
