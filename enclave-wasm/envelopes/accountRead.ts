@@ -4,10 +4,11 @@
  *
  *   reply = HPKE(replyKey, info = "anonify/v1 read" ‖ u256 chainId ‖ ledger ‖ account, plaintext = balance u128 ‖
  *           nonce u64 ‖ seq u64 ‖ has receipt u8 ‖ receipt nonce u64 ‖ receipt code u16 ‖ receipt seq u64)
- *           ‖ history count u8 ‖ HISTORY_ENTRIES × entry (48 bytes, zero-filled past count)
+ *           ‖ history count u8 ‖ HISTORY_ENTRIES × entry (56 bytes, zero-filled past count)
  *           ‖ session live u8 ‖ session epoch u64 ‖ expiresBlock u64 ‖ next counter u64 (zeros when none)
  * The receipt is the outcome of the account's latest signed command, so its wallet learns why a command failed; the
- * history lists its latest commands and incoming transfers. The reply has one size whatever the history holds.
+ * history lists its latest commands (with their nonces, so a wallet finds the outcome of each command it sent, not
+ * only the latest) and incoming transfers. The reply has one size whatever the history holds.
  */
 import { bytesToHex, encodePacked, getAddress, hexToBytes, type Address } from 'viem'
 import type { CoreCommand } from './coreCommands'
@@ -22,7 +23,7 @@ export const READ_TYPES = {
 
 /** Entries of an account's history kept and returned (oldest dropped first). */
 export const HISTORY_ENTRIES = 32
-const ENTRY_BYTES = 48
+const ENTRY_BYTES = 56
 const HISTORY_OFFSET = 51
 const SESSION_OFFSET = HISTORY_OFFSET + 1 + HISTORY_ENTRIES * ENTRY_BYTES
 export const READ_REPLY_BYTES = SESSION_OFFSET + 25
@@ -37,6 +38,8 @@ export type HistoryEntry = {
   amount: bigint
   /** 0 = applied, otherwise the failure code (OUTCOME_NAMES). */
   code: number
+  /** The nonce of a command the account sent; 0 for what it received. */
+  nonce: bigint
 }
 
 // Append only: an op's index is its byte in the reply.
@@ -86,6 +89,7 @@ export function encodeReadReply({ balance, nonce, seq, receipt, history, session
     bytes.set(hexToBytes(entry.counterparty), at + 12)
     view.setBigUint64(at + 32, entry.amount >> 64n)
     view.setBigUint64(at + 40, entry.amount & ((1n << 64n) - 1n))
+    view.setBigUint64(at + 48, entry.nonce)
   })
   if (session) {
     view.setUint8(SESSION_OFFSET, 1)
@@ -110,6 +114,7 @@ export function decodeReadReply(bytes: Uint8Array): AccountReply {
       code: view.getUint16(at + 10),
       counterparty: getAddress(bytesToHex(bytes.subarray(at + 12, at + 32))),
       amount: (view.getBigUint64(at + 32) << 64n) | view.getBigUint64(at + 40),
+      nonce: view.getBigUint64(at + 48),
     }
   })
   const session =

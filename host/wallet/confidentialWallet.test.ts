@@ -287,6 +287,8 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const second = await quick.wallet.send({ op: 'transfer', to: bob.address, amount: 2n })
     expect(second.nonce).toBe(first.nonce + 1n)
     await syncMember()
+    // The first's outcome is still found although the second's receipt took its place.
+    expect((await quick.wallet.waitForReceipt(first)).receipt).toMatchObject({ nonce: first.nonce, code: 0 })
     const after = await quick.wallet.waitForReceipt(second)
     expect(after.receipt.code).toBe(0)
     expect(after.nonce).toBe(before.nonce + 2n)

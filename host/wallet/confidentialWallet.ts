@@ -134,13 +134,18 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
 
     forgetSession: () => sessions.forget(),
 
-    /** Polls the account until the enclave has a receipt for `posted`, bounded in time. */
+    /**
+     * Polls the account until the enclave reports the outcome of `posted`, bounded in time: from the latest receipt,
+     * or from the history when a later command of the account already took the receipt's place.
+     */
     async waitForReceipt(posted: PostedCommand, { timeoutMs = WAIT_MS }: { timeoutMs?: number } = {}): Promise<AccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const current = await read()
         const { receipt } = current
         if (receipt && receipt.nonce === posted.nonce && receipt.seq > posted.afterSeq) return { ...current, receipt }
+        const sent = current.history.find((e) => e.direction === 'sent' && e.nonce === posted.nonce && e.seq > posted.afterSeq)
+        if (sent) return { ...current, receipt: { nonce: sent.nonce, code: sent.code, seq: sent.seq } }
         if (Date.now() > deadline) throw new CommandNotAppliedError({ waitedMs: timeoutMs })
         await new Promise((resolve) => setTimeout(resolve, POLL_MS))
       }

@@ -43,9 +43,9 @@ export function noteOutcome(context: CommandContext, account: Address, nonce: bi
   // The signed message's fields name the other party and the amount for every op (zero where unused).
   const { to, from, amount } = commandMessage(account, nonce, 0n, 0, command)
   const counterparty = command.op === 'transferFrom' ? from : to
-  append(context.history, account, { seq: context.seq, direction: 'sent', op: command.op, counterparty, amount, code })
+  append(context.history, account, { seq: context.seq, direction: 'sent', op: command.op, counterparty, amount, code, nonce })
   if (code === 0 && (command.op === 'transfer' || command.op === 'mint' || command.op === 'transferFrom'))
-    append(context.history, to, { seq: context.seq, direction: 'received', op: command.op, counterparty: command.op === 'transferFrom' ? from : account, amount, code })
+    append(context.history, to, { seq: context.seq, direction: 'received', op: command.op, counterparty: command.op === 'transferFrom' ? from : account, amount, code, nonce: 0n })
 }
 
 function append(history: Record<string, HistoryEntry[]>, account: Address, entry: HistoryEntry): void {
