@@ -35,6 +35,7 @@ export const walletCommand = defineCommand({
     'anonify wallet session-end --key K',
     'anonify wallet init --key K          (become the token issuer, once)',
     'anonify wallet mint --key K --to ADDRESS --amount N   (issuer only)',
+    'Amounts are in ANON with 2 decimals (--amount 12.50); --json adds base units (1 ANON = 100).',
     'The key may come from ANONIFY_WALLET_KEY instead of --key, which other users can see in `ps`.',
   ],
   positionals: true,
