@@ -47,9 +47,15 @@ export function EnclavePanel() {
       </dl>
       <SyncProgress catchUp={replica.catchUp} resumedFromSeq={replica.resumedFromSeq} />
       {!joined && (
-        <button type="button" disabled={connection.status !== 'connected' || !status.isSuccess || replica.join.isPending} onClick={() => replica.join.mutate()}>
-          {replica.join.isPending ? 'Joining…' : 'Join the group with this tab'}
-        </button>
+        <>
+          <button type="button" disabled={connection.status !== 'connected' || !status.isSuccess || replica.join.isPending} onClick={() => replica.join.mutate()}>
+            {replica.join.isPending ? 'Joining…' : 'Join the group with this tab'}
+          </button>
+          <p className="muted">
+            Registers this tab's enclave with your wallet: you pay the gas and your address is public as its operator,
+            never as a party to a transfer. It then follows the chain; its sealed state stays in this browser.
+          </p>
+        </>
       )}
       {data?.lastRekeyRefusal && <p className="error">Refused a rekey: {data.lastRekeyRefusal}</p>}
       <ErrorAlert error={status.error ?? replica.join.error ?? replica.error} />
