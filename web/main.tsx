@@ -5,7 +5,8 @@ import { createRoot } from 'react-dom/client'
 import { WagmiProvider } from 'wagmi'
 import { fetchDeployment } from '../host/deployment/fetchDeployment'
 import { startBrowserEnclave } from '../host/enclave/startBrowserEnclave'
-import { browserStores, loadOrCreateBrowserMachine } from '../host/storage/browserMachine'
+import { browserStores } from '../host/storage/browserStores'
+import { loadOrCreateSimMachine } from '../host/storage/simMachineStore'
 import { App } from './app/App'
 import { createReplicaStore } from './replica/replicaStore'
 import { AppContext } from './app/AppContext'
@@ -21,7 +22,7 @@ try {
   // This browser is one simulated machine (kept in IndexedDB) running one enclave replica per tab. Failures surface
   // in the enclave panel.
   const stores = browserStores(deployment)
-  const enclave = loadOrCreateBrowserMachine(stores.machine).then((machine) => startBrowserEnclave({ baseUrl: '/enclave/', machine }))
+  const enclave = loadOrCreateSimMachine(stores.machine, "this browser's IndexedDB").then((machine) => startBrowserEnclave({ baseUrl: '/enclave/', machine }))
   enclave.catch(() => {})
   const replica = createReplicaStore({ deployment, enclave, sealedStore: stores.sealed })
   root.render(

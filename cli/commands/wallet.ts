@@ -11,12 +11,14 @@ import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { AnonifyError } from '../../host/errors/base'
 import { createNodeClient } from '../../host/relayer/createNodeClient'
+import { fileStore } from '../../host/storage/fileStore'
 import { createConfidentialWallet, type PostedCommand } from '../../host/wallet/confidentialWallet'
+import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { formatTokenAmount, parseTokenAmount, TOKEN_SYMBOL } from '../../host/wallet/tokenUnits'
 import { defineCommand } from '../command'
 import { DEFAULT_NODE_PORT } from './node'
 import { integerOption, InvalidOptionError, stringOption, urlOption } from './parseOptions'
-import { fileSessionStore, sessionFilePath } from './walletSessionFile'
+import { sessionFilePath } from './walletSessionFile'
 
 /** Where session keys are kept, one 0600 file per deployment and account. */
 const SESSIONS_DIR = '.anonify/sessions'
@@ -73,7 +75,7 @@ export const walletCommand = defineCommand({
       publicClient,
       reader: node,
       poster: node,
-      sessions: fileSessionStore(sessionPath),
+      sessions: blobSessionStore(fileStore(sessionPath), sessionPath),
     })
     const read = confidential.read
     const print = (result: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) : text)

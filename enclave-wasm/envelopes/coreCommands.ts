@@ -15,6 +15,7 @@ import {
   TOKEN_TRANSFER,
   TOKEN_TRANSFER_FROM,
 } from '../shared/constants'
+import { readU64 } from './bigEndian'
 
 export type CoreCommand =
   | { op: 'init' }
@@ -137,8 +138,3 @@ export function decodeCoreCommand(bytes: Uint8Array): DecodedCoreCommand | undef
   }
 }
 
-/** Big-endian u64 at `at`, from two u32 halves: DataView's BigInt getter cost several times more on the hot path. */
-function readU64(bytes: Uint8Array, at: number): bigint {
-  const u32 = (i: number) => ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0
-  return (BigInt(u32(at)) << 32n) | BigInt(u32(at + 4))
-}

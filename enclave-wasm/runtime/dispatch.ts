@@ -18,6 +18,7 @@ import { applySessionBatch } from './ledger/applySessionBatch'
 import { createSessionBook, type SessionBook } from './session/sessionBook'
 import { openSessionRecord } from './envelopes/sessionRecords'
 import { sealState, unsealState } from './sealState'
+import { readU64 } from '../envelopes/bigEndian'
 
 /** What a booted enclave holds. Lives only inside the Worker. */
 export type EnclaveState = {
@@ -140,7 +141,7 @@ function precheckSession(state: EnclaveState, record: Uint8Array): boolean {
   const match = state.sessions!.find(record)
   const opened = match && openSessionRecord(match.encKey, match.counter, match.caller, record)
   if (!match || !opened) return false
-  const nonce = new DataView(opened.command.buffer, opened.command.byteOffset).getBigUint64(20)
+  const nonce = readU64(opened.command, 20)
   return nonce >= state.token.account(match.account as Hex).nonce
 }
 

@@ -23,7 +23,14 @@ export type LedgerActivity = {
   data: Hex
 }
 
-export type ReadLedgerActivityParameters = { ledger: Address; fromBlock: bigint; /** The newest inputs only. */ limit?: number | undefined }
+export type ReadLedgerActivityParameters = {
+  ledger: Address
+  fromBlock: bigint
+  /** The newest inputs only. */
+  limit?: number | undefined
+  /** Rows read before: an input never changes once logged, so its transaction is not fetched again. */
+  known?: readonly LedgerActivity[] | undefined
+}
 
 const TRANSACTION_FETCH_CONCURRENCY = 8
 /** A batch payload starts with the uint64 block number it was sequenced in. */
@@ -33,11 +40,14 @@ const BLOCK_PREFIX_BYTES = 8
  * @example
  * const rows = await readLedgerActivity(publicClient, { ledger, fromBlock: BigInt(deployment.deployBlock), limit: 50 })
  */
-export async function readLedgerActivity(publicClient: PublicClient, { ledger, fromBlock, limit = 50 }: ReadLedgerActivityParameters): Promise<LedgerActivity[]> {
+export async function readLedgerActivity(publicClient: PublicClient, { ledger, fromBlock, limit = 50, known = [] }: ReadLedgerActivityParameters): Promise<LedgerActivity[]> {
   const logs = await publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', fromBlock, strict: true })
   const newest = logs.slice(-limit).reverse()
+  const seen = new Map(known.map((row) => [row.transactionHash + row.seq, row]))
   return mapConcurrently(newest, TRANSACTION_FETCH_CONCURRENCY, async (log): Promise<LedgerActivity> => {
     const { seq, kind, payload } = log.args
+    const row = seen.get(log.transactionHash + seq)
+    if (row) return row
     const transaction = await publicClient.getTransaction({ hash: log.transactionHash })
     let data = payload
     if (kind === INPUT_KIND.sessionBatch) {

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import type { EnclaveStatus } from '../../enclave-wasm/protocol'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import { loadOrCreateSimMachine } from '../../enclave-wasm/platform/sim/simMachineFile'
+import { loadOrCreateSimMachine } from '../storage/simMachineStore'
 import type { Deployment } from '../deployment/parseDeployment'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
 import { fileStore } from '../storage/fileStore'
@@ -16,7 +16,7 @@ import { dataDirFiles } from './startHeadlessMember'
  */
 export async function readEnclaveView({ deployment, dataDir }: { deployment: Deployment; dataDir: string | undefined }): Promise<EnclaveStatus> {
   const files = dataDir ? dataDirFiles(dataDir) : undefined
-  const machine = files && existsSync(files.machine) ? await loadOrCreateSimMachine(files.machine) : await createSimMachine()
+  const machine = files && existsSync(files.machine) ? await loadOrCreateSimMachine(fileStore(files.machine), files.machine) : await createSimMachine()
   const { client } = await startNodeEnclave({ machine })
   try {
     if (files) {

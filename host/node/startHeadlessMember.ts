@@ -1,7 +1,7 @@
 /** Starts a headless member from a data dir: its simulated machine, its sealed state, its enclave and its loop. */
 import { join } from 'node:path'
 import type { Account, Address } from 'viem'
-import { loadOrCreateSimMachine } from '../../enclave-wasm/platform/sim/simMachineFile'
+import { loadOrCreateSimMachine } from '../storage/simMachineStore'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import type { Deployment } from '../deployment/parseDeployment'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
@@ -46,7 +46,7 @@ export type HeadlessMember = {
 export async function startHeadlessMember(parameters: StartHeadlessMemberParameters): Promise<HeadlessMember> {
   const { deployment, rpcUrl, dataDir, account, onEvent, httpPort } = parameters
   const files = dataDirFiles(dataDir)
-  const { client } = await startNodeEnclave({ machine: await loadOrCreateSimMachine(files.machine) })
+  const { client } = await startNodeEnclave({ machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine) })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
   const node = createMemberNode({ enclave: client, clients, deployment, store: fileStore(files.sealedState), onEvent })
   await node.bind().catch(async (error: unknown) => {

@@ -1,11 +1,11 @@
 /**
- * The browser's persistence: one IndexedDB database of opaque blobs (sealed enclave state, the simulated machine),
+ * The browser's persistence: one IndexedDB database of opaque blobs (sealed enclave state, the simulated machine,
+ * the wallet's session),
  * keyed per deployment so two deployments never mix. Each write is one put in one transaction and resolves only
  * when the transaction completes, so a crash leaves the old blob or the new one, never half of one.
  */
 import { AnonifyError } from '../errors/base'
-import { parseSavedSession, type SessionStore } from '../wallet/sessionStore'
-import type { SealedStateStore } from './sealedStateStore'
+import type { BlobStore } from './sealedStateStore'
 
 const DATABASE = 'anonify'
 const BLOBS = 'blobs'
@@ -58,19 +58,7 @@ async function writeBlob(key: string, blob: Uint8Array | undefined): Promise<voi
   })
 }
 
-/** A sealed-state store under `key` in this browser's IndexedDB. */
-export function indexedDbStore(key: string): SealedStateStore {
-  return { load: () => readBlob(key), save: (blob) => writeBlob(key, blob) }
-}
-
-/** The wallet's session for one account under `key` (the session key is the user's secret, kept where the wallet runs). */
-export function indexedDbSessionStore(key: string): SessionStore {
-  return {
-    load: async () => {
-      const blob = await readBlob(key)
-      return blob && parseSavedSession(JSON.parse(new TextDecoder().decode(blob)))
-    },
-    save: (session) => writeBlob(key, new TextEncoder().encode(JSON.stringify(session))),
-    forget: () => writeBlob(key, undefined),
-  }
+/** A blob store under `key` in this browser's IndexedDB. */
+export function indexedDbStore(key: string): BlobStore {
+  return { load: () => readBlob(key), save: (blob) => writeBlob(key, blob), remove: () => writeBlob(key, undefined) }
 }

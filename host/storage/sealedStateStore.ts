@@ -6,6 +6,9 @@ export type SealedStateStore = {
   save: (blob: Uint8Array) => Promise<void>
 }
 
+/** A store whose blob can also be deleted (files and IndexedDB): what a wallet keeps its session in. */
+export type BlobStore = SealedStateStore & { remove: () => Promise<void> }
+
 /** A store that lives as long as the process: for benchmarks and tests, where nothing must survive. */
 export function memoryStore(): SealedStateStore {
   let blob: Uint8Array | undefined

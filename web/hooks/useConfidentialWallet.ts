@@ -6,9 +6,10 @@ import { toHex, type PublicClient } from 'viem'
 import type { LedgerClients } from '../../host/ledger/confirmTransaction'
 import { usePublicClient, useWalletClient } from 'wagmi'
 import { createNodeClient } from '../../host/relayer/createNodeClient'
-import { indexedDbSessionStore } from '../../host/storage/indexedDb'
+import { indexedDbStore } from '../../host/storage/indexedDb'
 import { createConfidentialWallet, type ConfidentialWallet } from '../../host/wallet/confidentialWallet'
 import { createDirectPoster } from '../../host/wallet/directPoster'
+import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { useAppContext } from '../app/AppContext'
 import { currentPostingRoute, usePostingRoute } from './usePostingRoute'
 
@@ -52,7 +53,7 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       publicClient,
       reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
       poster: { postCommand: (record) => poster().postCommand(record) },
-      sessions: indexedDbSessionStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`),
+      sessions: blobSessionStore(indexedDbStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`), "this browser's IndexedDB"),
     })
     wallets.set(key, wallet)
   }

@@ -17,8 +17,8 @@ export type CatchUp = {
   /** The last input on the chain when it began, raised as the sync reads further. */
   targetSeq: bigint
   seq: bigint
-  done: boolean
   startedAt: number
+  /** Set once the replica is level with what it read: the catch-up is over. */
   endedAt: number | undefined
 }
 
@@ -45,14 +45,19 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
     state = { ...state, ...next }
     for (const listener of listeners) listener()
   }
-  const updateCatchUp = (next: Partial<CatchUp>) => state.catchUp && !state.catchUp.done && update({ catchUp: { ...state.catchUp, ...next } })
   let member: MemberNode | undefined
 
+  /** Moves the catch-up to `seq` (and a further `target`); it ends when `seq` reaches the target, or on `synced`. */
+  const advance = (seq: bigint, target: bigint, synced: boolean) => {
+    const catchUp = state.catchUp
+    if (!catchUp || catchUp.endedAt !== undefined) return
+    const targetSeq = target > catchUp.targetSeq ? target : catchUp.targetSeq
+    update({ catchUp: { ...catchUp, seq, targetSeq, endedAt: synced || seq >= targetSeq ? performance.now() : undefined } })
+  }
+
   const onEvent = (event: MemberNodeEvent) => {
-    if (event.type === 'syncing') {
-      const targetSeq = event.target > (state.catchUp?.targetSeq ?? 0n) ? event.target : (state.catchUp?.targetSeq ?? event.target)
-      updateCatchUp({ seq: event.seq, targetSeq, ...(event.seq >= targetSeq ? { done: true, endedAt: performance.now() } : {}) })
-    } else if (event.type === 'synced') updateCatchUp({ seq: event.seq, done: true, endedAt: performance.now() })
+    if (event.type === 'syncing') advance(event.seq, event.target, false)
+    else if (event.type === 'synced') advance(event.seq, event.seq, true)
     else if (event.type === 'error') update({ error: event.error })
   }
 
@@ -76,12 +81,9 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
       member = node
       const { seq } = await client.getStatus()
       const { seq: targetSeq } = await readGroup(clients.publicClient as PublicClient, { ledger: deployment.contracts.ledger })
-      update({
-        joined: true,
-        resumedFromSeq: resumed ? seq : undefined,
-        // Already level with the chain: nothing to catch up, and no bar to show.
-        catchUp: { fromSeq: seq, targetSeq, seq, done: seq >= targetSeq, startedAt: performance.now(), endedAt: seq >= targetSeq ? performance.now() : undefined },
-      })
+      const now = performance.now()
+      // Already level with the chain: nothing to catch up, and no bar to show.
+      update({ joined: true, resumedFromSeq: resumed ? seq : undefined, catchUp: { fromSeq: seq, targetSeq, seq, startedAt: now, endedAt: seq >= targetSeq ? now : undefined } })
       void node.start().catch((error: unknown) => update({ error }))
     },
   }

@@ -11,7 +11,7 @@ import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
 import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../platform/manifest'
 import { createSimPlatform, type SimMachine } from '../../platform/sim/createSimPlatform'
-import { loadOrCreateSimMachine } from '../../platform/sim/simMachineFile'
+import { loadOrCreateSimMachine } from '../../../host/storage/simMachineStore'
 import { INPUT_KIND } from '../../protocol'
 import { openWith } from './hpke'
 import { deriveEpochKeys } from './keySchedule'
@@ -45,7 +45,7 @@ type Member = { node: MemberNode; machine: SimMachine; dir: string; close: () =>
 /** A member on its own simulated machine with its own data dir and operator account. */
 async function startMember(name: string, accountIndex: number): Promise<Member> {
   const dir = join(dataRoot, name)
-  const machine = await loadOrCreateSimMachine(join(dir, 'sim-machine.json'))
+  const machine = await loadOrCreateSimMachine(fileStore(join(dir, 'sim-machine.json')), 'sim-machine.json')
   const { client } = await startNodeEnclave({ machine })
   const node = createMemberNode({ enclave: client, clients: await clientsFor(accountIndex), deployment, store: fileStore(join(dir, 'enclave.sealed')) })
   await node.bind()

@@ -8,7 +8,7 @@ export function SyncProgress({ catchUp, resumedFromSeq }: { catchUp: CatchUp | u
   const resumed = resumedFromSeq !== undefined && (
     <p data-testid="enclave-resumed">Resumed from this browser's sealed state at input {resumedFromSeq.toString()}: only newer inputs are applied.</p>
   )
-  if (!catchUp.done)
+  if (catchUp.endedAt === undefined)
     return (
       <div className="sync" data-testid="sync-progress">
         {resumed}
@@ -18,7 +18,7 @@ export function SyncProgress({ catchUp, resumedFromSeq }: { catchUp: CatchUp | u
         <progress id="sync-bar" max={Number(total > 0n ? total : 1n)} value={Number(done)} />
       </div>
     )
-  const seconds = ((catchUp.endedAt ?? catchUp.startedAt) - catchUp.startedAt) / 1000
+  const seconds = (catchUp.endedAt - catchUp.startedAt) / 1000
   return (
     <div className="sync">
       {resumed}

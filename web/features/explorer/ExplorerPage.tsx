@@ -24,15 +24,18 @@ const BATCH_KINDS: number[] = [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]
 /** Hex digits of ciphertext shown per input; the rest is in the title. */
 const PREVIEW_CHARS = 48
 
+/** What one history line says about its input, in the user's words. */
 function describe(entry: HistoryEntry): string {
   const amount = `${formatTokenAmount(entry.amount)} ${TOKEN_SYMBOL}`
   const party = entry.counterparty === zeroAddress ? '' : shortHex(entry.counterparty)
-  const what =
-    entry.op === 'transfer' || entry.op === 'transferFrom'
-      ? entry.direction === 'sent' ? `You sent ${amount} to ${party}` : `You received ${amount} from ${party}`
-      : entry.op === 'mint'
-        ? entry.direction === 'sent' ? `You issued ${amount} to ${party}` : `You were issued ${amount}`
-        : entry.op === 'startSession' ? 'You started a session' : entry.op === 'endSession' ? 'You ended your session' : `Your ${entry.op}`
+  const sent = entry.direction === 'sent'
+  const phrases: Partial<Record<HistoryEntry['op'], string>> = {
+    transfer: sent ? `You sent ${amount} to ${party}` : `You received ${amount} from ${party}`,
+    mint: sent ? `You issued ${amount} to ${party}` : `You were issued ${amount}`,
+    startSession: 'You started a session',
+    endSession: 'You ended your session',
+  }
+  const what = phrases[entry.op === 'transferFrom' ? 'transfer' : entry.op] ?? `Your ${entry.op}`
   return entry.code === 0 ? what : `${what} — refused: ${OUTCOME_NAMES[entry.code] ?? `code ${entry.code}`}`
 }
 
