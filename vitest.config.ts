@@ -1,5 +1,10 @@
-/** Vitest: `unit` covers enclave, host and CLI code beside its sources; `contracts` runs against test-owned anvils. */
+/**
+ * Vitest: `unit` covers enclave, host and CLI code beside its sources; `contracts` runs against test-owned anvils;
+ * `bench` runs `anonify bench --json` once (a minute of real enclaves) to check its public field names.
+ */
 import { defineConfig } from 'vitest/config'
+
+const BENCH_TEST = 'cli/commands/bench.test.ts'
 
 export default defineConfig({
   test: {
@@ -8,10 +13,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{enclave-wasm,host,cli,web}/**/*.test.ts'],
-          exclude: ['**/node_modules/**', 'enclave-wasm/assembly/**'],
+          exclude: ['**/node_modules/**', 'enclave-wasm/assembly/**', BENCH_TEST],
           environment: 'node',
         },
       },
+      { test: { name: 'bench', include: [BENCH_TEST], environment: 'node' } },
       {
         test: {
           name: 'contracts',

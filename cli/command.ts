@@ -1,12 +1,9 @@
-/** The shape every `anonify` subcommand has: a name, one line of help, its options, and a run function. */
+/** The shape every `anonify` subcommand has: its usage, its options, and a run function. */
 import type { ParseArgsConfig } from 'node:util'
 
 export type CommandOptions = NonNullable<ParseArgsConfig['options']>
 
 export type Command<options extends CommandOptions = CommandOptions> = {
-  name: string
-  /** One line for `anonify --help`. */
-  summary: string
   /** Usage lines for `anonify <name> --help`. */
   usage: string[]
   options: options

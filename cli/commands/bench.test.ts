@@ -8,7 +8,8 @@ describe('anonify bench --json', () => {
   it('prints one JSON object with gas, gas per transfer, apply rates in Node and Chromium, the 100k replay and latency', { timeout: 300_000 }, async () => {
     const { stdout } = await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'bench', '--json'], { cwd: REPO_ROOT })
     const result = JSON.parse(stdout) as {
-      gas: { register: number; rekey3: number }
+      gas: { register: number; rekey3: number; erc20Transfer: number; erc20TransferToNewHolder: number }
+      gasRatioToErc20: { session128: number; sealed128: number }
       gasPerTransfer: { batch1: number; batch16: number; batch128: number }
       gasPerTransferSealed: { batch1: number; batch16: number; batch128: number }
       applyRate: { sealed: number; session: number }
@@ -20,6 +21,11 @@ describe('anonify bench --json', () => {
     // above a plain transfer's 21,000; a rekey carries three 80-byte shares.
     expect(result.gas.register).toBeGreaterThan(100_000)
     expect(result.gas.rekey3).toBeGreaterThan(50_000)
+    // The public baseline, measured on the same chain: OpenZeppelin's transfer to an existing holder is above the
+    // 21,000 base and below one that writes a new balance slot; the ratio is the two measured figures' quotient.
+    expect(result.gas.erc20Transfer).toBeGreaterThan(21_000)
+    expect(result.gas.erc20Transfer).toBeLessThan(result.gas.erc20TransferToNewHolder)
+    expect(result.gasRatioToErc20.session128).toBeCloseTo(result.gasPerTransfer.batch128 / result.gas.erc20Transfer, 2)
     // Batching amortises the 21,000-gas transaction base: a record in a batch of 128 costs less than one alone.
     expect(result.gasPerTransfer.batch128).toBeLessThan(result.gasPerTransfer.batch1)
     expect(result.gasPerTransferSealed.batch128).toBeLessThan(result.gasPerTransferSealed.batch1)

@@ -3,14 +3,13 @@ import { cpus } from 'node:os'
 import { startBenchStack } from '../../host/bench/benchStack'
 import { measureChromiumPath } from '../../host/bench/measureChromiumPath'
 import { measureGroupGas } from '../../host/bench/measureGroupGas'
+import { measurePublicTransfer } from '../../host/bench/measurePublicTransfer'
 import { measureSealedPath } from '../../host/bench/measureSealedPath'
 import { measureSessionPath } from '../../host/bench/measureSessionPath'
 import { defineCommand } from '../command'
-import { buildArtifacts } from './stack'
+import { buildArtifacts } from '../artifacts'
 
 export const benchCommand = defineCommand({
-  name: 'bench',
-  summary: 'Measure gas, apply rate and latency on a private anvil with real enclaves (--json for scripts)',
   usage: ['anonify bench [--json]'],
   options: { json: { type: 'boolean' } },
   async run(values) {
@@ -21,11 +20,12 @@ export const benchCommand = defineCommand({
     const gas = await measureGroupGas({ measurement })
     log('bench: two replicas, 128 funded wallets on a private anvil…')
     const stack = await startBenchStack({ measurement })
-    const { sealed, session, chromium } = await (async () => {
+    const { publicGas, sealed, session, chromium } = await (async () => {
       try {
+        const publicGas = await measurePublicTransfer(stack.relayer, stack.payee.address)
         const sealed = await measureSealedPath(stack, log)
         const session = await measureSessionPath(stack, log)
-        return { sealed, session, chromium: await measureChromiumPath(stack, session.replay, log) }
+        return { publicGas, sealed, session, chromium: await measureChromiumPath(stack, session.replay, log) }
       } finally {
         await stack.stop()
       }
@@ -39,8 +39,11 @@ export const benchCommand = defineCommand({
       replay100k_s: session.replay100k_s,
       latency_ms: sealed.latency_ms,
     }
+    // Measured on the same chain in this run: how many public ERC20 transfers one confidential transfer costs.
+    const ratio = (confidential: number) => Math.round((confidential / publicGas.erc20Transfer) * 1000) / 1000
     const result = {
-      gas,
+      gas: { ...gas, ...publicGas },
+      gasRatioToErc20: { session128: ratio(commands.gasPerTransfer.batch128), sealed128: ratio(commands.gasPerTransferSealed.batch128) },
       ...commands,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
     }
@@ -48,7 +51,8 @@ export const benchCommand = defineCommand({
     else
       console.log(
         [
-          `Gas: register ${gas.register}, rekey with 3 members ${gas.rekey3}`,
+          `Gas: register ${gas.register}, rekey with 3 members ${gas.rekey3}, public ERC20 transfer ${publicGas.erc20Transfer} (to a new holder ${publicGas.erc20TransferToNewHolder})`,
+          `Gas of one confidential transfer over one public ERC20 transfer, batch 128: session ${result.gasRatioToErc20.session128}, sealed ${result.gasRatioToErc20.sealed128}`,
           `Gas per confidential transfer (session path): batch 1 ${commands.gasPerTransfer.batch1}, 16 ${commands.gasPerTransfer.batch16}, 128 ${commands.gasPerTransfer.batch128}`,
           `Gas per confidential transfer (sealed path): batch 1 ${sealed.gasPerTransfer.batch1}, 16 ${sealed.gasPerTransfer.batch16}, 128 ${sealed.gasPerTransfer.batch128}`,
           `Apply rate (one enclave): session ${commands.applyRate.session} commands/s, sealed ${commands.applyRate.sealed} commands/s`,

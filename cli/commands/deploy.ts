@@ -3,11 +3,10 @@ import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/
 import { AnonifyError } from '../../host/errors/base'
 import { defineCommand } from '../command'
 import { stringOption, urlOption } from './parseOptions'
-import { buildArtifacts, deployAndRecord } from './stack'
+import { buildArtifacts } from '../artifacts'
+import { deployAndRecord } from './stack'
 
 export const deployCommand = defineCommand({
-  name: 'deploy',
-  summary: 'Deploy the contracts to a chain (key from ANONIFY_DEPLOYER_KEY) and write the deployment file',
   usage: ['ANONIFY_DEPLOYER_KEY=0x… anonify deploy --rpc URL [--deployment FILE]'],
   options: { rpc: { type: 'string' }, deployment: { type: 'string' } },
   async run(values) {

@@ -8,15 +8,15 @@ import { defineCommand } from '../command'
 import { DEFAULT_NODE_PORT, logMemberEvent } from './node'
 import { operatorAccount } from './operatorAccount'
 import { integerOption, stringOption, urlOption } from './parseOptions'
-import { buildArtifacts, deployAndRecord, step } from './stack'
+import { buildArtifacts } from '../artifacts'
+import { step } from '../step'
+import { deployAndRecord } from './stack'
 import { untilSignal } from './untilSignal'
 
 /** anvil's last dev account operates the always-on member, leaving the first ones to people and tests. */
 const DEV_OPERATOR_ACCOUNT = 9
 
 export const devCommand = defineCommand({
-  name: 'dev',
-  summary: 'Run the local stack: build, start anvil, deploy, run a member node, serve the web app (Ctrl-C stops it all)',
   usage: ['anonify dev [--rpc URL] [--port N] [--node-port N] [--block-time SECONDS] [--deployment FILE] [--data DIR]'],
   options: {
     rpc: { type: 'string' },

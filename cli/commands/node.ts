@@ -10,8 +10,6 @@ import { integerOption, stringOption, urlOption } from './parseOptions'
 import { untilSignal } from './untilSignal'
 
 export const nodeCommand = defineCommand({
-  name: 'node',
-  summary: 'Run one enclave member: register, follow the chain, take part in rekeys, restart from --data',
   usage: ['[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N]'],
   options: {
     rpc: { type: 'string' },

@@ -1,33 +1,10 @@
-/** Steps `anonify dev` and `anonify deploy` share: build the artifacts, then deploy and record the deployment. */
+/** The step `anonify dev` and `anonify deploy` share: deploy, then record the deployment. */
 import { deployStack } from '../../host/deployment/deployStack'
 import { writeDeployment } from '../../host/deployment/deploymentFile'
 import type { Deployment } from '../../host/deployment/parseDeployment'
 import { AnonifyError } from '../../host/errors/base'
 import type { Hex } from 'viem'
-
-/** Runs `task`, printing `label…` and its duration, so long steps show progress. */
-export async function step<T>(label: string, task: () => Promise<T>, describe?: (result: T) => string): Promise<T> {
-  const started = performance.now()
-  process.stdout.write(`${label}… `)
-  try {
-    const result = await task()
-    const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    process.stdout.write(`${describe ? describe(result) : 'done'} (${seconds} s)\n`)
-    return result
-  } catch (error) {
-    process.stdout.write('failed\n')
-    throw error
-  }
-}
-
-/** Compiles the contracts and the enclave image; returns the measurement the deployment will accept. */
-export async function buildArtifacts(): Promise<Hex> {
-  // Loaded on use: the compilers (solc, AssemblyScript with binaryen) take seconds to load, and most commands never build.
-  const [{ buildContracts }, { buildEnclave }] = await Promise.all([import('../../contracts/build'), import('../../enclave-wasm/build')])
-  await step('Compiling contracts (solc)', buildContracts, (r) => (r.compiled ? `${r.contracts.length} contracts` : 'up to date'))
-  const manifest = await step('Building enclave (AssemblyScript)', buildEnclave, (m) => `measurement ${m.measurement}`)
-  return manifest.measurement
-}
+import { step } from '../step'
 
 /** Deploys to `rpcUrl` and writes the deployment file at `path`. */
 export async function deployAndRecord(rpcUrl: string, measurement: Hex, path: string): Promise<Deployment> {

@@ -11,8 +11,6 @@ import { defineCommand } from '../command'
 import { stringOption, urlOption } from './parseOptions'
 
 export const statusCommand = defineCommand({
-  name: 'status',
-  summary: 'Show the chain, the group (epoch, members) and a node\'s enclave: measurement, seq (--json for scripts)',
   usage: ['anonify status [--data DIR] [--deployment FILE] [--rpc URL] [--json]'],
   options: { deployment: { type: 'string' }, rpc: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
   async run(values) {

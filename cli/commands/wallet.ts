@@ -27,8 +27,6 @@ const ACTIONS = ['balance', 'history', 'transfer', 'mint', 'init', 'session-star
 type Action = (typeof ACTIONS)[number]
 
 export const walletCommand = defineCommand({
-  name: 'wallet',
-  summary: 'Confidential wallet: balance, history, transfer, mint, init, sessions — sealed locally, relayed by a node (--json)',
   usage: [
     'anonify wallet balance --key K [--node URL] [--json]',
     'anonify wallet history --key K [--json]    (sent, received and refused, with reasons)',
