@@ -9,6 +9,7 @@ import { commandMessage } from '../../envelopes/commandEnvelope'
 import type { CoreCommand } from '../../envelopes/coreCommands'
 import type { Receipt } from '../group/groupState'
 import type { TokenCore } from '../core/createTokenCore'
+import { FAIL_EXPIRED, FAIL_WRONG_NONCE } from '../../shared/constants'
 
 export type CommandContext = {
   token: TokenCore
@@ -37,8 +38,14 @@ export function digestOutcomes(lines: Uint8Array[]): Uint8Array {
   return hash.digest()
 }
 
-/** Notes a command's outcome for its account, and a credit for the account it paid. */
+/**
+ * Notes a command's outcome for its account, and a credit for the account it paid. A command whose nonce the account
+ * already spent is a copy of one that was applied (anyone can repost a record from the chain), so it leaves the
+ * owner's receipt and history as they were: otherwise a stranger's copies would report "wrong nonce" for a transfer
+ * that applied, and a batch of them would push the owner's real history out.
+ */
 export function noteOutcome(context: CommandContext, account: Address, nonce: bigint, command: CoreCommand, code: number): void {
+  if ((code === FAIL_WRONG_NONCE || code === FAIL_EXPIRED) && nonce < context.token.account(account).nonce) return
   context.receipts[account.toLowerCase()] = { nonce, code, seq: context.seq }
   // The signed message's fields name the other party and the amount for every op (zero where unused).
   const { to, from, amount } = commandMessage(account, nonce, 0n, 0, command)
