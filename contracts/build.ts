@@ -49,7 +49,8 @@ export async function buildContracts(): Promise<{ compiled: boolean; contracts: 
   const problems = output.errors ?? []
   for (const warning of problems.filter((p) => p.severity === 'warning')) console.warn(warning.formattedMessage)
   const errors = problems.filter((p) => p.severity === 'error')
-  if (errors.length > 0) throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
+  if (errors.length > 0)
+    throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
 
   await rm(OUT_DIR, { recursive: true, force: true })
   await mkdir(OUT_DIR, { recursive: true })

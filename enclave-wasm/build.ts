@@ -73,5 +73,7 @@ async function bundleWorker(): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const manifest = await buildEnclave()
-  console.log(`enclave built: measurement ${manifest.measurement} (core ${manifest.files.core.bytes} B, worker ${manifest.files.worker.bytes} B)`)
+  console.log(
+    `enclave built: measurement ${manifest.measurement} (core ${manifest.files.core.bytes} B, worker ${manifest.files.worker.bytes} B)`,
+  )
 }

@@ -22,10 +22,7 @@ export type CreateEnclaveClientParameters = {
 }
 
 export type EnclaveClient = {
-  request: <method extends EnclaveMethod>(
-    method: method,
-    params: EnclaveSchema[method]['params'],
-  ) => Promise<unknown>
+  request: <method extends EnclaveMethod>(method: method, params: EnclaveSchema[method]['params']) => Promise<unknown>
   getStatus: () => Promise<EnclaveSchema['getStatus']['result']>
   bind: (params: EnclaveSchema['bind']['params']) => Promise<null>
   attest: (params: EnclaveSchema['attest']['params']) => Promise<EnclaveSchema['attest']['result']>

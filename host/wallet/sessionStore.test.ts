@@ -40,6 +40,8 @@ describe('blobSessionStore', () => {
   ])('error: refuses a stored session with %s, naming where it is', async (_case, blob) => {
     const blobs = memoryBlobs()
     blobs.blob = blob
-    await expect(blobSessionStore(blobs, 'the test store').load()).rejects.toThrow('The saved session in the test store is unreadable.')
+    await expect(blobSessionStore(blobs, 'the test store').load()).rejects.toThrow(
+      'The saved session in the test store is unreadable.',
+    )
   })
 })

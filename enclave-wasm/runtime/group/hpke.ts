@@ -27,7 +27,14 @@ export async function importRecipientKey(privateKey: Uint8Array): Promise<Crypto
 }
 
 /** Opens enc ‖ ciphertext with a key pair from `importRecipientKey`; throws on any failure. */
-export async function openWithRecipient(recipientKey: CryptoKeyPair, info: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array> {
+export async function openWithRecipient(
+  recipientKey: CryptoKeyPair,
+  info: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Promise<Uint8Array> {
   const enc = buffer(sealed.subarray(0, 32))
-  return new Uint8Array(await suite.open({ recipientKey, enc, info: buffer(info) }, buffer(sealed.subarray(32)), buffer(aad)))
+  return new Uint8Array(
+    await suite.open({ recipientKey, enc, info: buffer(info) }, buffer(sealed.subarray(32)), buffer(aad)),
+  )
 }
