@@ -20,7 +20,9 @@ const BUILT_MARKER: Record<Artifact, string> = {
 const build = {
   contracts: async () => {
     const { buildContracts } = await import('../contracts/build')
-    return buildContracts()
+    const result = await buildContracts()
+    for (const warning of result.warnings) console.warn(warning)
+    return result
   },
   enclave: async () => {
     const { buildEnclave } = await import('../enclave-wasm/build')

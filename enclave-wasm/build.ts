@@ -49,7 +49,14 @@ async function compileCore(): Promise<void> {
   let stderr = ''
   const { error } = await asc.main(
     [join(ROOT, 'assembly/index.ts'), '--config', join(ROOT, 'asconfig.json'), '--target', 'release'],
-    { stderr: { write: (text: string | Uint8Array) => ((stderr += String(text)), true) } as never },
+    {
+      stderr: {
+        write: (text: string | Uint8Array) => {
+          stderr += String(text)
+          return true
+        },
+      } as never,
+    },
   )
   if (error) throw new Error(`AssemblyScript compilation failed:\n${stderr || error.message}`)
 }

@@ -52,8 +52,11 @@ describe('anonify dev', () => {
       },
     )
     let output = ''
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString()
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
     const url = await new Promise<string>((resolve, reject) => {

@@ -47,25 +47,30 @@ export const nodeCommand = defineCommand({
 /** Where a node serves its HTTP API unless told otherwise, and where `anonify wallet` looks first. */
 export const DEFAULT_NODE_PORT = 8547
 
-/** One line per member event, for the terminal. */
+/** One line per member event, for the terminal: errors on stderr, the rest on stdout. */
 export function logMemberEvent(event: MemberNodeEvent): void {
+  if (event.type === 'error') {
+    console.error(`member: ${formatError(event.error)}`)
+    return
+  }
+  const line = describeMemberEvent(event)
+  if (line !== undefined) console.log(`member: ${line}`)
+}
+
+function describeMemberEvent(event: Exclude<MemberNodeEvent, { type: 'error' }>): string | undefined {
   switch (event.type) {
     case 'syncing':
       // Only long catch-ups are worth a line per chunk.
-      return event.target - event.seq > 0n
-        ? console.log(`member: catching up, at seq ${event.seq} of ${event.target}`)
-        : undefined
+      return event.target - event.seq > 0n ? `catching up, at seq ${event.seq} of ${event.target}` : undefined
     case 'synced':
-      return console.log(`member: applied ${event.applied} input(s), at seq ${event.seq}`)
+      return `applied ${event.applied} input(s), at seq ${event.seq}`
     case 'registered':
-      return console.log(`member: registered enclave ${event.signer}`)
+      return `registered enclave ${event.signer}`
     case 'rekeyed':
-      return console.log(`member: proposed epoch ${event.epoch}`)
+      return `proposed epoch ${event.epoch}`
     case 'initKeyRotated':
-      return console.log(`member: rotated its init key after epoch ${event.epoch}`)
+      return `rotated its init key after epoch ${event.epoch}`
     case 'raceLost':
-      return console.log(`member: ${event.action} lost a race (${event.errorName}); following the chain`)
-    case 'error':
-      return console.error(`member: ${formatError(event.error)}`)
+      return `${event.action} lost a race (${event.errorName}); following the chain`
   }
 }

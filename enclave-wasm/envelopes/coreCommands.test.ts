@@ -1,4 +1,4 @@
-import { type Address } from 'viem'
+import type { Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { decodeCoreCommand, encodeCoreCommand, MAX_U128, type CoreCommand } from './coreCommands'
 

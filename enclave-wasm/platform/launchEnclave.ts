@@ -87,8 +87,15 @@ export async function launchEnclave(parameters: LaunchEnclaveParameters): Promis
   return {
     transport: {
       ...transport,
-      onExit: (handler) => transport.onExit((reason) => (closePlatform(), handler(reason))),
-      terminate: async () => (closePlatform(), transport.terminate()),
+      onExit: (handler) =>
+        transport.onExit((reason) => {
+          closePlatform()
+          handler(reason)
+        }),
+      terminate: async () => {
+        closePlatform()
+        await transport.terminate()
+      },
     },
     measurement: measurementHex(measurement),
   }

@@ -10,6 +10,7 @@ import {
   parseReadAccountResult,
   parseSealResult,
   type EnclaveMethod,
+  type EnclaveResponse,
   type EnclaveSchema,
   type EnclaveTransport,
 } from '../../enclave-wasm/protocol'
@@ -66,7 +67,7 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
 
   transport.onExit((reason) => failAll(new EnclaveCrashedError({ reason })))
   transport.onMessage((data) => {
-    let response
+    let response: EnclaveResponse
     try {
       response = parseResponse(data)
     } catch (error) {
@@ -99,7 +100,10 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
   return {
     request,
     getStatus: async () => parseEnclaveStatus(await request('getStatus', undefined)),
-    bind: async (params) => (await request('bind', params), null),
+    bind: async (params) => {
+      await request('bind', params)
+      return null
+    },
     attest: async (params) => parseAttestResult(await request('attest', params)),
     ingest: async (params) => parseIngestResult(await request('ingest', params)),
     proposeRekey: async () => parseRekeyProposal(await request('proposeRekey', undefined)),

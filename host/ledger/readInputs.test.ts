@@ -41,7 +41,8 @@ function someRecords(seed: number, count: number, recordBytes: number): Uint8Arr
     state ^= state << 13
     state ^= state >>> 17
     state ^= state << 5
-    return (state >>>= 0) % 256
+    state >>>= 0
+    return state % 256
   }
   return Array.from({ length: count }, () => Uint8Array.from({ length: recordBytes }, next))
 }

@@ -7,8 +7,12 @@ function memoryBlobs(): BlobStore & { blob: Uint8Array | undefined } {
   const store = {
     blob: undefined as Uint8Array | undefined,
     load: async () => store.blob,
-    save: async (blob: Uint8Array) => void (store.blob = blob),
-    remove: async () => void (store.blob = undefined),
+    save: async (blob: Uint8Array) => {
+      store.blob = blob
+    },
+    remove: async () => {
+      store.blob = undefined
+    },
   }
   return store
 }

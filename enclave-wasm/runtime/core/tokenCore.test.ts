@@ -148,7 +148,10 @@ describe('token core', () => {
     const people = [issuer, alice, bob, carol]
     const model = { balances: new Map<Address, bigint>(), nonces: new Map<Address, bigint>(), supply: 0n }
     let seed = 42
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
     for (const replica of replicas) expect(sender(replica)(issuer, { op: 'init' })).toBe(codes.OK)
     model.nonces.set(issuer, 1n)
     for (let i = 0; i < 2000; i++) {

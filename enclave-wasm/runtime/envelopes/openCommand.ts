@@ -38,7 +38,10 @@ const recipientKeys = new WeakMap<Uint8Array, Promise<CryptoKeyPair>>()
 
 function recipientKeyOf(privateKey: Uint8Array): Promise<CryptoKeyPair> {
   let recipientKey = recipientKeys.get(privateKey)
-  if (!recipientKey) recipientKeys.set(privateKey, (recipientKey = importRecipientKey(privateKey)))
+  if (!recipientKey) {
+    recipientKey = importRecipientKey(privateKey)
+    recipientKeys.set(privateKey, recipientKey)
+  }
   return recipientKey
 }
 

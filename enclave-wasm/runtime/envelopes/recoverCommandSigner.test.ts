@@ -140,7 +140,7 @@ describe('recoverCommandSigner', () => {
       cases.push(bytesToHex(bytes))
     }
     const verdicts = await Promise.all(cases.map((signature) => viemVerdict(typedData, signature)))
-    cases.forEach((signature, i) => expect(ourVerdict(typedData, signature), signature).toBe(verdicts[i]))
+    for (const [i, signature] of cases.entries()) expect(ourVerdict(typedData, signature), signature).toBe(verdicts[i])
     // The noise holds both kinds: signatures some key made (random r on the curve) and ones none did.
     expect(verdicts.filter((verdict) => verdict === 'throws').length).toBeGreaterThan(cases.length / 4)
     expect(verdicts.filter((verdict) => verdict !== 'throws').length).toBeGreaterThan(cases.length / 4)

@@ -72,7 +72,8 @@ export function noteOutcome(
 
 function append(history: Record<string, HistoryEntry[]>, account: Address, entry: HistoryEntry): void {
   const key = account.toLowerCase()
-  const entries = (history[key] ??= [])
+  const entries = history[key] ?? []
+  history[key] = entries
   entries.push(entry)
   if (entries.length > HISTORY_ENTRIES) entries.shift()
 }

@@ -38,6 +38,7 @@ export function HistoryPanel() {
         </thead>
         <tbody>
           {history.map((entry, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: two receipts in one input can be identical; rows hold no state.
             <tr key={`${entry.seq}-${i}`} data-testid="history-row">
               <td>#{entry.seq.toString()}</td>
               <td>{entry.direction}</td>
