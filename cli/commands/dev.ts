@@ -70,8 +70,9 @@ export const devCommand = defineCommand({
         const { createServer } = await import('vite')
         const vite = await createServer({
           configFile: resolveRepoPath('vite.config.ts'),
-          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open.
-          server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url } } },
+          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open. The member was
+          // started with an httpPort, so it serves one.
+          server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url! } } },
           clearScreen: false,
           logLevel: 'warn',
         })

@@ -165,7 +165,7 @@ describe('EnclaveRegistry', () => {
   })
 
   it('error: evidence bound to another operator reverts RegistryBindingMismatch', async () => {
-    const registration = await anEvidence(anIdentity(), { operator: accounts[2] })
+    const registration = await anEvidence(anIdentity(), { operator: accounts[2]! })
     expect((await revertOf(registration, 1)).errorName).toBe('RegistryBindingMismatch')
   })
 
