@@ -20,7 +20,9 @@ const BUILT_MARKER: Record<Artifact, string> = {
 const build = {
   contracts: async () => {
     const { buildContracts } = await import('../contracts/build')
-    return buildContracts()
+    const result = await buildContracts()
+    for (const warning of result.warnings) console.warn(warning)
+    return result
   },
   enclave: async () => {
     const { buildEnclave } = await import('../enclave-wasm/build')
@@ -33,13 +35,17 @@ export async function ensureArtifacts(needs: readonly Artifact[]): Promise<void>
   const missing = needs.filter((artifact) => !existsSync(resolveRepoPath(BUILT_MARKER[artifact])))
   if (missing.length === 0) return
   process.stderr.write(`First run: building ${missing.join(' and ')} (generated code is not committed).\n`)
-  if (missing.includes('contracts')) await step('Compiling contracts (solc)', build.contracts, undefined, process.stderr)
-  if (missing.includes('enclave')) await step('Building enclave (AssemblyScript)', build.enclave, undefined, process.stderr)
+  if (missing.includes('contracts'))
+    await step('Compiling contracts (solc)', build.contracts, undefined, process.stderr)
+  if (missing.includes('enclave'))
+    await step('Building enclave (AssemblyScript)', build.enclave, undefined, process.stderr)
 }
 
 /** Compiles the contracts and the enclave image if their sources changed; returns the measurement to deploy. */
 export async function buildArtifacts(): Promise<Hex> {
-  await step('Compiling contracts (solc)', build.contracts, (r) => (r.compiled ? `${r.contracts.length} contracts` : 'up to date'))
+  await step('Compiling contracts (solc)', build.contracts, (r) =>
+    r.compiled ? `${r.contracts.length} contracts` : 'up to date',
+  )
   const manifest = await step('Building enclave (AssemblyScript)', build.enclave, (m) => `measurement ${m.measurement}`)
   return manifest.measurement
 }

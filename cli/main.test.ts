@@ -16,7 +16,10 @@ describe('anonify', () => {
   it('--help lists every command with its one-line summary', async () => {
     const output = captureOutput()
     expect(await main(['--help'])).toBe(0)
-    for (const command of COMMANDS) expect(output.out()).toMatch(new RegExp(`^  ${command.name}\\s+${command.summary.replace(/[()]/g, '\\$&')}$`, 'm'))
+    for (const command of COMMANDS)
+      expect(output.out()).toMatch(
+        new RegExp(`^  ${command.name}\\s+${command.summary.replace(/[()]/g, '\\$&')}$`, 'm'),
+      )
   })
 
   it('error: an unknown command exits 2 and shows the help', async () => {

@@ -18,7 +18,8 @@ type CommandEntry = {
 export const COMMANDS: CommandEntry[] = [
   {
     name: 'dev',
-    summary: 'Run the local stack: build, start anvil, deploy, run a member node, serve the web app (Ctrl-C stops it all)',
+    summary:
+      'Run the local stack: build, start anvil, deploy, run a member node, serve the web app (Ctrl-C stops it all)',
     needs: ['contracts'],
     load: async () => (await import('./commands/dev')).devCommand,
   },
@@ -36,7 +37,8 @@ export const COMMANDS: CommandEntry[] = [
   },
   {
     name: 'wallet',
-    summary: 'Confidential wallet: balance, history, transfer, mint, init, sessions — sealed locally, relayed by a node (--json)',
+    summary:
+      'Confidential wallet: balance, history, transfer, mint, init, sessions — sealed locally, relayed by a node (--json)',
     needs: ['contracts'],
     load: async () => (await import('./commands/wallet')).walletCommand,
   },
@@ -64,7 +66,7 @@ function help(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Run `anonify <command> --help` for a command\'s options.',
+    "Run `anonify <command> --help` for a command's options.",
   ].join('\n')
 }
 

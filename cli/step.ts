@@ -4,7 +4,7 @@
 export async function step<T>(
   label: string,
   task: () => Promise<T>,
-  describe?: (result: T) => string,
+  summarize?: (result: T) => string,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<T> {
   const started = performance.now()
@@ -12,7 +12,7 @@ export async function step<T>(
   try {
     const result = await task()
     const seconds = ((performance.now() - started) / 1000).toFixed(1)
-    out.write(`${describe ? describe(result) : 'done'} (${seconds} s)\n`)
+    out.write(`${summarize ? summarize(result) : 'done'} (${seconds} s)\n`)
     return result
   } catch (error) {
     out.write('failed\n')

@@ -28,8 +28,11 @@ type SolcOutput = {
   contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
 }
 
-/** Compiles when sources, settings or compiler changed; returns whether it did and the contracts it emitted. */
-export async function buildContracts(): Promise<{ compiled: boolean; contracts: string[] }> {
+/**
+ * Compiles when sources, settings or compiler changed; returns whether it did, the contracts it emitted and solc's
+ * warnings, which the caller prints.
+ */
+export async function buildContracts(): Promise<{ compiled: boolean; contracts: string[]; warnings: string[] }> {
   const sources = await readSources()
   const solc = require('solc') as { version: () => string; compile: (input: string, callbacks: object) => string }
   // The generator itself is part of the stamp: changing how modules are written regenerates them.
@@ -37,7 +40,7 @@ export async function buildContracts(): Promise<{ compiled: boolean; contracts: 
   const stamp = hashOf(solc.version(), SETTINGS, sources, generator)
   if (existsSync(STAMP) && (await readFile(STAMP, 'utf8')) === stamp) {
     const contracts = (await readdir(OUT_DIR)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3))
-    return { compiled: false, contracts }
+    return { compiled: false, contracts, warnings: [] }
   }
 
   const input = {
@@ -47,9 +50,10 @@ export async function buildContracts(): Promise<{ compiled: boolean; contracts: 
   }
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: resolveImport })) as SolcOutput
   const problems = output.errors ?? []
-  for (const warning of problems.filter((p) => p.severity === 'warning')) console.warn(warning.formattedMessage)
+  const warnings = problems.filter((p) => p.severity === 'warning').map((p) => p.formattedMessage)
   const errors = problems.filter((p) => p.severity === 'error')
-  if (errors.length > 0) throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
+  if (errors.length > 0)
+    throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
 
   await rm(OUT_DIR, { recursive: true, force: true })
   await mkdir(OUT_DIR, { recursive: true })
@@ -73,7 +77,7 @@ export async function buildContracts(): Promise<{ compiled: boolean; contracts: 
     }
   }
   await writeFile(STAMP, stamp)
-  return { compiled: true, contracts: emitted }
+  return { compiled: true, contracts: emitted, warnings }
 }
 
 async function readSources(): Promise<Record<string, string>> {
@@ -102,6 +106,7 @@ function hashOf(...parts: unknown[]): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { compiled, contracts } = await buildContracts()
+  const { compiled, contracts, warnings } = await buildContracts()
+  for (const warning of warnings) console.warn(warning)
   console.log(compiled ? `contracts compiled: ${contracts.join(', ')}` : 'contracts up to date')
 }

@@ -7,7 +7,9 @@ const ANVIL_ACCOUNT_0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>
 
-test('opens the app, connects the dev wallet, sees blocks advance and the enclave measured as built', async ({ page }, testInfo) => {
+test('opens the app, connects the dev wallet, sees blocks advance and the enclave measured as built', async ({
+  page,
+}, testInfo) => {
   const manifest = await readJson('enclave-wasm/build/manifest.json')
   const deployment = (await readJson(E2E_DEPLOYMENT)) as { chainId: number; contracts: { ledger: string } }
 

@@ -34,11 +34,28 @@ test.afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-test('a browser enclave joins two headless members last and reaches their epoch through the chain', async ({ page }, testInfo) => {
+test('a browser enclave joins two headless members last and reaches their epoch through the chain', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000)
-  secondNode = spawn(process.execPath, ['cli/bin/anonify.js', 'node', '--deployment', E2E_DEPLOYMENT, '--data', dataDir, '--operator-account', '8', '--http-port', '0'], {
-    stdio: 'inherit',
-  })
+  secondNode = spawn(
+    process.execPath,
+    [
+      'cli/bin/anonify.js',
+      'node',
+      '--deployment',
+      E2E_DEPLOYMENT,
+      '--data',
+      dataDir,
+      '--operator-account',
+      '8',
+      '--http-port',
+      '0',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  )
 
   await page.goto('/#/network')
   const rows = page.getByTestId('network-member')
@@ -55,13 +72,20 @@ test('a browser enclave joins two headless members last and reaches their epoch 
 
   // Same epoch everywhere: the chain, this tab's enclave, and the second node's enclave (from its sealed state).
   const epoch = page.getByTestId('network-epoch')
-  await expect.poll(async () => Number(await epoch.textContent()), { timeout: 30_000 }).toBeGreaterThan(before.chain.epoch)
-  await expect.poll(async () => (await page.getByTestId('enclave-epoch').textContent()) === (await epoch.textContent())).toBe(true)
   await expect
-    .poll(async () => {
-      const node = await statusOf(dataDir)
-      return node.holdsEpoch && node.epoch === Number(await epoch.textContent()) && node.members.length === 3
-    }, { timeout: 30_000 })
+    .poll(async () => Number(await epoch.textContent()), { timeout: 30_000 })
+    .toBeGreaterThan(before.chain.epoch)
+  await expect
+    .poll(async () => (await page.getByTestId('enclave-epoch').textContent()) === (await epoch.textContent()))
+    .toBe(true)
+  await expect
+    .poll(
+      async () => {
+        const node = await statusOf(dataDir)
+        return node.holdsEpoch && node.epoch === Number(await epoch.textContent()) && node.members.length === 3
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true)
 
   await page.screenshot({ path: testInfo.outputPath('group-join.png'), fullPage: true })

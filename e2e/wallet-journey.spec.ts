@@ -18,7 +18,17 @@ const ACCOUNTS = {
 const ISSUER_KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba'
 
 const issuer = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'wallet', ...args, '--key', ISSUER_KEY, '--node', `http://127.0.0.1:${E2E_PORT}`, '--deployment', E2E_DEPLOYMENT])
+  promisify(execFile)(process.execPath, [
+    'cli/bin/anonify.js',
+    'wallet',
+    ...args,
+    '--key',
+    ISSUER_KEY,
+    '--node',
+    `http://127.0.0.1:${E2E_PORT}`,
+    '--deployment',
+    E2E_DEPLOYMENT,
+  ])
 
 /** Records every text the sync progress bar showed, however briefly (a short catch-up lasts a few frames). */
 const recordSyncProgress = (context: BrowserContext) =>
@@ -31,7 +41,11 @@ const recordSyncProgress = (context: BrowserContext) =>
     }).observe(document, { subtree: true, childList: true, characterData: true })
   })
 
-async function openWallet(context: BrowserContext, who: keyof typeof ACCOUNTS, { connect }: { connect: boolean }): Promise<Page> {
+async function openWallet(
+  context: BrowserContext,
+  who: keyof typeof ACCOUNTS,
+  { connect }: { connect: boolean },
+): Promise<Page> {
   const page = await context.newPage()
   await page.goto('/#/wallet')
   if (connect) await page.getByRole('button', { name: `Dev wallet · account #${ACCOUNTS[who].index}` }).click()
@@ -39,14 +53,22 @@ async function openWallet(context: BrowserContext, who: keyof typeof ACCOUNTS, {
   return page
 }
 
-const holdsEpoch = (page: Page) => expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 90_000 })
+const holdsEpoch = (page: Page) =>
+  expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 90_000 })
 const balanceOf = (page: Page) => page.getByTestId('balance')
 
-test('Alice pays Bob 60 between two browser replicas; Bob catches up after being away; Eve sees neither', async ({ browser }, testInfo) => {
+test('Alice pays Bob 60 between two browser replicas; Bob catches up after being away; Eve sees neither', async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(420_000)
-  const contexts = { alice: await browser.newContext(), bob: await browser.newContext(), eve: await browser.newContext() }
+  const contexts = {
+    alice: await browser.newContext(),
+    bob: await browser.newContext(),
+    eve: await browser.newContext(),
+  }
   await recordSyncProgress(contexts.bob)
-  const shoot = (page: Page, name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true })
+  const shoot = (page: Page, name: string) =>
+    page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true })
 
   // Each browser joins the group with its own enclave (its wallet pays the registration); every join is a rekey.
   const alice = await openWallet(contexts.alice, 'alice', { connect: true })
@@ -102,12 +124,20 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
 
   // Bob is away while Alice pays him twice more.
   // Closed once level with the chain: what it had applied is sealed in IndexedDB.
-  await expect.poll(async () => (await bob.getByTestId('enclave-seq').textContent()) === (await alice.getByTestId('enclave-seq').textContent())).toBe(true)
+  await expect
+    .poll(
+      async () =>
+        (await bob.getByTestId('enclave-seq').textContent()) === (await alice.getByTestId('enclave-seq').textContent()),
+    )
+    .toBe(true)
   const bobSeqBeforeClose = Number(await bob.getByTestId('enclave-seq').textContent())
   await bob.close()
   // The first through the relayer, the second posted by Alice's own wallet: then her address is the poster on chain.
   await alice.getByLabel('Recipient').fill(ACCOUNTS.bob.address)
-  for (const [amount, route] of [['5', 'a relayer'], ['5.25', 'my wallet, directly']] as const) {
+  for (const [amount, route] of [
+    ['5', 'a relayer'],
+    ['5.25', 'my wallet, directly'],
+  ] as const) {
     await alice.getByLabel(route).check()
     await alice.getByLabel('Amount (ANON)').fill(amount)
     await alice.getByRole('button', { name: 'Send confidentially' }).click()
@@ -118,7 +148,10 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await alice.getByRole('link', { name: 'Explorer' }).click()
   const directRow = alice.getByTestId('explorer-row').filter({ hasText: `#${directSeq}` })
   await expect(directRow).toContainText('session commands', { timeout: 30_000 })
-  await expect(directRow.getByTestId('explorer-poster')).toHaveAttribute('title', new RegExp(ACCOUNTS.alice.address, 'i'))
+  await expect(directRow.getByTestId('explorer-poster')).toHaveAttribute(
+    'title',
+    new RegExp(ACCOUNTS.alice.address, 'i'),
+  )
   await expect(directRow.getByTestId('explorer-yours')).toContainText('You sent 5.25 ANON to')
   await alice.getByRole('link', { name: 'Wallet' }).click()
   await alice.getByLabel('a relayer').check()
@@ -141,8 +174,11 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await shoot(eve, 'eve-wallet')
   await eve.getByRole('link', { name: 'Explorer' }).click()
   const eveRow = eve.getByTestId('explorer-row').filter({ hasText: `#${transferSeq}` })
-  await expect(eveRow.getByTestId('explorer-yours')).toHaveText('Nothing of yours: ciphertext you cannot read', { timeout: 30_000 })
-  for (const text of ['40 ANON', '60 ANON', '70.25 ANON', '29.75 ANON']) await expect(eve.getByText(text)).toHaveCount(0)
+  await expect(eveRow.getByTestId('explorer-yours')).toHaveText('Nothing of yours: ciphertext you cannot read', {
+    timeout: 30_000,
+  })
+  for (const text of ['40 ANON', '60 ANON', '70.25 ANON', '29.75 ANON'])
+    await expect(eve.getByText(text)).toHaveCount(0)
   await shoot(eve, 'eve-explorer')
 
   for (const context of Object.values(contexts)) await context.close()

@@ -49,7 +49,14 @@ async function compileCore(): Promise<void> {
   let stderr = ''
   const { error } = await asc.main(
     [join(ROOT, 'assembly/index.ts'), '--config', join(ROOT, 'asconfig.json'), '--target', 'release'],
-    { stderr: { write: (text: string | Uint8Array) => ((stderr += String(text)), true) } as never },
+    {
+      stderr: {
+        write: (text: string | Uint8Array) => {
+          stderr += String(text)
+          return true
+        },
+      } as never,
+    },
   )
   if (error) throw new Error(`AssemblyScript compilation failed:\n${stderr || error.message}`)
 }
@@ -73,5 +80,7 @@ async function bundleWorker(): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const manifest = await buildEnclave()
-  console.log(`enclave built: measurement ${manifest.measurement} (core ${manifest.files.core.bytes} B, worker ${manifest.files.worker.bytes} B)`)
+  console.log(
+    `enclave built: measurement ${manifest.measurement} (core ${manifest.files.core.bytes} B, worker ${manifest.files.worker.bytes} B)`,
+  )
 }

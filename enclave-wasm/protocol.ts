@@ -197,12 +197,19 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   getStatus: noParams('getStatus'),
   precheck: (params) => {
     const p = asRecord(params, 'precheck params')
-    const record = typeof p.record === 'string' && p.record.length === 2 + 2 * SESSION_RECORD_BYTES ? SESSION_RECORD_BYTES : COMMAND_RECORD_BYTES
+    const record =
+      typeof p.record === 'string' && p.record.length === 2 + 2 * SESSION_RECORD_BYTES
+        ? SESSION_RECORD_BYTES
+        : COMMAND_RECORD_BYTES
     return { record: hexOf(p.record, record, 'record') }
   },
   readAccount: (params) => {
     const p = asRecord(params, 'readAccount params')
-    return { account: hexOf(p.account, 20, 'account'), replyKey: hexOf(p.replyKey, 32, 'replyKey'), signature: hexOf(p.signature, 65, 'signature') }
+    return {
+      account: hexOf(p.account, 20, 'account'),
+      replyKey: hexOf(p.replyKey, 32, 'replyKey'),
+      signature: hexOf(p.signature, 65, 'signature'),
+    }
   },
   proposeRekey: noParams('proposeRekey'),
   rotateInitKey: noParams('rotateInitKey'),
@@ -211,7 +218,11 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
     const p = asRecord(params, 'bind params')
     if (p.sealed !== undefined && (!(p.sealed instanceof Uint8Array) || p.sealed.byteLength > MAX_SEALED_BYTES))
       throw invalid(`sealed must be at most ${MAX_SEALED_BYTES} bytes`)
-    return { chainId: uint(p.chainId, 'chainId'), ledger: hexOf(p.ledger, 20, 'ledger'), sealed: p.sealed as Uint8Array | undefined }
+    return {
+      chainId: uint(p.chainId, 'chainId'),
+      ledger: hexOf(p.ledger, 20, 'ledger'),
+      sealed: p.sealed as Uint8Array | undefined,
+    }
   },
   attest: (params) => {
     const p = asRecord(params, 'attest params')
@@ -227,8 +238,14 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
         if (typeof input.kind !== 'number' || !Number.isInteger(input.kind) || input.kind < 0 || input.kind > 255)
           throw invalid('input.kind must be a uint8')
         // Not a view of shared memory: the host could change the bytes between the accumulator check and their use.
-        if (!(input.payload instanceof Uint8Array) || !(input.payload.buffer instanceof ArrayBuffer)) throw invalid('input.payload must be bytes')
-        return { seq: uint(input.seq, 'input.seq'), kind: input.kind, payload: input.payload, acc: hexOf(input.acc, 32, 'input.acc') }
+        if (!(input.payload instanceof Uint8Array) || !(input.payload.buffer instanceof ArrayBuffer))
+          throw invalid('input.payload must be bytes')
+        return {
+          seq: uint(input.seq, 'input.seq'),
+          kind: input.kind,
+          payload: input.payload,
+          acc: hexOf(input.acc, 32, 'input.acc'),
+        }
       }),
     }
   },
@@ -271,7 +288,8 @@ export function parseBootMessage(data: unknown): BootMessage {
   if (!(measurement instanceof Uint8Array) || measurement.byteLength !== MEASUREMENT_BYTES)
     throw invalid(`measurement must be ${MEASUREMENT_BYTES} bytes`)
   const platformPort = message.platformPort
-  if (typeof MessagePort === 'undefined' || !(platformPort instanceof MessagePort)) throw invalid('platformPort must be a MessagePort')
+  if (typeof MessagePort === 'undefined' || !(platformPort instanceof MessagePort))
+    throw invalid('platformPort must be a MessagePort')
   return { kind: 'boot', protocolVersion: PROTOCOL_VERSION, core, measurement, platformPort }
 }
 
@@ -292,7 +310,8 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     throw invalid('status versions must be integers')
   if (status.platform !== 'simulation') throw invalid('status.platform is unknown')
   if (!Array.isArray(status.members)) throw invalid('status.members must be an array')
-  const optionalHex = (value: unknown, bytes: number, name: string) => (value === undefined ? undefined : hexOf(value, bytes, name))
+  const optionalHex = (value: unknown, bytes: number, name: string) =>
+    value === undefined ? undefined : hexOf(value, bytes, name)
   return {
     booted: true,
     protocolVersion: status.protocolVersion,
@@ -320,7 +339,11 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
 export function parseAttestResult(data: unknown): EnclaveSchema['attest']['result'] {
   const r = asRecord(data, 'attest result')
   if (typeof r.evidence !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.evidence)) throw invalid('evidence must be hex')
-  return { evidence: r.evidence as Hex, signer: hexOf(r.signer, 20, 'signer'), initKey: hexOf(r.initKey, 32, 'initKey') }
+  return {
+    evidence: r.evidence as Hex,
+    signer: hexOf(r.signer, 20, 'signer'),
+    initKey: hexOf(r.initKey, 32, 'initKey'),
+  }
 }
 
 /** Parses the result of `proposeRekey`. */
@@ -341,7 +364,11 @@ export function parseRekeyProposal(data: unknown): RekeyProposal {
 /** Parses the result of `rotateInitKey`. */
 export function parseInitKeyUpdate(data: unknown): InitKeyUpdate {
   const r = asRecord(data, 'init key update')
-  return { signer: hexOf(r.signer, 20, 'signer'), initKey: hexOf(r.initKey, 32, 'initKey'), signature: hexOf(r.signature, 65, 'signature') }
+  return {
+    signer: hexOf(r.signer, 20, 'signer'),
+    initKey: hexOf(r.initKey, 32, 'initKey'),
+    signature: hexOf(r.signature, 65, 'signature'),
+  }
 }
 
 /** Parses the result of `seal`. */
@@ -359,7 +386,8 @@ export function parsePrecheckResult(data: unknown): EnclaveSchema['precheck']['r
 /** Parses the result of `readAccount`. */
 export function parseReadAccountResult(data: unknown): EnclaveSchema['readAccount']['result'] {
   const r = asRecord(data, 'readAccount result')
-  if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 4096) throw invalid('reply must be hex')
+  if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 4096)
+    throw invalid('reply must be hex')
   return { reply: r.reply as Hex }
 }
 
@@ -377,7 +405,8 @@ function hexOf(value: unknown, bytes: number, name: string): Hex {
 
 /** Checks `value` is a non-negative bigint below 2^256. */
 function uint(value: unknown, name: string): bigint {
-  if (typeof value !== 'bigint' || value < 0n || value >= 2n ** 256n) throw invalid(`${name} must be a non-negative bigint`)
+  if (typeof value !== 'bigint' || value < 0n || value >= 2n ** 256n)
+    throw invalid(`${name} must be a non-negative bigint`)
   return value
 }
 

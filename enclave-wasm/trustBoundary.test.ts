@@ -26,7 +26,9 @@ async function sourceFiles(folder: string): Promise<string[]> {
 
 async function importsOf(file: string): Promise<string[]> {
   const source = await readFile(join(REPO_ROOT, file), 'utf8')
-  const specifiers = [...source.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
+  const specifiers = [
+    ...source.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ]
     .map((m) => m[1] ?? m[2]!)
     .filter((s) => s.startsWith('.'))
   return specifiers.map((s) => relative(REPO_ROOT, resolve(REPO_ROOT, file, '..', s)).replace(/\.tsx?$/, ''))
@@ -57,7 +59,8 @@ describe('trust boundary', () => {
     const violations: string[] = []
     for (const file of await sourceFiles('enclave-wasm/platform')) {
       for (const target of await importsOf(file))
-        if (target.startsWith('enclave-wasm/runtime/') || target.startsWith('enclave-wasm/assembly/')) violations.push(`${file} -> ${target}`)
+        if (target.startsWith('enclave-wasm/runtime/') || target.startsWith('enclave-wasm/assembly/'))
+          violations.push(`${file} -> ${target}`)
     }
     expect(violations).toEqual([])
   })

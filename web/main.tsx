@@ -22,7 +22,9 @@ try {
   // This browser is one simulated machine (kept in IndexedDB) running one enclave replica per tab. Failures surface
   // in the enclave panel.
   const stores = browserStores(deployment)
-  const enclave = loadOrCreateSimMachine(stores.machine, "this browser's IndexedDB").then((machine) => startBrowserEnclave({ baseUrl: '/enclave/', machine }))
+  const enclave = loadOrCreateSimMachine(stores.machine, "this browser's IndexedDB").then((machine) =>
+    startBrowserEnclave({ baseUrl: '/enclave/', machine }),
+  )
   enclave.catch(() => {})
   const replica = createReplicaStore({ deployment, enclave, sealedStore: stores.sealed })
   root.render(

@@ -19,7 +19,9 @@ export function createWagmiConfig(deployment: Deployment) {
     rpcUrls: { default: { http: [deployment.rpcUrl] } },
   })
   const devWallets = local
-    ? Array.from({ length: DEV_WALLET_ACCOUNTS }, (_, accountIndex) => devWallet({ rpcUrl: deployment.rpcUrl, accountIndex }))
+    ? Array.from({ length: DEV_WALLET_ACCOUNTS }, (_, accountIndex) =>
+        devWallet({ rpcUrl: deployment.rpcUrl, accountIndex }),
+      )
     : []
   return createConfig({
     chains: [chain],

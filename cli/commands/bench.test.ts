@@ -5,8 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../../host/deployment/paths'
 
 describe('anonify bench --json', () => {
-  it('prints one JSON object with gas, gas per transfer, apply rates in Node and Chromium, the 100k replay and latency', { timeout: 300_000 }, async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'bench', '--json'], { cwd: REPO_ROOT })
+  it('prints one JSON object with gas, gas per transfer, apply rates in Node and Chromium, the 100k replay and latency', {
+    timeout: 300_000,
+  }, async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'bench', '--json'], {
+      cwd: REPO_ROOT,
+    })
     const result = JSON.parse(stdout) as {
       gas: { register: number; rekey3: number; erc20Transfer: number; erc20TransferToNewHolder: number }
       gasRatioToErc20: { session128: number; sealed128: number }

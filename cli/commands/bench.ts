@@ -43,7 +43,10 @@ export const benchCommand = defineCommand({
     const ratio = (confidential: number) => Math.round((confidential / publicGas.erc20Transfer) * 1000) / 1000
     const result = {
       gas: { ...gas, ...publicGas },
-      gasRatioToErc20: { session128: ratio(commands.gasPerTransfer.batch128), sealed128: ratio(commands.gasPerTransferSealed.batch128) },
+      gasRatioToErc20: {
+        session128: ratio(commands.gasPerTransfer.batch128),
+        sealed128: ratio(commands.gasPerTransferSealed.batch128),
+      },
       ...commands,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
     }

@@ -11,9 +11,16 @@ export const deployCommand = defineCommand({
   options: { rpc: { type: 'string' }, deployment: { type: 'string' } },
   async run(values) {
     const rpcUrl = urlOption('rpc', values.rpc)
-    if (!rpcUrl) throw new AnonifyError('anonify deploy needs --rpc URL.', { metaMessages: ['Example: anonify deploy --rpc http://127.0.0.1:8545'] })
+    if (!rpcUrl)
+      throw new AnonifyError('anonify deploy needs --rpc URL.', {
+        metaMessages: ['Example: anonify deploy --rpc http://127.0.0.1:8545'],
+      })
     const measurement = await buildArtifacts()
-    await deployAndRecord(rpcUrl, measurement, resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
+    await deployAndRecord(
+      rpcUrl,
+      measurement,
+      resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)),
+    )
     return 0
   },
 })

@@ -23,20 +23,40 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('anonify dev', () => {
-  it('serves the app and a chain, answers status --json, runs the wallet, and Ctrl-C stops every child', { timeout: 300_000 }, async () => {
+  it('serves the app and a chain, answers status --json, runs the wallet, and Ctrl-C stops every child', {
+    timeout: 300_000,
+  }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
     dirs.push(dir)
     const deploymentPath = join(dir, 'deployment.json')
     // Its own process group, so the check below sees anvil and any helper process too.
     const nodeDir = join(dir, 'node')
-    const child = spawn(process.execPath, ['cli/bin/anonify.js', 'dev', '--port', '0', '--node-port', '0', '--deployment', deploymentPath, '--data', nodeDir], {
-      cwd: REPO_ROOT,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const child = spawn(
+      process.execPath,
+      [
+        'cli/bin/anonify.js',
+        'dev',
+        '--port',
+        '0',
+        '--node-port',
+        '0',
+        '--deployment',
+        deploymentPath,
+        '--data',
+        nodeDir,
+      ],
+      {
+        cwd: REPO_ROOT,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let output = ''
-    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString()
+    }
+    child.stdout.on('data', collect)
+    child.stderr.on('data', collect)
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
 
     const url = await new Promise<string>((resolve, reject) => {
@@ -52,7 +72,11 @@ describe('anonify dev', () => {
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<div id="root">')
 
-    const deployment = JSON.parse(await readFile(deploymentPath, 'utf8')) as { rpcUrl: string; chainId: number; contracts: { ledger: string } }
+    const deployment = JSON.parse(await readFile(deploymentPath, 'utf8')) as {
+      rpcUrl: string
+      chainId: number
+      contracts: { ledger: string }
+    }
     const published = (await (await fetch(new URL('/deployment.json', url))).json()) as { rpcUrl: string }
     expect(published.rpcUrl).toBe(deployment.rpcUrl)
     const chainId = await fetch(deployment.rpcUrl, {
@@ -65,12 +89,19 @@ describe('anonify dev', () => {
     // `anonify status --json` against the running stack, reading the member's sealed state: what dashboards read.
     const status = async () =>
       JSON.parse(
-        (await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'status', '--json', '--deployment', deploymentPath, '--data', nodeDir], { cwd: REPO_ROOT }))
-          .stdout,
+        (
+          await promisify(execFile)(
+            process.execPath,
+            ['cli/bin/anonify.js', 'status', '--json', '--deployment', deploymentPath, '--data', nodeDir],
+            { cwd: REPO_ROOT },
+          )
+        ).stdout,
       ) as { epoch: number; members: string[]; seq: number; holdsEpoch: boolean; signer: string }
     // The always-on member registers, keys epoch 1 and rotates its init key: three inputs at least.
     await expect.poll(async () => (await status()).holdsEpoch, { timeout: 60_000, interval: 500 }).toBe(true)
-    const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'enclave-wasm/build/manifest.json'), 'utf8')) as { measurement: string }
+    const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'enclave-wasm/build/manifest.json'), 'utf8')) as {
+      measurement: string
+    }
     const report = await status()
     expect(report).toMatchObject({
       chainId: deployment.chainId,
@@ -87,25 +118,55 @@ describe('anonify dev', () => {
     // The CLI wallet against the dev stack's node: the seed, as a person would type it.
     const nodeUrl = /Node API: (\S+)/.exec(output)![1]!
     const wallet = async (...args: string[]) =>
-      (await promisify(execFile)(process.execPath, ['cli/bin/anonify.js', 'wallet', ...args, '--node', nodeUrl, '--deployment', deploymentPath], { cwd: REPO_ROOT })).stdout
+      (
+        await promisify(execFile)(
+          process.execPath,
+          ['cli/bin/anonify.js', 'wallet', ...args, '--node', nodeUrl, '--deployment', deploymentPath],
+          { cwd: REPO_ROOT },
+        )
+      ).stdout
     const key = (name: string) => keccak256(toHex(name))
     const address = (name: string) => privateKeyToAccount(key(name)).address
     await wallet('init', '--key', key('issuer'))
     await wallet('mint', '--key', key('issuer'), '--to', address('alice'), '--amount', '100')
-    expect(await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '60')).toContain('Balance: 40.')
-    expect(JSON.parse(await wallet('balance', '--key', key('bob'), '--json'))).toMatchObject({ account: address('bob'), balance: '60' })
-    const history = JSON.parse(await wallet('history', '--key', key('bob'), '--json')) as { history: { direction: string; amount: string; counterparty: string }[] }
-    expect(history.history).toEqual([expect.objectContaining({ direction: 'received', amount: '60', counterparty: address('alice') })])
+    expect(await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '60')).toContain(
+      'Balance: 40.',
+    )
+    expect(JSON.parse(await wallet('balance', '--key', key('bob'), '--json'))).toMatchObject({
+      account: address('bob'),
+      balance: '60',
+    })
+    const history = JSON.parse(await wallet('history', '--key', key('bob'), '--json')) as {
+      history: { direction: string; amount: string; counterparty: string }[]
+    }
+    expect(history.history).toEqual([
+      expect.objectContaining({ direction: 'received', amount: '60', counterparty: address('alice') }),
+    ])
     // A refused command is reported to its sender with the reason, and the wallet exits non-zero.
-    const overspend = await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '1000').catch((e: { stdout: string }) => e.stdout)
+    const overspend = await wallet('transfer', '--key', key('alice'), '--to', address('bob'), '--amount', '1000').catch(
+      (e: { stdout: string }) => e.stdout,
+    )
     expect(overspend).toContain('Refused at input')
     expect(overspend).toContain('insufficient balance')
     // The fast path: one signature starts a session; the transfers after it sign nothing and post 96-byte records.
     expect(await wallet('session-start', '--key', key('alice'))).toContain('Applied at input')
-    expect(await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5')).toContain('Balance: 35.')
-    expect(await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5')).toContain('Balance: 30.')
+    expect(
+      await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5'),
+    ).toContain('Balance: 35.')
+    expect(
+      await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5'),
+    ).toContain('Balance: 30.')
     expect(await wallet('session-end', '--key', key('alice'))).toContain('Applied at input')
-    const ended = await wallet('transfer', '--session', '--key', key('alice'), '--to', address('bob'), '--amount', '5').catch((e: { stderr: string }) => e.stderr)
+    const ended = await wallet(
+      'transfer',
+      '--session',
+      '--key',
+      key('alice'),
+      '--to',
+      address('bob'),
+      '--amount',
+      '5',
+    ).catch((e: { stderr: string }) => e.stderr)
     expect(ended).toContain('no live session')
 
     process.kill(child.pid!, 'SIGINT')

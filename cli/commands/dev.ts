@@ -44,7 +44,11 @@ export const devCommand = defineCommand({
       const measurement = await buildArtifacts()
       let rpcUrl = rpc
       if (rpcUrl === undefined) {
-        const anvil: Anvil = await step('Starting anvil', () => startAnvil({ blockTimeSeconds }), (a) => a.rpcUrl)
+        const anvil: Anvil = await step(
+          'Starting anvil',
+          () => startAnvil({ blockTimeSeconds }),
+          (a) => a.rpcUrl,
+        )
         stoppers.push(anvil.stop)
         rpcUrl = anvil.rpcUrl
         // A fresh chain: the member's sealed state belongs to the previous one.
@@ -52,9 +56,11 @@ export const devCommand = defineCommand({
       }
       const deployment = await deployAndRecord(rpcUrl, measurement, deploymentPath)
       const account = await operatorAccount(rpcUrl, DEV_OPERATOR_ACCOUNT)
-      const member = await step('Starting the member node', () =>
-        startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort: nodePort }),
-      (m) => `relayer at ${m.url}`,
+      const member = await step(
+        'Starting the member node',
+        () =>
+          startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort: nodePort }),
+        (m) => `relayer at ${m.url}`,
       )
       stoppers.push(member.stop)
       // The dev server's plugin publishes this file at /deployment.json.
@@ -64,8 +70,9 @@ export const devCommand = defineCommand({
         const { createServer } = await import('vite')
         const vite = await createServer({
           configFile: resolveRepoPath('vite.config.ts'),
-          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open.
-          server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url } } },
+          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open. The member was
+          // started with an httpPort, so it serves one.
+          server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url! } } },
           clearScreen: false,
           logLevel: 'warn',
         })

@@ -10,7 +10,9 @@ import { integerOption, stringOption, urlOption } from './parseOptions'
 import { untilSignal } from './untilSignal'
 
 export const nodeCommand = defineCommand({
-  usage: ['[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N]'],
+  usage: [
+    '[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N]',
+  ],
   options: {
     rpc: { type: 'string' },
     deployment: { type: 'string' },
@@ -24,8 +26,17 @@ export const nodeCommand = defineCommand({
     const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/node'))
     const account = await operatorAccount(rpcUrl, integerOption('operator-account', values['operator-account'], 0, 255))
     const httpPort = integerOption('http-port', values['http-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
-    const member = await startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort })
-    console.log(`Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`)
+    const member = await startHeadlessMember({
+      deployment,
+      rpcUrl,
+      dataDir,
+      account,
+      onEvent: logMemberEvent,
+      httpPort,
+    })
+    console.log(
+      `Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`,
+    )
     await untilSignal(member.done)
     await member.stop()
     console.log('Stopped; state sealed.')
@@ -36,23 +47,30 @@ export const nodeCommand = defineCommand({
 /** Where a node serves its HTTP API unless told otherwise, and where `anonify wallet` looks first. */
 export const DEFAULT_NODE_PORT = 8547
 
-/** One line per member event, for the terminal. */
+/** One line per member event, for the terminal: errors on stderr, the rest on stdout. */
 export function logMemberEvent(event: MemberNodeEvent): void {
+  if (event.type === 'error') {
+    console.error(`member: ${formatError(event.error)}`)
+    return
+  }
+  const line = describeMemberEvent(event)
+  if (line !== undefined) console.log(`member: ${line}`)
+}
+
+function describeMemberEvent(event: Exclude<MemberNodeEvent, { type: 'error' }>): string | undefined {
   switch (event.type) {
     case 'syncing':
       // Only long catch-ups are worth a line per chunk.
-      return event.target - event.seq > 0n ? console.log(`member: catching up, at seq ${event.seq} of ${event.target}`) : undefined
+      return event.target - event.seq > 0n ? `catching up, at seq ${event.seq} of ${event.target}` : undefined
     case 'synced':
-      return console.log(`member: applied ${event.applied} input(s), at seq ${event.seq}`)
+      return `applied ${event.applied} input(s), at seq ${event.seq}`
     case 'registered':
-      return console.log(`member: registered enclave ${event.signer}`)
+      return `registered enclave ${event.signer}`
     case 'rekeyed':
-      return console.log(`member: proposed epoch ${event.epoch}`)
+      return `proposed epoch ${event.epoch}`
     case 'initKeyRotated':
-      return console.log(`member: rotated its init key after epoch ${event.epoch}`)
+      return `rotated its init key after epoch ${event.epoch}`
     case 'raceLost':
-      return console.log(`member: ${event.action} lost a race (${event.errorName}); following the chain`)
-    case 'error':
-      return console.error(`member: ${formatError(event.error)}`)
+      return `${event.action} lost a race (${event.errorName}); following the chain`
   }
 }

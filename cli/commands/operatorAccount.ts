@@ -8,14 +8,16 @@ export async function operatorAccount(rpcUrl: string, index: number | undefined)
   const key = process.env.ANONIFY_OPERATOR_KEY
   if (key) {
     if (!/^0x[0-9a-fA-F]{64}$/.test(key))
-      throw new AnonifyError('ANONIFY_OPERATOR_KEY is not a private key.', { metaMessages: ['Use 0x followed by 64 hex digits.'] })
+      throw new AnonifyError('ANONIFY_OPERATOR_KEY is not a private key.', {
+        metaMessages: ['Use 0x followed by 64 hex digits.'],
+      })
     return privateKeyToAccount(key as Hex)
   }
   const addresses = await createWalletClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getAddresses()
   const address = addresses[index ?? 0]
   if (!address)
     throw new AnonifyError(`The node at ${rpcUrl} has no unlocked account #${index ?? 0} to operate with.`, {
-      metaMessages: ['Set ANONIFY_OPERATOR_KEY to a funded account\'s private key, or pick another --operator-account.'],
+      metaMessages: ["Set ANONIFY_OPERATOR_KEY to a funded account's private key, or pick another --operator-account."],
     })
   return address
 }

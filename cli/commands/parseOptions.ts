@@ -10,7 +10,12 @@ export class InvalidOptionError extends AnonifyError {
 }
 
 /** Parses an integer option within [min, max]; `undefined` when absent. */
-export function integerOption(option: string, value: string | boolean | undefined, min: number, max: number): number | undefined {
+export function integerOption(
+  option: string,
+  value: string | boolean | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined
   const text = String(value)
   const number = /^\d+$/.test(text) ? Number(text) : Number.NaN

@@ -9,7 +9,11 @@ import { step } from '../step'
 /** Deploys to `rpcUrl` and writes the deployment file at `path`. */
 export async function deployAndRecord(rpcUrl: string, measurement: Hex, path: string): Promise<Deployment> {
   const privateKey = readDeployerKey()
-  const deployment = await step('Deploying contracts', () => deployStack({ rpcUrl, measurement, privateKey }), (d) => `Ledger ${d.contracts.ledger}`)
+  const deployment = await step(
+    'Deploying contracts',
+    () => deployStack({ rpcUrl, measurement, privateKey }),
+    (d) => `Ledger ${d.contracts.ledger}`,
+  )
   await writeDeployment(path, deployment)
   console.log(`Deployment written to ${path}`)
   return deployment
@@ -20,6 +24,8 @@ function readDeployerKey(): Hex | undefined {
   const key = process.env.ANONIFY_DEPLOYER_KEY
   if (key === undefined || key === '') return undefined
   if (!/^0x[0-9a-fA-F]{64}$/.test(key))
-    throw new AnonifyError('ANONIFY_DEPLOYER_KEY is not a private key.', { metaMessages: ['Use 0x followed by 64 hex digits.'] })
+    throw new AnonifyError('ANONIFY_DEPLOYER_KEY is not a private key.', {
+      metaMessages: ['Use 0x followed by 64 hex digits.'],
+    })
   return key as Hex
 }

@@ -12,11 +12,20 @@ import { stringOption, urlOption } from './parseOptions'
 
 export const statusCommand = defineCommand({
   usage: ['anonify status [--data DIR] [--deployment FILE] [--rpc URL] [--json]'],
-  options: { deployment: { type: 'string' }, rpc: { type: 'string' }, data: { type: 'string' }, json: { type: 'boolean' } },
+  options: {
+    deployment: { type: 'string' },
+    rpc: { type: 'string' },
+    data: { type: 'string' },
+    json: { type: 'boolean' },
+  },
   async run(values) {
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
     const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
-    const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: deployment.contracts.ledger })
+    const { publicClient } = createLedgerClients({
+      rpcUrl,
+      chainId: deployment.chainId,
+      account: deployment.contracts.ledger,
+    })
     let chainId: number
     let blockNumber: bigint
     try {
@@ -25,12 +34,18 @@ export const statusCommand = defineCommand({
       throw new ChainUnreachableError({ rpcUrl, cause })
     }
     if (chainId !== deployment.chainId)
-      throw new AnonifyError(`The node at ${rpcUrl} serves chain ${chainId}, but the deployment is on chain ${deployment.chainId}.`, {
-        metaMessages: ['Point --rpc at the deployment\'s chain, or pass the right --deployment file.'],
-      })
+      throw new AnonifyError(
+        `The node at ${rpcUrl} serves chain ${chainId}, but the deployment is on chain ${deployment.chainId}.`,
+        {
+          metaMessages: ["Point --rpc at the deployment's chain, or pass the right --deployment file."],
+        },
+      )
     const chain = await readGroup(publicClient, { ledger: deployment.contracts.ledger })
     const dataDir = typeof values.data === 'string' ? resolveRepoPath(values.data) : undefined
-    if (dataDir && !existsSync(dataDir)) throw new AnonifyError(`No node data dir at ${dataDir}.`, { metaMessages: ['Pass the --data DIR the node runs with.'] })
+    if (dataDir && !existsSync(dataDir))
+      throw new AnonifyError(`No node data dir at ${dataDir}.`, {
+        metaMessages: ['Pass the --data DIR the node runs with.'],
+      })
     // Without --data: a fresh enclave on a throwaway machine still shows what this build measures.
     const view = await readEnclaveView({ deployment, dataDir })
 
@@ -51,7 +66,12 @@ export const statusCommand = defineCommand({
       members: view.bound ? view.members : [...chain.members],
       seq: Number(view.seq),
       holdsEpoch: view.holdsEpoch,
-      chain: { epoch: Number(chain.epoch), members: [...chain.members], seq: Number(chain.seq), cmdPubKey: chain.cmdPubKey },
+      chain: {
+        epoch: Number(chain.epoch),
+        members: [...chain.members],
+        seq: Number(chain.seq),
+        cmdPubKey: chain.cmdPubKey,
+      },
     }
     if (values.json) {
       console.log(JSON.stringify(report, null, 2))
@@ -65,7 +85,9 @@ export const statusCommand = defineCommand({
         `Enclave       ${report.measurement} (${report.platform}: NO hardware protection)`,
         `Deployment    ${report.measurementMatchesDeployment ? 'accepts this enclave' : `expects ${report.deploymentMeasurement}`}`,
         ...(dataDir
-          ? [`Node          ${report.signer ?? 'no identity yet'}: ${report.member ? 'member' : 'not a member'}, epoch ${report.epoch}${report.holdsEpoch ? '' : ' (no key)'}, applied seq ${report.seq}`]
+          ? [
+              `Node          ${report.signer ?? 'no identity yet'}: ${report.member ? 'member' : 'not a member'}, epoch ${report.epoch}${report.holdsEpoch ? '' : ' (no key)'}, applied seq ${report.seq}`,
+            ]
           : []),
       ].join('\n'),
     )

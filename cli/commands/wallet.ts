@@ -54,9 +54,13 @@ export const walletCommand = defineCommand({
   async run(values, positionals) {
     const action = positionals[0] as Action | undefined
     if (!action || !ACTIONS.includes(action) || positionals.length > 1)
-      throw new AnonifyError(`anonify wallet needs one action: ${ACTIONS.join(', ')}.`, { metaMessages: ['Example: anonify wallet balance --key 0x…'] })
+      throw new AnonifyError(`anonify wallet needs one action: ${ACTIONS.join(', ')}.`, {
+        metaMessages: ['Example: anonify wallet balance --key 0x…'],
+      })
     if (values.session && action !== 'transfer')
-      throw new AnonifyError('--session applies to transfer only.', { metaMessages: ['A session carries transfers; everything else is signed by the wallet.'] })
+      throw new AnonifyError('--session applies to transfer only.', {
+        metaMessages: ['A session carries transfers; everything else is signed by the wallet.'],
+      })
     const wallet = walletAccount(values.key)
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
     const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
@@ -76,12 +80,18 @@ export const walletCommand = defineCommand({
       sessions: blobSessionStore(fileStore(sessionPath), sessionPath),
     })
     const read = confidential.read
-    const print = (result: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) : text)
+    const print = (result: Record<string, unknown>, text: string) =>
+      console.log(
+        values.json ? JSON.stringify(result, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) : text,
+      )
 
     if (action === 'balance') {
       const { balance, nonce, seq } = await read()
       const text = formatTokenAmount(balance, { grouped: false })
-      print({ account: wallet.address, balance: text, balanceBaseUnits: balance, nonce, seq }, `${wallet.address}: ${text} ${TOKEN_SYMBOL} (next nonce ${nonce}, as of input ${seq})`)
+      print(
+        { account: wallet.address, balance: text, balanceBaseUnits: balance, nonce, seq },
+        `${wallet.address}: ${text} ${TOKEN_SYMBOL} (next nonce ${nonce}, as of input ${seq})`,
+      )
       return 0
     }
 
@@ -89,10 +99,23 @@ export const walletCommand = defineCommand({
       const { history, seq } = await read()
       const lines = history.map((e) => {
         const outcome = e.code === 0 ? '' : `  REFUSED: ${OUTCOME_NAMES[e.code] ?? `code ${e.code}`}`
-        const party = e.counterparty === zeroAddress ? '' : ` ${e.direction === 'sent' ? 'to' : 'from'} ${e.counterparty}`
+        const party =
+          e.counterparty === zeroAddress ? '' : ` ${e.direction === 'sent' ? 'to' : 'from'} ${e.counterparty}`
         return `#${e.seq}  ${e.direction.padEnd(8)} ${e.op.padEnd(12)} ${formatTokenAmount(e.amount)}${party}${outcome}`
       })
-      print({ account: wallet.address, seq, history: history.map((e) => ({ ...e, amount: formatTokenAmount(e.amount, { grouped: false }), amountBaseUnits: e.amount, outcome: OUTCOME_NAMES[e.code] })) }, lines.length > 0 ? lines.join('\n') : 'No history yet.')
+      print(
+        {
+          account: wallet.address,
+          seq,
+          history: history.map((e) => ({
+            ...e,
+            amount: formatTokenAmount(e.amount, { grouped: false }),
+            amountBaseUnits: e.amount,
+            outcome: OUTCOME_NAMES[e.code],
+          })),
+        },
+        lines.length > 0 ? lines.join('\n') : 'No history yet.',
+      )
       return 0
     }
 
@@ -116,8 +139,19 @@ export const walletCommand = defineCommand({
     const outcome = OUTCOME_NAMES[receipt.code] ?? `failure code ${receipt.code}`
     const balance = formatTokenAmount(after.balance, { grouped: false })
     print(
-      { accepted: true, applied, outcome, code: receipt.code, balance, balanceBaseUnits: after.balance, nonce: after.nonce, seq: receipt.seq },
-      applied ? `Applied at input ${receipt.seq}. Balance: ${balance}.` : `Refused at input ${receipt.seq}: ${outcome}. Balance: ${balance}.`,
+      {
+        accepted: true,
+        applied,
+        outcome,
+        code: receipt.code,
+        balance,
+        balanceBaseUnits: after.balance,
+        nonce: after.nonce,
+        seq: receipt.seq,
+      },
+      applied
+        ? `Applied at input ${receipt.seq}. Balance: ${balance}.`
+        : `Refused at input ${receipt.seq}: ${outcome}. Balance: ${balance}.`,
     )
     return applied ? 0 : 1
   },
@@ -125,20 +159,29 @@ export const walletCommand = defineCommand({
 
 function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
   const key = typeof flag === 'string' ? flag : process.env.ANONIFY_WALLET_KEY
-  if (!key) throw new AnonifyError('anonify wallet needs a key.', { metaMessages: ['Pass --key 0x… or set ANONIFY_WALLET_KEY.'] })
-  if (!/^0x[0-9a-fA-F]{64}$/.test(key)) throw new InvalidOptionError({ option: 'key', expected: 'a private key (0x and 64 hex digits)', value: '(hidden)' })
+  if (!key)
+    throw new AnonifyError('anonify wallet needs a key.', {
+      metaMessages: ['Pass --key 0x… or set ANONIFY_WALLET_KEY.'],
+    })
+  if (!/^0x[0-9a-fA-F]{64}$/.test(key))
+    throw new InvalidOptionError({ option: 'key', expected: 'a private key (0x and 64 hex digits)', value: '(hidden)' })
   return privateKeyToAccount(key as Hex)
 }
 
-function commandOf(action: 'transfer' | 'mint' | 'init', values: Record<string, string | boolean | undefined>): CoreCommand {
+function commandOf(
+  action: 'transfer' | 'mint' | 'init',
+  values: Record<string, string | boolean | undefined>,
+): CoreCommand {
   if (action === 'init') return { op: 'init' }
   const to = values.to
-  if (typeof to !== 'string' || !isAddress(to)) throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })
+  if (typeof to !== 'string' || !isAddress(to))
+    throw new InvalidOptionError({ option: 'to', expected: 'an address', value: String(to) })
   const amount = parseAmountOption(values.amount)
   return { op: action, to: getAddress(to) as Address, amount }
 }
 
 function parseAmountOption(value: string | boolean | undefined): bigint {
-  if (typeof value !== 'string') throw new InvalidOptionError({ option: 'amount', expected: `an amount of ${TOKEN_SYMBOL}`, value: String(value) })
+  if (typeof value !== 'string')
+    throw new InvalidOptionError({ option: 'amount', expected: `an amount of ${TOKEN_SYMBOL}`, value: String(value) })
   return parseTokenAmount(value)
 }

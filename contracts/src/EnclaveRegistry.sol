@@ -18,9 +18,11 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
     /// @notice The oldest anchor block a registration may bind (blockhash is available for 256 blocks).
     uint256 public constant ANCHOR_MAX_AGE_BLOCKS = 256;
-    /// @notice Removal reasons carried in KIND_MEMBER_REMOVED inputs.
+    /// @notice Removal reason carried in KIND_MEMBER_REMOVED inputs: governance removed the enclave.
     uint8 public constant REMOVED_BY_GOVERNANCE = 1;
+    /// @notice Removal reason: governance revoked the enclave's measurement.
     uint8 public constant REMOVED_MEASUREMENT_REVOKED = 2;
+    /// @notice Removal reason: the registration expired.
     uint8 public constant REMOVED_EXPIRED = 3;
 
     struct Enclave {
@@ -41,18 +43,31 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     uint64 private _attestationTtlSeconds = 30 days;
 
     /// @notice An enclave was admitted.
+    /// @param signer The enclave's signer address.
+    /// @param operator The account that registered it.
+    /// @param measurement The enclave's measurement.
+    /// @param initKey The enclave's X25519 init key.
     event EnclaveRegistered(address indexed signer, address indexed operator, bytes32 measurement, bytes32 initKey);
     /// @notice An enclave left the group.
+    /// @param signer The enclave's signer address.
+    /// @param reason One of the REMOVED_* reasons.
     event EnclaveRemoved(address indexed signer, uint8 reason);
     /// @notice Governance set the verifier of a TEE type.
+    /// @param teeType The TEE type.
+    /// @param verifier Its new verifier.
     event VerifierSet(bytes4 indexed teeType, address verifier);
     /// @notice Governance allowed a measurement.
+    /// @param measurement The measurement allowed.
     event MeasurementAllowed(bytes32 indexed measurement);
     /// @notice Governance revoked a measurement; its enclaves were removed.
+    /// @param measurement The measurement revoked.
     event MeasurementRevoked(bytes32 indexed measurement);
     /// @notice Governance changed whether a TCB status is acceptable.
+    /// @param tcbStatus The TCB status.
+    /// @param acceptable Whether registrations with it are accepted.
     event TcbAcceptanceSet(uint8 indexed tcbStatus, bool acceptable);
     /// @notice Governance changed how long a registration lasts before the enclave must re-attest.
+    /// @param ttlSeconds The new lifetime of a registration.
     event AttestationTtlSet(uint64 ttlSeconds);
 
     /// @notice No verifier is set for this TEE type.
@@ -118,12 +133,14 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     }
 
     /// @notice Removes an enclave from the group (governance).
+    /// @param signer The member to remove.
     function removeEnclave(address signer) external onlyRole(GOVERNOR_ROLE) {
         if (!_enclaves[signer].active) revert RegistryNotMember(signer);
         _remove(signer, REMOVED_BY_GOVERNANCE);
     }
 
     /// @notice Removes an enclave whose registration expired; anyone may call it.
+    /// @param signer The expired member.
     function removeExpired(address signer) external {
         Enclave storage enclave = _enclaves[signer];
         if (!enclave.active) revert RegistryNotMember(signer);
@@ -132,18 +149,22 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     }
 
     /// @notice Sets the verifier for a TEE type (governance). Changing it is a code upgrade: review it as one.
+    /// @param teeType The TEE type ("SIM\0", …).
+    /// @param verifier The verifier of its evidence.
     function setVerifier(bytes4 teeType, IAttestationVerifier verifier) external onlyRole(GOVERNOR_ROLE) {
         _verifiers[teeType] = verifier;
         emit VerifierSet(teeType, address(verifier));
     }
 
     /// @notice Allows enclaves with `measurement` to register (governance).
+    /// @param measurement The enclave measurement to allow.
     function allowMeasurement(bytes32 measurement) external onlyRole(GOVERNOR_ROLE) {
         _allowedMeasurements[measurement] = true;
         emit MeasurementAllowed(measurement);
     }
 
     /// @notice Revokes `measurement` and removes every member running it (governance).
+    /// @param measurement The enclave measurement to revoke.
     function revokeMeasurement(bytes32 measurement) external onlyRole(GOVERNOR_ROLE) {
         _allowedMeasurements[measurement] = false;
         emit MeasurementRevoked(measurement);
@@ -155,12 +176,15 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     }
 
     /// @notice Sets whether a TCB status is acceptable at registration (governance).
+    /// @param tcbStatus The TCB status, as verifiers report it.
+    /// @param acceptable Whether registrations with it are accepted.
     function setTcbAcceptable(uint8 tcbStatus, bool acceptable) external onlyRole(GOVERNOR_ROLE) {
         _acceptableTcb[tcbStatus] = acceptable;
         emit TcbAcceptanceSet(tcbStatus, acceptable);
     }
 
     /// @notice Sets how long new registrations last (governance); expired members are removed by removeExpired.
+    /// @param ttlSeconds The lifetime of a registration.
     function setAttestationTtl(uint64 ttlSeconds) external onlyRole(GOVERNOR_ROLE) {
         _attestationTtlSeconds = ttlSeconds;
         emit AttestationTtlSet(ttlSeconds);
@@ -168,6 +192,10 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
 
     /// @notice The report_data[0:32] an enclave must present: SHA-256("anonify/v1 ra" ‖ chainId ‖ this ‖ operator ‖
     /// signer ‖ initKey ‖ anchorHash).
+    /// @param operator The account that registers the enclave.
+    /// @param signer The enclave's signer address.
+    /// @param initKey The enclave's X25519 init key.
+    /// @param anchorHash The hash of the anchor block.
     function bindingOf(address operator, address signer, bytes32 initKey, bytes32 anchorHash)
         public
         view
@@ -187,22 +215,26 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     }
 
     /// @notice The registration of `signer` (inactive if unknown or removed).
+    /// @param signer The enclave's signer address.
     function enclaveOf(address signer) external view returns (Enclave memory) {
         return _enclaves[signer];
     }
 
     /// @notice Whether `signer` is a member whose registration has not expired.
+    /// @param signer The enclave's signer address.
     function isActive(address signer) public view returns (bool) {
         Enclave storage enclave = _enclaves[signer];
         return enclave.active && block.timestamp < enclave.expiresAt;
     }
 
     /// @notice Whether enclaves with `measurement` may register.
+    /// @param measurement The enclave measurement.
     function isMeasurementAllowed(bytes32 measurement) external view returns (bool) {
         return _allowedMeasurements[measurement];
     }
 
     /// @notice The verifier of `teeType` (zero if none).
+    /// @param teeType The TEE type.
     function verifierOf(bytes4 teeType) external view returns (IAttestationVerifier) {
         return _verifiers[teeType];
     }

@@ -25,10 +25,17 @@ abstract contract EpochKeys is EnclaveRegistry {
     bytes32 private _epochCommit;
 
     /// @notice A new epoch began.
+    /// @param epoch The new epoch.
+    /// @param proposer The enclave signer that proposed it.
+    /// @param cmdPubKey The epoch's X25519 command public key.
+    /// @param commit The epoch commitment members check before accepting it.
     event EpochRotated(uint64 indexed epoch, address indexed proposer, bytes32 cmdPubKey, bytes32 commit);
     /// @notice A member replaced its init key.
+    /// @param signer The member.
+    /// @param initKey Its new X25519 init key.
     event InitKeyUpdated(address indexed signer, bytes32 initKey);
     /// @notice Governance asked the members for a new epoch.
+    /// @param requester The governor that asked.
     event RekeyRequested(address indexed requester);
 
     /// @notice The rekey is not for the next epoch.
@@ -103,6 +110,11 @@ abstract contract EpochKeys is EnclaveRegistry {
     }
 
     /// @notice What a rekey proposer signs.
+    /// @param epoch The proposed epoch.
+    /// @param setHash memberSetHash() the shares were built for.
+    /// @param cmdPubKey The epoch's X25519 command public key.
+    /// @param commit The epoch commitment.
+    /// @param shares One share per member, in members() order.
     function rekeyDigest(uint64 epoch, bytes32 setHash, bytes32 cmdPubKey, bytes32 commit, bytes[] calldata shares)
         public
         view
@@ -114,11 +126,17 @@ abstract contract EpochKeys is EnclaveRegistry {
     }
 
     /// @notice What a member signs to replace its init key.
+    /// @param signer The member.
+    /// @param oldInitKey The init key being replaced.
+    /// @param newInitKey The init key replacing it.
     function initKeyDigest(address signer, bytes32 oldInitKey, bytes32 newInitKey) public view returns (bytes32) {
         return keccak256(abi.encode(INIT_KEY_TAG, block.chainid, address(this), signer, oldInitKey, newInitKey));
     }
 
     /// @notice The current epoch (0 before genesis), its command public key and commitment.
+    /// @return epoch The current epoch.
+    /// @return cmdPubKey Its X25519 command public key (zero before genesis).
+    /// @return commit Its commitment (zero before genesis).
     function currentEpoch() external view returns (uint64 epoch, bytes32 cmdPubKey, bytes32 commit) {
         return (_epoch, _cmdPubKey, _epochCommit);
     }

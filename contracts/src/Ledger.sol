@@ -64,12 +64,15 @@ contract Ledger is EpochKeys {
      * @return assigned The sequence number the batch received.
      */
     function submitSessions(bytes calldata records) external returns (uint64 assigned) {
+        // tx.origin is not used to authorize: it proves the call is the transaction itself (see @dev above).
+        // solhint-disable-next-line avoid-tx-origin
         if (msg.sender != tx.origin || msg.sender.code.length != 0) revert LedgerSessionBatchNotDirect(msg.sender);
         _checkBatch(records.length, SESSION_RECORD_BYTES);
         bytes32 payloadHash;
         // Hashes uint64(block.number) ‖ records in scratch memory past the free pointer, which is never advanced:
         // one calldatacopy and no abi.encodePacked buffer. memory-safe: only memory beyond the free pointer is
         // written, and nothing reads it after the keccak.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let buffer := mload(0x40)
             mstore(buffer, shl(192, number()))

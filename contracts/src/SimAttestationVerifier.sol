@@ -88,6 +88,8 @@ contract SimAttestationVerifier is IAttestationVerifier {
 
     /// @dev Reads 32 bytes of `data` at `offset`; callers stay within the 432 checked bytes.
     function _word(bytes memory data, uint256 offset) private pure returns (bytes32 word) {
+        // One mload: the bounds are the callers', as stated above.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             word := mload(add(add(data, 0x20), offset))
         }

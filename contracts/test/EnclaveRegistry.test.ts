@@ -49,7 +49,10 @@ let signerCounter = 0
 /** A fresh enclave signer and init key per registration, deterministic per test run. */
 const anIdentity = () => {
   signerCounter++
-  return { signer: `0x${signerCounter.toString(16).padStart(40, '0')}` as Address, initKey: keccak256(toHex(`init ${signerCounter}`)) }
+  return {
+    signer: `0x${signerCounter.toString(16).padStart(40, '0')}` as Address,
+    initKey: keccak256(toHex(`init ${signerCounter}`)),
+  }
 }
 
 type EvidenceOptions = {
@@ -91,7 +94,10 @@ async function anEvidence(identity: { signer: Address; initKey: Hex }, options: 
     svn: 1,
     debug: options.debug ?? false,
   }
-  const evidence = await createSimPlatform(options.machine ?? honestMachine).quote(launch, concatBytes([binding, new Uint8Array(32)]))
+  const evidence = await createSimPlatform(options.machine ?? honestMachine).quote(
+    launch,
+    concatBytes([binding, new Uint8Array(32)]),
+  )
   return { ledger: deployment.contracts.ledger, evidence: toHex(evidence), ...identity, anchorBlock }
 }
 
@@ -102,11 +108,14 @@ async function revertOf(registration: Awaited<ReturnType<typeof anEvidence>>, fr
     (e: unknown) => e,
   )
   expect(error).toBeInstanceOf(BaseError)
-  const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError
+  const revert = (error as BaseError).walk(
+    (e) => e instanceof ContractFunctionRevertedError,
+  ) as ContractFunctionRevertedError
   return { errorName: revert.data?.errorName, args: revert.data?.args }
 }
 
-const memberCount = async () => (await readGroup(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })).members.length
+const memberCount = async () =>
+  (await readGroup(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })).members.length
 
 beforeAll(async () => {
   await buildContracts()
@@ -122,16 +131,26 @@ describe('EnclaveRegistry', () => {
     const identity = anIdentity()
     const receipt = await registerEnclave(clientsOf(1), await anEvidence(identity))
     const [registered] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'EnclaveRegistered' })
-    expect(registered!.args).toMatchObject({ signer: identity.signer, operator: accounts[1], measurement: MEASUREMENT, initKey: identity.initKey })
+    expect(registered!.args).toMatchObject({
+      signer: identity.signer,
+      operator: accounts[1],
+      measurement: MEASUREMENT,
+      initKey: identity.initKey,
+    })
     const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
     expect(input!.args.kind).toBe(INPUT_KIND.memberAdded)
-    expect((await readGroup(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })).members).toEqual([identity.signer])
+    expect((await readGroup(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })).members).toEqual([
+      identity.signer,
+    ])
   })
 
   it('error: a measurement not on the allow-list reverts RegistryMeasurementNotAllowed', async () => {
     const other = keccak256(toHex('unreviewed build'))
     const before = await memberCount()
-    expect(await revertOf(await anEvidence(anIdentity(), { measurement: other }))).toEqual({ errorName: 'RegistryMeasurementNotAllowed', args: [other] })
+    expect(await revertOf(await anEvidence(anIdentity(), { measurement: other }))).toEqual({
+      errorName: 'RegistryMeasurementNotAllowed',
+      args: [other],
+    })
     expect(await memberCount()).toBe(before)
   })
 
@@ -146,7 +165,7 @@ describe('EnclaveRegistry', () => {
   })
 
   it('error: evidence bound to another operator reverts RegistryBindingMismatch', async () => {
-    const registration = await anEvidence(anIdentity(), { operator: accounts[2] })
+    const registration = await anEvidence(anIdentity(), { operator: accounts[2]! })
     expect((await revertOf(registration, 1)).errorName).toBe('RegistryBindingMismatch')
   })
 
@@ -155,16 +174,24 @@ describe('EnclaveRegistry', () => {
   })
 
   it('error: evidence bound to another contract reverts RegistryBindingMismatch', async () => {
-    expect((await revertOf(await anEvidence(anIdentity(), { contract: deployment.contracts.verifier }))).errorName).toBe('RegistryBindingMismatch')
+    expect(
+      (await revertOf(await anEvidence(anIdentity(), { contract: deployment.contracts.verifier }))).errorName,
+    ).toBe('RegistryBindingMismatch')
   })
 
   it('error: a platform whose TCB is revoked reverts RegistryTcbNotAcceptable(Revoked)', async () => {
     const machine = await createSimMachine({ tcbStatus: TCB_STATUS.Revoked })
-    expect(await revertOf(await anEvidence(anIdentity(), { machine }))).toEqual({ errorName: 'RegistryTcbNotAcceptable', args: [TCB_STATUS.Revoked] })
+    expect(await revertOf(await anEvidence(anIdentity(), { machine }))).toEqual({
+      errorName: 'RegistryTcbNotAcceptable',
+      args: [TCB_STATUS.Revoked],
+    })
   })
 
   it('error: a debug enclave reverts RegistryDebugEnclave', async () => {
-    expect(await revertOf(await anEvidence(anIdentity(), { debug: true }))).toEqual({ errorName: 'RegistryDebugEnclave', args: [MEASUREMENT] })
+    expect(await revertOf(await anEvidence(anIdentity(), { debug: true }))).toEqual({
+      errorName: 'RegistryDebugEnclave',
+      args: [MEASUREMENT],
+    })
   })
 
   it('error: a quote signed by a platform key the root CA did not certify reverts SimPlatformNotCertified', async () => {
@@ -176,7 +203,14 @@ describe('EnclaveRegistry', () => {
 
   it('error: a quote altered after signing reverts SimQuoteSignatureInvalid', async () => {
     const registration = await anEvidence(anIdentity())
-    const types = [{ type: 'bytes' }, { type: 'bytes' }, { type: 'bytes16' }, { type: 'address' }, { type: 'uint8' }, { type: 'bytes' }] as const
+    const types = [
+      { type: 'bytes' },
+      { type: 'bytes' },
+      { type: 'bytes16' },
+      { type: 'address' },
+      { type: 'uint8' },
+      { type: 'bytes' },
+    ] as const
     const [quote, ...rest] = decodeAbiParameters(types, registration.evidence)
     // Flip a bit of report_data[32:64] (header 48 + body offset 320 + 32), which no binding check covers: only the
     // platform's signature does.
@@ -189,12 +223,20 @@ describe('EnclaveRegistry', () => {
   it('error: the same signer cannot register twice', async () => {
     const identity = anIdentity()
     await registerEnclave(clientsOf(1), await anEvidence(identity))
-    expect(await revertOf(await anEvidence(identity))).toEqual({ errorName: 'RegistryAlreadyRegistered', args: [identity.signer] })
+    expect(await revertOf(await anEvidence(identity))).toEqual({
+      errorName: 'RegistryAlreadyRegistered',
+      args: [identity.signer],
+    })
   })
 
   it('error: only the governor may allow measurements or remove enclaves', async () => {
-    const error = await allowMeasurement(clientsOf(3), { ledger: deployment.contracts.ledger, measurement: MEASUREMENT }).catch((e: unknown) => e)
-    const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError
+    const error = await allowMeasurement(clientsOf(3), {
+      ledger: deployment.contracts.ledger,
+      measurement: MEASUREMENT,
+    }).catch((e: unknown) => e)
+    const revert = (error as BaseError).walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    ) as ContractFunctionRevertedError
     expect(revert.data?.errorName).toBe('AccessControlUnauthorizedAccount')
   })
 
@@ -214,12 +256,19 @@ describe('SimAttestationVerifier', () => {
     const mainnetLike = await startAnvil({ chainId: 5 })
     try {
       const [account] = await createWalletClient({ transport: http(mainnetLike.rpcUrl) }).getAddresses()
-      const clients = createLedgerClients({ rpcUrl: mainnetLike.rpcUrl, chainId: 5, account: account!, pollingIntervalMs: 50 })
+      const clients = createLedgerClients({
+        rpcUrl: mainnetLike.rpcUrl,
+        chainId: 5,
+        account: account!,
+        pollingIntervalMs: 50,
+      })
       const verifier = await deploySimVerifier(clients)
       const error = await clients.publicClient
         .readContract({ address: verifier, abi: simAttestationVerifierAbi, functionName: 'verify', args: ['0x'] })
         .catch((e: unknown) => e)
-      const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError
+      const revert = (error as BaseError).walk(
+        (e) => e instanceof ContractFunctionRevertedError,
+      ) as ContractFunctionRevertedError
       expect(revert.data).toMatchObject({ errorName: 'SimVerifierNotOnTestChain', args: [5n] })
     } finally {
       await mainnetLike.stop()

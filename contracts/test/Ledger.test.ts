@@ -32,32 +32,43 @@ import { submitSessionBatch } from '../../host/ledger/submitSessionBatch'
 
 let anvil: Anvil
 let ledger: Address
-let ledgerAbi: (typeof import('../generated/ledger'))['ledgerAbi']
+let ledgerAbi: typeof import('../generated/ledger')['ledgerAbi']
 const clients = () => {
   const transport = http(anvil.rpcUrl, { retryCount: 0 })
   return { publicClient: createPublicClient({ transport }), transport }
 }
 const wallet = async (index: number) => {
   const addresses = await createWalletClient({ transport: clients().transport }).getAddresses()
-  return createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: addresses[index]!, pollingIntervalMs: 50 }).walletClient
+  return createLedgerClients({
+    rpcUrl: anvil.rpcUrl,
+    chainId: 31337,
+    account: addresses[index]!,
+    pollingIntervalMs: 50,
+  }).walletClient
 }
 const KIND_COMMAND_BATCH = INPUT_KIND.commandBatch
 const KIND_SESSION_BATCH = INPUT_KIND.sessionBatch
 
 /** Deterministic records: record i of batch b is filled with bytes derived from (b, i), so no two are equal. */
 function aBatch(batch: number, count: number): Uint8Array[] {
-  return Array.from({ length: count }, (_, i) => Uint8Array.from({ length: RECORD_BYTES }, (_, j) => (batch * 31 + i * 7 + j) % 256))
+  return Array.from({ length: count }, (_, i) =>
+    Uint8Array.from({ length: RECORD_BYTES }, (_, j) => (batch * 31 + i * 7 + j) % 256),
+  )
 }
 const recordsHex = (records: Uint8Array[]): Hex => toHex(Uint8Array.from(records.flatMap((r) => [...r])))
 /** A batch input's payload: the block it was sequenced in, then the records. */
-const payloadOf = (records: Uint8Array[], blockNumber: bigint): Hex => encodePacked(['uint64', 'bytes'], [blockNumber, recordsHex(records)])
+const payloadOf = (records: Uint8Array[], blockNumber: bigint): Hex =>
+  encodePacked(['uint64', 'bytes'], [blockNumber, recordsHex(records)])
 
 beforeAll(async () => {
   await buildContracts()
   ;({ ledgerAbi } = await import('../generated/ledger'))
   anvil = await startAnvil()
   const deployer = await wallet(0)
-  ;({ address: ledger } = await deployLedger({ walletClient: deployer, publicClient: clients().publicClient }, { governor: deployer.account.address }))
+  ;({ address: ledger } = await deployLedger(
+    { walletClient: deployer, publicClient: clients().publicClient },
+    { governor: deployer.account.address },
+  ))
 })
 afterAll(async () => anvil?.stop())
 
@@ -81,16 +92,24 @@ async function revertDataOf(call: Promise<unknown>) {
 async function revertOf(payload: Hex, functionName: 'submit' | 'submitSessions' = 'submit') {
   const { publicClient } = clients()
   const account = (await wallet(0)).account
-  return revertDataOf(publicClient.simulateContract({ address: ledger, abi: ledgerAbi, functionName, args: [payload], account }))
+  return revertDataOf(
+    publicClient.simulateContract({ address: ledger, abi: ledgerAbi, functionName, args: [payload], account }),
+  )
 }
 
-const readSeq = async () => clients().publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'seq' })
+const readSeq = async () =>
+  clients().publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'seq' })
 
 describe('Ledger', () => {
   it('exposes the record format the TypeScript side uses', async () => {
     const { publicClient } = clients()
     const read = (
-      functionName: 'RECORD_BYTES' | 'SESSION_RECORD_BYTES' | 'MAX_RECORDS_PER_BATCH' | 'KIND_COMMAND_BATCH' | 'KIND_SESSION_BATCH',
+      functionName:
+        | 'RECORD_BYTES'
+        | 'SESSION_RECORD_BYTES'
+        | 'MAX_RECORDS_PER_BATCH'
+        | 'KIND_COMMAND_BATCH'
+        | 'KIND_SESSION_BATCH',
     ) => publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName })
     expect(await read('RECORD_BYTES')).toBe(BigInt(RECORD_BYTES))
     expect(await read('SESSION_RECORD_BYTES')).toBe(BigInt(SESSION_RECORD_BYTES))
@@ -102,19 +121,35 @@ describe('Ledger', () => {
   it('appends a batch as input 1 with the accumulator recomputed off chain', async () => {
     const records = aBatch(1, 3)
     const { input, receipt } = await submitAndGetInput(records)
-    const expected = nextAccumulator(GENESIS_ACCUMULATOR, 1n, KIND_COMMAND_BATCH, payloadOf(records, receipt.blockNumber))
-    expect(input).toEqual({ seq: 1n, kind: KIND_COMMAND_BATCH, acc: expected, payload: payloadOf(records, receipt.blockNumber) })
+    const expected = nextAccumulator(
+      GENESIS_ACCUMULATOR,
+      1n,
+      KIND_COMMAND_BATCH,
+      payloadOf(records, receipt.blockNumber),
+    )
+    expect(input).toEqual({
+      seq: 1n,
+      kind: KIND_COMMAND_BATCH,
+      acc: expected,
+      payload: payloadOf(records, receipt.blockNumber),
+    })
     expect(await readSeq()).toBe(1n)
   })
 
   it('chains the accumulator across inputs and keeps it per sequence number', async () => {
     const { publicClient } = clients()
-    const first = await publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [1n] })
+    const first = await publicClient.readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'accumulatorAt',
+      args: [1n],
+    })
     const records = aBatch(2, 1)
     const { input, receipt } = await submitAndGetInput(records)
     expect(input.seq).toBe(2n)
     expect(input.acc).toBe(nextAccumulator(first, 2n, KIND_COMMAND_BATCH, payloadOf(records, receipt.blockNumber)))
-    const at = (seq: bigint) => publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
+    const at = (seq: bigint) =>
+      publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
     expect(await at(0n)).toBe(GENESIS_ACCUMULATOR)
     expect(await at(2n)).toBe(input.acc)
   })
@@ -147,7 +182,10 @@ describe('Ledger', () => {
 
   it('error: rejects a misaligned batch with LedgerMisalignedBatch(length, recordBytes)', async () => {
     const payload = toHex(new Uint8Array(RECORD_BYTES + 1))
-    expect(await revertOf(payload)).toMatchObject({ errorName: 'LedgerMisalignedBatch', args: [BigInt(RECORD_BYTES + 1), BigInt(RECORD_BYTES)] })
+    expect(await revertOf(payload)).toMatchObject({
+      errorName: 'LedgerMisalignedBatch',
+      args: [BigInt(RECORD_BYTES + 1), BigInt(RECORD_BYTES)],
+    })
   })
 
   it('error: rejects an oversized batch with LedgerBatchTooLarge(records, max)', async () => {
@@ -164,7 +202,9 @@ describe('Ledger', () => {
     const error = await publicClient
       .readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq + 1n] })
       .catch((e: unknown) => e)
-    const revert = (error as BaseError).walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError
+    const revert = (error as BaseError).walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    ) as ContractFunctionRevertedError
     expect(revert.data).toMatchObject({ errorName: 'LedgerUnknownSeq', args: [seq + 1n] })
   })
 })
@@ -223,7 +263,8 @@ async function submitSessionsAndGetInput(records: Uint8Array[]) {
   return { receipt, input: event!.args }
 }
 
-const accumulatorAt = (seq: bigint) => clients().publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
+const accumulatorAt = (seq: bigint) =>
+  clients().publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
 
 describe('Ledger.submitSessions', () => {
   it.each([1, 128])('appends %i session records as kind 7, accumulating block number ‖ records', async (count) => {
@@ -298,7 +339,8 @@ describe('Ledger.submitSessions', () => {
 
   describe('only as the transaction itself', () => {
     let forwarder: { address: Address; abi: Abi }
-    const callData = () => encodeFunctionData({ abi: ledgerAbi, functionName: 'submitSessions', args: [recordsHex(aSessionBatch(9, 2))] })
+    const callData = () =>
+      encodeFunctionData({ abi: ledgerAbi, functionName: 'submitSessions', args: [recordsHex(aSessionBatch(9, 2))] })
 
     beforeAll(async () => {
       const { abi, bytecode } = compileForwarder()
@@ -312,24 +354,48 @@ describe('Ledger.submitSessions', () => {
       const before = await readSeq()
       const { publicClient } = clients()
       const account = (await wallet(0)).account
-      const call = publicClient.simulateContract({ ...forwarder, functionName: 'forward', args: [ledger, callData()], account })
-      expect(await revertDataOf(call)).toMatchObject({ errorName: 'LedgerSessionBatchNotDirect', args: [forwarder.address] })
+      const call = publicClient.simulateContract({
+        ...forwarder,
+        functionName: 'forward',
+        args: [ledger, callData()],
+        account,
+      })
+      expect(await revertDataOf(call)).toMatchObject({
+        errorName: 'LedgerSessionBatchNotDirect',
+        args: [forwarder.address],
+      })
       expect(await readSeq()).toBe(before)
     })
 
     it('error: rejects an EIP-7702 account calling from its delegated code, where msg.sender == tx.origin', async () => {
       const { publicClient, transport } = clients()
       // Anvil's dev mnemonic: a local key is needed to sign the authorization.
-      const account = mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 7 })
+      const account = mnemonicToAccount('test test test test test test test test test test test junk', {
+        addressIndex: 7,
+      })
       const delegator = createWalletClient({ account, chain: (await wallet(0)).chain, transport })
       const authorization = await delegator.signAuthorization({ contractAddress: forwarder.address, executor: 'self' })
-      const hash = await delegator.sendTransaction({ to: (await wallet(0)).account.address, authorizationList: [authorization] })
+      const hash = await delegator.sendTransaction({
+        to: (await wallet(0)).account.address,
+        authorizationList: [authorization],
+      })
       await publicClient.waitForTransactionReceipt({ hash })
-      expect(await publicClient.getCode({ address: account.address })).toBe(concatHex(['0xef0100', forwarder.address.toLowerCase() as Hex]))
+      expect(await publicClient.getCode({ address: account.address })).toBe(
+        concatHex(['0xef0100', forwarder.address.toLowerCase() as Hex]),
+      )
 
       const before = await readSeq()
-      const call = publicClient.simulateContract({ ...forwarder, address: account.address, functionName: 'forward', args: [ledger, callData()], account: account.address })
-      expect(await revertDataOf(call)).toMatchObject({ errorName: 'LedgerSessionBatchNotDirect', args: [account.address] })
+      const call = publicClient.simulateContract({
+        ...forwarder,
+        address: account.address,
+        functionName: 'forward',
+        args: [ledger, callData()],
+        account: account.address,
+      })
+      expect(await revertDataOf(call)).toMatchObject({
+        errorName: 'LedgerSessionBatchNotDirect',
+        args: [account.address],
+      })
       expect(await readSeq()).toBe(before)
     })
   })

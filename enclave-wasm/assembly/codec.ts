@@ -74,17 +74,18 @@ export class Writer {
 
   /** Writes a 40-character hex key back as 20 bytes. */
   address(key: string): void {
-    for (let i = 0; i < 40; i += 2) this.bytes.push(<u8>(nibble(key.charCodeAt(i)) * 16 + nibble(key.charCodeAt(i + 1))))
+    for (let i = 0; i < 40; i += 2)
+      this.bytes.push(<u8>(nibble(key.charCodeAt(i)) * 16 + nibble(key.charCodeAt(i + 1))))
   }
 }
 
 // One allocation per key: building the string by concatenation cost two allocations per nibble on every lookup.
 function hexOf(ptr: usize, bytes: i32): string {
-  const out = __new(<usize>bytes << 2, idof<string>())
+  const out = __new((<usize>bytes) << 2, idof<string>())
   for (let i = 0; i < bytes; i++) {
     const byte = load<u8>(ptr + <usize>i)
-    store<u16>(out + (<usize>i << 2), <u16>digit(byte >> 4))
-    store<u16>(out + (<usize>i << 2) + 2, <u16>digit(byte & 0x0f))
+    store<u16>(out + ((<usize>i) << 2), <u16>digit(byte >> 4))
+    store<u16>(out + ((<usize>i) << 2) + 2, <u16>digit(byte & 0x0f))
   }
   return changetype<string>(out)
 }

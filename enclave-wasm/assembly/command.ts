@@ -1,6 +1,17 @@
 // A decoded command: caller ‖ nonce ‖ app ‖ op ‖ op arguments. The runtime has verified the caller's signature.
 // Session commands (app 2) only consume a nonce here, so a grant is ordered and never replayed like any command.
-import { APP_SESSION, APP_TOKEN, SESSION_END, SESSION_START, TOKEN_APPROVE, TOKEN_BURN, TOKEN_INIT, TOKEN_MINT, TOKEN_TRANSFER, TOKEN_TRANSFER_FROM } from '../shared/constants'
+import {
+  APP_SESSION,
+  APP_TOKEN,
+  SESSION_END,
+  SESSION_START,
+  TOKEN_APPROVE,
+  TOKEN_BURN,
+  TOKEN_INIT,
+  TOKEN_MINT,
+  TOKEN_TRANSFER,
+  TOKEN_TRANSFER_FROM,
+} from '../shared/constants'
 import { Reader } from './codec'
 import { U128 } from './u128'
 

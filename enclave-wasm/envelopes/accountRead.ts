@@ -43,11 +43,22 @@ export type HistoryEntry = {
 }
 
 // Append only: an op's index is its byte in the reply.
-const OPS: CoreCommand['op'][] = ['init', 'mint', 'transfer', 'approve', 'transferFrom', 'burn', 'startSession', 'endSession']
+const OPS: CoreCommand['op'][] = [
+  'init',
+  'mint',
+  'transfer',
+  'approve',
+  'transferFrom',
+  'burn',
+  'startSession',
+  'endSession',
+]
 
 /** HPKE info of a reply: binds deployment and account. */
 export function readInfo(chainId: bigint, ledger: Address, account: Address): Uint8Array {
-  return hexToBytes(encodePacked(['string', 'uint256', 'address', 'address'], ['anonify/v1 read', chainId, ledger, account]))
+  return hexToBytes(
+    encodePacked(['string', 'uint256', 'address', 'address'], ['anonify/v1 read', chainId, ledger, account]),
+  )
 }
 
 /** The outcome of a command: its nonce, 0 or a failure code (shared/constants.ts), and the input that carried it. */
@@ -103,7 +114,10 @@ export function encodeReadReply({ balance, nonce, seq, receipt, history, session
 export function decodeReadReply(bytes: Uint8Array): AccountReply {
   if (bytes.byteLength !== READ_REPLY_BYTES) throw new Error('malformed read reply')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const receipt = view.getUint8(32) === 1 ? { nonce: view.getBigUint64(33), code: view.getUint16(41), seq: view.getBigUint64(43) } : undefined
+  const receipt =
+    view.getUint8(32) === 1
+      ? { nonce: view.getBigUint64(33), code: view.getUint16(41), seq: view.getBigUint64(43) }
+      : undefined
   const count = Math.min(view.getUint8(HISTORY_OFFSET), HISTORY_ENTRIES)
   const history = Array.from({ length: count }, (_, i): HistoryEntry => {
     const at = HISTORY_OFFSET + 1 + i * ENTRY_BYTES
@@ -119,9 +133,20 @@ export function decodeReadReply(bytes: Uint8Array): AccountReply {
   })
   const session =
     view.getUint8(SESSION_OFFSET) === 1
-      ? { epoch: view.getBigUint64(SESSION_OFFSET + 1), expiresBlock: view.getBigUint64(SESSION_OFFSET + 9), next: view.getBigUint64(SESSION_OFFSET + 17) }
+      ? {
+          epoch: view.getBigUint64(SESSION_OFFSET + 1),
+          expiresBlock: view.getBigUint64(SESSION_OFFSET + 9),
+          next: view.getBigUint64(SESSION_OFFSET + 17),
+        }
       : undefined
-  return { balance: (view.getBigUint64(0) << 64n) | view.getBigUint64(8), nonce: view.getBigUint64(16), seq: view.getBigUint64(24), receipt, history, session }
+  return {
+    balance: (view.getBigUint64(0) << 64n) | view.getBigUint64(8),
+    nonce: view.getBigUint64(16),
+    seq: view.getBigUint64(24),
+    receipt,
+    history,
+    session,
+  }
 }
 
 /** What each outcome code means to a person (core codes and the enclave's own). */

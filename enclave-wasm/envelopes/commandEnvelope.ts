@@ -10,7 +10,17 @@
  * account's EIP-712 signature over `Command` (or `SessionGrant` for a session start, which binds the session key's
  * hash and expiry), so the enclave learns the sender only inside the ciphertext.
  */
-import { bytesToHex, concatBytes, encodePacked, hexToBytes, keccak256, zeroAddress, type Address, type Hex, type TypedDataDefinition } from 'viem'
+import {
+  bytesToHex,
+  concatBytes,
+  encodePacked,
+  hexToBytes,
+  keccak256,
+  zeroAddress,
+  type Address,
+  type Hex,
+  type TypedDataDefinition,
+} from 'viem'
 import type { CoreCommand } from './coreCommands'
 
 export { COMMAND_RECORD_BYTES } from '../protocol'
@@ -36,13 +46,16 @@ export function encodeCommandHeader(epoch: number): Uint8Array {
 export function readCommandEpoch(record: Uint8Array): number | undefined {
   if (record.byteLength !== COMMAND_RECORD_BYTES) return undefined
   const view = new DataView(record.buffer, record.byteOffset, COMMAND_HEADER_BYTES)
-  if (view.getUint8(0) !== ENVELOPE_VERSION || view.getUint8(1) !== ENVELOPE_SUITE || view.getUint16(2) !== 0) return undefined
+  if (view.getUint8(0) !== ENVELOPE_VERSION || view.getUint8(1) !== ENVELOPE_SUITE || view.getUint16(2) !== 0)
+    return undefined
   return view.getUint32(4)
 }
 
 /** HPKE info: binds the deployment and the epoch. */
 export function commandInfo(chainId: bigint, ledger: Address, epoch: number): Uint8Array {
-  return hexToBytes(encodePacked(['string', 'uint256', 'address', 'uint32'], ['anonify/v1 cmd', chainId, ledger, epoch]))
+  return hexToBytes(
+    encodePacked(['string', 'uint256', 'address', 'uint32'], ['anonify/v1 cmd', chainId, ledger, epoch]),
+  )
 }
 
 /** EIP-712 domain and types of a command, as `eth_signTypedData_v4` shows them to the user. */
@@ -87,17 +100,43 @@ export type CommandSigningParameters = {
 }
 
 /** The EIP-712 typed data a wallet signs for `command`. */
-export function commandTypedData({ chainId, ledger, account, nonce, deadlineBlock, epoch, command }: CommandSigningParameters): CommandTypedData {
+export function commandTypedData({
+  chainId,
+  ledger,
+  account,
+  nonce,
+  deadlineBlock,
+  epoch,
+  command,
+}: CommandSigningParameters): CommandTypedData {
   const domain = commandDomain(chainId, ledger)
   if (command.op === 'startSession') {
-    const message = { account, nonce, deadlineBlock, epoch, sessionKeyHash: keccak256(command.sessionKey), expiresBlock: command.expiresBlock }
+    const message = {
+      account,
+      nonce,
+      deadlineBlock,
+      epoch,
+      sessionKeyHash: keccak256(command.sessionKey),
+      expiresBlock: command.expiresBlock,
+    }
     return { domain, types: COMMAND_TYPES, primaryType: 'SessionGrant', message }
   }
-  return { domain, types: COMMAND_TYPES, primaryType: 'Command', message: commandMessage(account, nonce, deadlineBlock, epoch, command) }
+  return {
+    domain,
+    types: COMMAND_TYPES,
+    primaryType: 'Command',
+    message: commandMessage(account, nonce, deadlineBlock, epoch, command),
+  }
 }
 
 /** The EIP-712 message for a command; fields an op does not use are zero. */
-export function commandMessage(account: Address, nonce: bigint, deadlineBlock: bigint, epoch: number, command: CoreCommand) {
+export function commandMessage(
+  account: Address,
+  nonce: bigint,
+  deadlineBlock: bigint,
+  epoch: number,
+  command: CoreCommand,
+) {
   return {
     account,
     nonce,
@@ -115,7 +154,8 @@ export function encodeCommandPlaintext(signature: Hex, deadlineBlock: bigint, co
   const deadline = new Uint8Array(8)
   new DataView(deadline.buffer).setBigUint64(0, deadlineBlock)
   const body = concatBytes([hexToBytes(signature), deadline, command])
-  if (body.byteLength + 2 > COMMAND_PLAINTEXT_BYTES) throw new RangeError('the command does not fit the 256-byte bucket')
+  if (body.byteLength + 2 > COMMAND_PLAINTEXT_BYTES)
+    throw new RangeError('the command does not fit the 256-byte bucket')
   const plaintext = new Uint8Array(COMMAND_PLAINTEXT_BYTES)
   new DataView(plaintext.buffer).setUint16(0, body.byteLength)
   plaintext.set(body, 2)
@@ -123,7 +163,9 @@ export function encodeCommandPlaintext(signature: Hex, deadlineBlock: bigint, co
 }
 
 /** Splits a plaintext back into its parts, or returns undefined if the length or the padding is wrong. */
-export function decodeCommandPlaintext(plaintext: Uint8Array): { signature: Hex; deadlineBlock: bigint; command: Uint8Array } | undefined {
+export function decodeCommandPlaintext(
+  plaintext: Uint8Array,
+): { signature: Hex; deadlineBlock: bigint; command: Uint8Array } | undefined {
   if (plaintext.byteLength !== COMMAND_PLAINTEXT_BYTES) return undefined
   const view = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength)
   const length = view.getUint16(0)

@@ -1,4 +1,4 @@
-import { type Address } from 'viem'
+import type { Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { decodeCoreCommand, encodeCoreCommand, MAX_U128, type CoreCommand } from './coreCommands'
 
@@ -21,7 +21,8 @@ describe('core commands', () => {
       ]),
     ]
     for (const nonce of [0n, 2n ** 32n - 1n, 2n ** 32n, MAX_U64])
-      for (const command of commands) expect(decodeCoreCommand(encodeCoreCommand(alice, nonce, command))).toEqual({ caller: alice, nonce, command })
+      for (const command of commands)
+        expect(decodeCoreCommand(encodeCoreCommand(alice, nonce, command))).toEqual({ caller: alice, nonce, command })
   })
 
   it('error: decode nothing from a truncated or extended command', () => {

@@ -42,7 +42,9 @@ const SESSION_OP_CODES = { startSession: SESSION_START, endSession: SESSION_END 
 
 /** The app and op bytes of a command. */
 function appAndOp(op: CoreCommand['op']): Uint8Array {
-  return op === 'startSession' || op === 'endSession' ? Uint8Array.of(APP_SESSION, SESSION_OP_CODES[op]) : Uint8Array.of(APP_TOKEN, TOKEN_OP_CODES[op])
+  return op === 'startSession' || op === 'endSession'
+    ? Uint8Array.of(APP_SESSION, SESSION_OP_CODES[op])
+    : Uint8Array.of(APP_TOKEN, TOKEN_OP_CODES[op])
 }
 
 export const SESSION_KEY_BYTES = 32
@@ -102,7 +104,8 @@ function u128(value: bigint): Uint8Array {
 
 export type DecodedCoreCommand = { caller: Address; nonce: bigint; command: CoreCommand }
 
-const invert = <op extends string>(codes: Record<op, number>) => Object.fromEntries(Object.entries(codes).map(([op, code]) => [code, op])) as Record<number, op>
+const invert = <op extends string>(codes: Record<op, number>) =>
+  Object.fromEntries(Object.entries(codes).map(([op, code]) => [code, op])) as Record<number, op>
 const TOKEN_OPS = invert(TOKEN_OP_CODES)
 const SESSION_OPS = invert(SESSION_OP_CODES)
 
@@ -116,25 +119,33 @@ export function decodeCoreCommand(bytes: Uint8Array): DecodedCoreCommand | undef
   if (bytes.byteLength < 30) return undefined
   const caller = address(0)
   const nonce = readU64(bytes, 20)
-  const op = bytes[28] === APP_TOKEN ? TOKEN_OPS[bytes[29]!] : bytes[28] === APP_SESSION ? SESSION_OPS[bytes[29]!] : undefined
+  const op =
+    bytes[28] === APP_TOKEN ? TOKEN_OPS[bytes[29]!] : bytes[28] === APP_SESSION ? SESSION_OPS[bytes[29]!] : undefined
   const expectLength = (length: number) => bytes.byteLength === length
   switch (op) {
     case 'init':
     case 'endSession':
       return expectLength(30) ? { caller, nonce, command: { op } } : undefined
     case 'startSession':
-      return expectLength(70) ? { caller, nonce, command: { op, sessionKey: bytesToHex(bytes.subarray(30, 62)), expiresBlock: readU64(bytes, 62) } } : undefined
+      return expectLength(70)
+        ? {
+            caller,
+            nonce,
+            command: { op, sessionKey: bytesToHex(bytes.subarray(30, 62)), expiresBlock: readU64(bytes, 62) },
+          }
+        : undefined
     case 'mint':
     case 'transfer':
       return expectLength(66) ? { caller, nonce, command: { op, to: address(30), amount: amount(50) } } : undefined
     case 'approve':
       return expectLength(66) ? { caller, nonce, command: { op, spender: address(30), amount: amount(50) } } : undefined
     case 'transferFrom':
-      return expectLength(86) ? { caller, nonce, command: { op, from: address(30), to: address(50), amount: amount(70) } } : undefined
+      return expectLength(86)
+        ? { caller, nonce, command: { op, from: address(30), to: address(50), amount: amount(70) } }
+        : undefined
     case 'burn':
       return expectLength(46) ? { caller, nonce, command: { op, amount: amount(30) } } : undefined
     default:
       return undefined
   }
 }
-

@@ -12,14 +12,26 @@ export const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: ne
 export const buffer = (bytes: Uint8Array) => bytes.slice().buffer as ArrayBuffer
 
 /** Opens enc ‖ ciphertext with the X25519 `privateKey` it was sealed to; throws on any failure. */
-export async function openWithKey(privateKey: Uint8Array, info: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Promise<Uint8Array> {
+export async function openWithKey(
+  privateKey: Uint8Array,
+  info: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Promise<Uint8Array> {
   const recipientKey = await suite.kem.deserializePrivateKey(buffer(privateKey))
   const enc = buffer(sealed.subarray(0, 32))
-  return new Uint8Array(await suite.open({ recipientKey, enc, info: buffer(info) }, buffer(sealed.subarray(32)), buffer(aad)))
+  return new Uint8Array(
+    await suite.open({ recipientKey, enc, info: buffer(info) }, buffer(sealed.subarray(32)), buffer(aad)),
+  )
 }
 
 /** Seals `plaintext` to the X25519 `publicKey`; returns enc (32) ‖ ciphertext ‖ tag (16). */
-export async function sealTo(publicKey: Hex, info: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Promise<Uint8Array> {
+export async function sealTo(
+  publicKey: Hex,
+  info: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array,
+): Promise<Uint8Array> {
   const recipientPublicKey = await suite.kem.deserializePublicKey(buffer(hexToBytes(publicKey)))
   const { enc, ct } = await suite.seal({ recipientPublicKey, info: buffer(info) }, buffer(plaintext), buffer(aad))
   const out = new Uint8Array(enc.byteLength + ct.byteLength)

@@ -2,7 +2,15 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { bytesToHex, hexToBytes, type Address } from 'viem'
 import { describe, expect, it } from 'vitest'
 import { encodeCoreCommand } from './coreCommands'
-import { deriveSessionKeys, openSessionRecord, sealSessionRecord, sessionNonce, sessionTag, SESSION_RECORD_BYTES, SESSION_TAG_BYTES } from './sessionEnvelope'
+import {
+  deriveSessionKeys,
+  openSessionRecord,
+  sealSessionRecord,
+  sessionNonce,
+  sessionTag,
+  SESSION_RECORD_BYTES,
+  SESSION_TAG_BYTES,
+} from './sessionEnvelope'
 
 const alice: Address = '0x00000000000000000000000000000000000a11ce'
 const bob: Address = '0x0000000000000000000000000000000000000b0b'

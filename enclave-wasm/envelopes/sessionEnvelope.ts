@@ -33,8 +33,15 @@ const encoder = new TextEncoder()
 export type SessionKeys = { tagKey: Uint8Array; encKey: Uint8Array }
 
 /** Both keys of a session granted in `epoch` of this deployment. */
-export function deriveSessionKeys(sessionKey: Uint8Array, chainId: bigint, ledger: Address, epoch: number): SessionKeys {
-  const salt = hexToBytes(encodePacked(['string', 'uint256', 'address', 'uint32'], ['anonify/v1 session', chainId, ledger, epoch]))
+export function deriveSessionKeys(
+  sessionKey: Uint8Array,
+  chainId: bigint,
+  ledger: Address,
+  epoch: number,
+): SessionKeys {
+  const salt = hexToBytes(
+    encodePacked(['string', 'uint256', 'address', 'uint32'], ['anonify/v1 session', chainId, ledger, epoch]),
+  )
   return {
     tagKey: hkdf(sha256, sessionKey, salt, encoder.encode('tag'), 32),
     encKey: hkdf(sha256, sessionKey, salt, encoder.encode('enc'), 32),
@@ -64,7 +71,8 @@ export type SealSessionRecordParameters = {
 /** Seals one command into a 96-byte record. Throws if the command does not fit the 64-byte plaintext. */
 export function sealSessionRecord({ keys, counter, deadlineBlock, command }: SealSessionRecordParameters): Uint8Array {
   const body = command.subarray(CALLER_BYTES)
-  if (1 + 8 + body.byteLength > SESSION_PLAINTEXT_BYTES) throw new RangeError('the command does not fit a session record')
+  if (1 + 8 + body.byteLength > SESSION_PLAINTEXT_BYTES)
+    throw new RangeError('the command does not fit a session record')
   const plaintext = new Uint8Array(SESSION_PLAINTEXT_BYTES)
   const view = new DataView(plaintext.buffer)
   view.setUint8(0, body.byteLength)
@@ -83,11 +91,18 @@ export type OpenedSessionRecord = { deadlineBlock: bigint; command: Uint8Array }
  * Opens `record` as the command with `counter` of the session whose caller is `caller` (20 bytes), returning the
  * core's full command encoding; undefined if it is not authentic or not canonically padded.
  */
-export function openSessionRecord(encKey: Uint8Array, counter: bigint, caller: Uint8Array, record: Uint8Array): OpenedSessionRecord | undefined {
+export function openSessionRecord(
+  encKey: Uint8Array,
+  counter: bigint,
+  caller: Uint8Array,
+  record: Uint8Array,
+): OpenedSessionRecord | undefined {
   if (record.byteLength !== SESSION_RECORD_BYTES) return undefined
   let plaintext: Uint8Array
   try {
-    plaintext = chacha20poly1305(encKey, sessionNonce(counter), record.subarray(0, SESSION_TAG_BYTES)).decrypt(record.subarray(SESSION_TAG_BYTES))
+    plaintext = chacha20poly1305(encKey, sessionNonce(counter), record.subarray(0, SESSION_TAG_BYTES)).decrypt(
+      record.subarray(SESSION_TAG_BYTES),
+    )
   } catch {
     return undefined
   }

@@ -6,6 +6,10 @@ export const CORE_IMPORT_ALLOWLIST: readonly string[] = ['env.abort']
 
 /** Canonical bytes of the configuration (sorted keys, no whitespace). */
 export function enclaveConfigBytes(): Uint8Array {
-  const config = { coreImports: [...CORE_IMPORT_ALLOWLIST].sort(), platform: 'simulation', protocolVersion: PROTOCOL_VERSION }
+  const config = {
+    coreImports: [...CORE_IMPORT_ALLOWLIST].sort(),
+    platform: 'simulation',
+    protocolVersion: PROTOCOL_VERSION,
+  }
   return new TextEncoder().encode(JSON.stringify(config))
 }

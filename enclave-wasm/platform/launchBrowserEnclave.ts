@@ -8,7 +8,13 @@ import type { TeePlatform } from './teePlatform'
  * @example
  * const { transport, measurement } = await launchBrowserEnclave({ baseUrl: '/enclave/', platform })
  */
-export async function launchBrowserEnclave({ baseUrl, platform }: { baseUrl: string; platform: TeePlatform }): Promise<LaunchedEnclave> {
+export async function launchBrowserEnclave({
+  baseUrl,
+  platform,
+}: {
+  baseUrl: string
+  platform: TeePlatform
+}): Promise<LaunchedEnclave> {
   const [core, worker] = await Promise.all([fetchBytes(`${baseUrl}core.wasm`), fetchBytes(`${baseUrl}worker.js`)])
   return launchEnclave({
     core,

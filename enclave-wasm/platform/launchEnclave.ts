@@ -1,12 +1,6 @@
 /** The platform loader: measures an enclave image, checks the core, starts the Worker and boots it. */
 import { sha256 } from '@noble/hashes/sha2.js'
-import {
-  parseBootReply,
-  PROTOCOL_VERSION,
-  type BootMessage,
-  type EnclaveTransport,
-  type Hex,
-} from '../protocol'
+import { parseBootReply, PROTOCOL_VERSION, type BootMessage, type EnclaveTransport, type Hex } from '../protocol'
 import { checkCoreImports } from './checkCoreImports'
 import { enclaveConfigBytes } from './enclaveConfig'
 import { measure, measurementHex } from './measure'
@@ -63,7 +57,10 @@ export async function launchEnclave(parameters: LaunchEnclaveParameters): Promis
   }
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new EnclaveLaunchError(`no answer within ${bootTimeoutMs} ms`)), bootTimeoutMs)
+      const timer = setTimeout(
+        () => reject(new EnclaveLaunchError(`no answer within ${bootTimeoutMs} ms`)),
+        bootTimeoutMs,
+      )
       transport.onExit((reason) => {
         clearTimeout(timer)
         reject(new EnclaveLaunchError(`the Worker exited during boot (${reason})`))
@@ -90,8 +87,15 @@ export async function launchEnclave(parameters: LaunchEnclaveParameters): Promis
   return {
     transport: {
       ...transport,
-      onExit: (handler) => transport.onExit((reason) => (closePlatform(), handler(reason))),
-      terminate: async () => (closePlatform(), transport.terminate()),
+      onExit: (handler) =>
+        transport.onExit((reason) => {
+          closePlatform()
+          handler(reason)
+        }),
+      terminate: async () => {
+        closePlatform()
+        await transport.terminate()
+      },
     },
     measurement: measurementHex(measurement),
   }

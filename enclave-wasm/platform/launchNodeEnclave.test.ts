@@ -58,7 +58,9 @@ describe('launchNodeEnclave', () => {
     const { client } = await bootBuiltEnclave()
     const input = { seq: 1n, kind: 7, acc: `0x${'00'.repeat(32)}` }
     for (const payload of ['0x0000000000000001', new Uint8Array(new SharedArrayBuffer(8))]) {
-      const error = await client.request('ingest', { inputs: [{ ...input, payload } as never] }).catch((e: unknown) => e)
+      const error = await client
+        .request('ingest', { inputs: [{ ...input, payload } as never] })
+        .catch((e: unknown) => e)
       expect((error as EnclaveRequestError).code, String(payload)).toBe(ENCLAVE_ERROR_CODES.invalidRequest)
     }
     await expect(client.getStatus()).resolves.toMatchObject({ booted: true })
@@ -73,10 +75,10 @@ describe('launchNodeEnclave', () => {
 
 describe('launchEnclave', () => {
   it('error: refuses a core that imports Math.random before any Worker starts', async () => {
-    const { binary, stderr } = await asc.compileString(
-      'export function roll(): f64 { return Math.random() }',
-      { optimizeLevel: 0, runtime: 'minimal' },
-    )
+    const { binary, stderr } = await asc.compileString('export function roll(): f64 { return Math.random() }', {
+      optimizeLevel: 0,
+      runtime: 'minimal',
+    })
     expect(binary, stderr.toString()).not.toBeNull()
     const worker = await readFile(join(ENCLAVE_BUILD_DIR, 'worker.js'))
     let started = false

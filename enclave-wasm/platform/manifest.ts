@@ -22,7 +22,11 @@ export async function readEnclaveManifest(buildDir: string): Promise<EnclaveMani
     throw new Error(`No readable enclave manifest at ${path}; run \`npm run build:enclave\`.`, { cause })
   }
   const manifest = value as Partial<EnclaveManifest> | null
-  if (manifest?.version !== 1 || typeof manifest.measurement !== 'string' || !/^0x[0-9a-f]{64}$/.test(manifest.measurement))
+  if (
+    manifest?.version !== 1 ||
+    typeof manifest.measurement !== 'string' ||
+    !/^0x[0-9a-f]{64}$/.test(manifest.measurement)
+  )
     throw new Error(`The enclave manifest ${path} is malformed; run \`npm run build:enclave\` again.`)
   return manifest as EnclaveManifest
 }

@@ -18,7 +18,11 @@ export function servePlatform(port: MessagePort, platform: TeePlatform, launch: 
     const id = typeof request?.id === 'number' ? request.id : -1
     try {
       let bytes: Uint8Array
-      if (request?.op === 'quote' && request.reportData instanceof Uint8Array && request.reportData.byteLength === REPORT_DATA_BYTES)
+      if (
+        request?.op === 'quote' &&
+        request.reportData instanceof Uint8Array &&
+        request.reportData.byteLength === REPORT_DATA_BYTES
+      )
         bytes = await platform.quote(launch, request.reportData)
       else if (
         request?.op === 'sealKey' &&

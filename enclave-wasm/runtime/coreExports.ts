@@ -33,6 +33,7 @@ const FUNCTIONS = [
 /** Checks an instance's exports against `CoreExports` instead of casting them. */
 export function asCoreExports(exports: WebAssembly.Exports): CoreExports {
   if (!(exports.memory instanceof WebAssembly.Memory)) throw new Error('core.wasm does not export its memory')
-  for (const name of FUNCTIONS) if (typeof exports[name] !== 'function') throw new Error(`core.wasm does not export ${name}`)
+  for (const name of FUNCTIONS)
+    if (typeof exports[name] !== 'function') throw new Error(`core.wasm does not export ${name}`)
   return exports as unknown as CoreExports
 }

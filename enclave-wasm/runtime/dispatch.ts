@@ -4,11 +4,26 @@ import { READ_TYPES, encodeReadReply, readInfo } from '../envelopes/accountRead'
 import { commandDomain } from '../envelopes/commandEnvelope'
 import { sealTo } from '../envelopes/hpkeSuite'
 import type { PlatformClient } from '../platform/platformChannel'
-import { COMMAND_RECORD_BYTES, INPUT_KIND, PROTOCOL_VERSION, type EnclaveRequest, type EnclaveSchema, type EnclaveStatus, type GroupView, type Hex } from '../protocol'
+import {
+  COMMAND_RECORD_BYTES,
+  INPUT_KIND,
+  PROTOCOL_VERSION,
+  type EnclaveRequest,
+  type EnclaveSchema,
+  type EnclaveStatus,
+  type GroupView,
+  type Hex,
+} from '../protocol'
 import type { CoreExports } from './coreExports'
 import { createTokenCore, type TokenCore } from './core/createTokenCore'
 import { applyInput } from './group/applyInput'
-import { ensureIdentity, GroupActionError, proposeRekey, registrationReportData, rotateInitKey } from './group/groupActions'
+import {
+  ensureIdentity,
+  GroupActionError,
+  proposeRekey,
+  registrationReportData,
+  rotateInitKey,
+} from './group/groupActions'
 import { emptyGroupState, ZERO_HASH, type GroupState } from './group/groupState'
 import { groupStatus } from './group/groupStatus'
 import { deriveEpochKeys } from './group/keySchedule'
@@ -36,13 +51,24 @@ export type EnclaveState = {
 
 /** Builds the state of a freshly booted enclave around its core. */
 export function bootState(core: CoreExports, measurement: Hex, platform: PlatformClient): EnclaveState {
-  return { core, token: createTokenCore(core), measurement, platform, group: undefined, commandKeys: new Map(), sessions: undefined }
+  return {
+    core,
+    token: createTokenCore(core),
+    measurement,
+    platform,
+    group: undefined,
+    commandKeys: new Map(),
+    sessions: undefined,
+  }
 }
 
 type Result<request extends EnclaveRequest> = EnclaveSchema[request['method']]['result']
 
 /** Runs one validated request against the booted enclave. */
-export async function dispatch<request extends EnclaveRequest>(state: EnclaveState, request: request): Promise<Result<request>> {
+export async function dispatch<request extends EnclaveRequest>(
+  state: EnclaveState,
+  request: request,
+): Promise<Result<request>> {
   return (await run(state, request)) as Result<request>
 }
 
@@ -59,7 +85,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
         return null
       }
       const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
-      if (state.token.importSnapshot(snapshot) !== 0) throw new GroupActionError('the sealed application state is malformed')
+      if (state.token.importSnapshot(snapshot) !== 0)
+        throw new GroupActionError('the sealed application state is malformed')
       state.group = group
       state.sessions = createSessionBook(group)
       // Command keys are not sealed; derive the held epoch's now, before the first batch after a restart.
@@ -80,7 +107,11 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
         await applyInput(group, input, async ({ kind, seq, payload }) => {
           const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
           if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
-          const keys = { chainId: group.chainId, ledger: group.ledger, commandKeyOf: (epoch: number) => state.commandKeys.get(epoch) }
+          const keys = {
+            chainId: group.chainId,
+            ledger: group.ledger,
+            commandKeyOf: (epoch: number) => state.commandKeys.get(epoch),
+          }
           return applyCommandBatch({ ...context, ...keys }, payload)
         })
         await refreshCommandKey(state, group)
@@ -119,7 +150,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
         signature,
       }).catch(() => undefined)
       // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
-      if (!signer || signer.toLowerCase() !== account.toLowerCase()) throw new GroupActionError('the read request is not signed by the account')
+      if (!signer || signer.toLowerCase() !== account.toLowerCase())
+        throw new GroupActionError('the read request is not signed by the account')
       const { balance, nonce } = state.token.account(account)
       const receipt = group.receipts[account.toLowerCase()]
       const history = group.history[account.toLowerCase()] ?? []

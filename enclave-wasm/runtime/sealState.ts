@@ -21,13 +21,19 @@ async function aesKey(platform: PlatformClient): Promise<CryptoKey> {
 }
 
 const aadOf = (chainId: bigint, ledger: Address) =>
-  hexToBytes(encodePacked(['string', 'uint256', 'address'], ['anonify/v1 sealed-state', chainId, ledger])) as Uint8Array<ArrayBuffer>
+  hexToBytes(
+    encodePacked(['string', 'uint256', 'address'], ['anonify/v1 sealed-state', chainId, ledger]),
+  ) as Uint8Array<ArrayBuffer>
 
 /** Everything a restart needs: the group state and the application state (the core's canonical snapshot). */
 export type SealedContents = { group: GroupState; snapshot: Uint8Array }
 
 /** Encrypts the enclave's state to blob = version ‖ nonce(12) ‖ ciphertext+tag. */
-export async function sealState(platform: PlatformClient, state: GroupState, snapshot: Uint8Array): Promise<Uint8Array> {
+export async function sealState(
+  platform: PlatformClient,
+  state: GroupState,
+  snapshot: Uint8Array,
+): Promise<Uint8Array> {
   const contents: SealedContents = { group: state, snapshot }
   const plaintext = new TextEncoder().encode(JSON.stringify(contents, (_key, value: unknown) => encodeValue(value)))
   const nonce = randomBytes(12) as Uint8Array<ArrayBuffer>
@@ -41,7 +47,12 @@ export async function sealState(platform: PlatformClient, state: GroupState, sna
 }
 
 /** Decrypts a blob sealed for (chainId, ledger) on this machine by this measurement. */
-export async function unsealState(platform: PlatformClient, blob: Uint8Array, chainId: bigint, ledger: Address): Promise<SealedContents> {
+export async function unsealState(
+  platform: PlatformClient,
+  blob: Uint8Array,
+  chainId: bigint,
+  ledger: Address,
+): Promise<SealedContents> {
   if (blob[0] !== FORMAT_VERSION || blob.byteLength < 1 + 12 + 16) throw new UnsealError('not a sealed group state')
   let plaintext: ArrayBuffer
   try {

@@ -19,6 +19,7 @@ export async function startCore(bytes: Uint8Array): Promise<CoreExports> {
   })
   const core = asCoreExports(instance.exports)
   const version = core.coreAbiVersion()
-  if (version !== CORE_ABI_VERSION) throw new Error(`core.wasm has ABI ${version}, the runtime expects ${CORE_ABI_VERSION}`)
+  if (version !== CORE_ABI_VERSION)
+    throw new Error(`core.wasm has ABI ${version}, the runtime expects ${CORE_ABI_VERSION}`)
   return core
 }

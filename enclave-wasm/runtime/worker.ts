@@ -26,7 +26,10 @@ type Port = {
   close: () => void
 }
 
-declare const globalThis: { __anonifyPort?: Port } & typeof self
+declare global {
+  // Installed by the Node loader's prelude (platform/launchNodeEnclave.ts) before this bundle runs.
+  var __anonifyPort: Port | undefined
+}
 
 /** Node's loader installs `__anonifyPort`; in a browser Worker the port is `self`. */
 const port: Port = globalThis.__anonifyPort ?? {

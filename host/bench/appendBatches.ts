@@ -23,7 +23,11 @@ export function appendBatches(tip: StreamTip, { kind, block, batches }: AppendBa
   return batches.map((records) => {
     const payload = new Uint8Array(8 + records.reduce((bytes, record) => bytes + record.byteLength, 0))
     new DataView(payload.buffer).setBigUint64(0, block)
-    records.reduce((offset, record) => (payload.set(record, offset), offset + record.byteLength), 8)
+    let offset = 8
+    for (const record of records) {
+      payload.set(record, offset)
+      offset += record.byteLength
+    }
     seq += 1n
     acc = nextAccumulator(acc, seq, kind, payload)
     return { seq, kind, payload, acc }

@@ -58,7 +58,12 @@ export async function startBenchStack({ measurement }: { measurement: Hex }): Pr
     const ledger = deployment.contracts.ledger
     const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
     const clientsOf = (index: number) =>
-      createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[index]!, pollingIntervalMs: 20 })
+      createLedgerClients({
+        rpcUrl: anvil.rpcUrl,
+        chainId: deployment.chainId,
+        account: accounts[index]!,
+        pollingIntervalMs: 20,
+      })
     const nodes: MemberNode[] = []
     const machines: SimMachine[] = []
     for (const index of [1, 2]) {
@@ -70,7 +75,9 @@ export async function startBenchStack({ measurement }: { measurement: Hex }): Pr
       await node.bind()
       nodes.push(node)
     }
-    await stepUntil(nodes, (s) => s.every((x) => x.members.length === 2 && x.holdsEpoch && !x.rekeyNeeded && !x.initKeyRotationDue))
+    await stepUntil(nodes, (s) =>
+      s.every((x) => x.members.length === 2 && x.holdsEpoch && !x.rekeyNeeded && !x.initKeyRotationDue),
+    )
 
     const relayer = clientsOf(5)
     const { epoch, cmdPubKey } = await readGroup(relayer.publicClient, { ledger })
@@ -94,20 +101,42 @@ export async function startBenchStack({ measurement }: { measurement: Hex }): Pr
       })
     const confirm = async (hash: Hex) => relayer.publicClient.waitForTransactionReceipt({ hash })
     const post = async (records: Uint8Array[]) => confirm(await submitBatch(relayer.walletClient, { ledger, records }))
-    const postSessions = async (records: Uint8Array[]) => confirm(await submitSessionBatch(relayer.walletClient, { ledger, records }))
+    const postSessions = async (records: Uint8Array[]) =>
+      confirm(await submitSessionBatch(relayer.walletClient, { ledger, records }))
     const syncAll = async () => {
       const { seq } = await readGroup(relayer.publicClient, { ledger })
       await stepUntil(nodes, (s) => s.every((x) => x.seq === seq))
     }
 
     const issuer = privateKeyToAccount(keccak256(toHex('bench issuer')))
-    const payers = Array.from({ length: BENCH_PAYERS }, (_, i) => privateKeyToAccount(keccak256(toHex(`bench payer ${i}`))))
+    const payers = Array.from({ length: BENCH_PAYERS }, (_, i) =>
+      privateKeyToAccount(keccak256(toHex(`bench payer ${i}`))),
+    )
     const payee = privateKeyToAccount(keccak256(toHex('bench payee')))
     await post([await seal(issuer, { op: 'init' })])
     for (let i = 0; i < payers.length; i += 64)
-      await post(await Promise.all(payers.slice(i, i + 64).map((p) => seal(issuer, { op: 'mint', to: p.address, amount: 1_000_000n }))))
+      await post(
+        await Promise.all(
+          payers.slice(i, i + 64).map((p) => seal(issuer, { op: 'mint', to: p.address, amount: 1_000_000n })),
+        ),
+      )
     await syncAll()
-    return { anvil, deployment, nodes, enclaves, machines, relayer, payers, payee, nextNonce, seal, post, postSessions, syncAll, stop }
+    return {
+      anvil,
+      deployment,
+      nodes,
+      enclaves,
+      machines,
+      relayer,
+      payers,
+      payee,
+      nextNonce,
+      seal,
+      post,
+      postSessions,
+      syncAll,
+      stop,
+    }
   } catch (error) {
     await stop()
     throw error

@@ -28,7 +28,11 @@ const SEALED_BATCHES = 2
 const INPUTS_PER_CALL: Record<BenchRun, number> = { session: 16, sealed: 1 }
 
 /** Runs the measurement after `measureSessionPath`, whose replay starts from enclave 0's current state. */
-export async function measureChromiumPath(stack: BenchStack, replay: SessionPathMeasures['replay'], onProgress?: (line: string) => void): Promise<ChromiumPathMeasures> {
+export async function measureChromiumPath(
+  stack: BenchStack,
+  replay: SessionPathMeasures['replay'],
+  onProgress?: (line: string) => void,
+): Promise<ChromiumPathMeasures> {
   const { deployment, enclaves, machines, relayer, payers, payee } = stack
   const chainId = BigInt(deployment.chainId)
   const ledger = deployment.contracts.ledger
@@ -36,11 +40,17 @@ export async function measureChromiumPath(stack: BenchStack, replay: SessionPath
   // The replay used the payers' next nonces, so these continue after it, as its last input continues the stream.
   const transfer = { op: 'transfer', to: payee.address, amount: 1n } as const
   const batches: Uint8Array[][] = []
-  for (let b = 0; b < SEALED_BATCHES; b++) batches.push(await Promise.all(payers.map((payer) => stack.seal(payer, transfer))))
+  for (let b = 0; b < SEALED_BATCHES; b++)
+    batches.push(await Promise.all(payers.map((payer) => stack.seal(payer, transfer))))
   const block = await relayer.publicClient.getBlockNumber()
   const sealedInputs = appendBatches(replay.inputs.at(-1)!, { kind: INPUT_KIND.commandBatch, block, batches })
   const payeeBalance = (enclave: Pick<EnclaveClient, 'readAccount'>) =>
-    readAccount(enclave, { chainId, ledger, account: payee.address, signTypedData: (typedData) => payee.signTypedData(typedData) })
+    readAccount(enclave, {
+      chainId,
+      ledger,
+      account: payee.address,
+      signTypedData: (typedData) => payee.signTypedData(typedData),
+    })
   let balance = (await payeeBalance(enclaves[0]!)).balance
   const { blob } = await enclaves[0]!.seal()
 
@@ -54,10 +64,16 @@ export async function measureChromiumPath(stack: BenchStack, replay: SessionPath
       onProgress?.('bench: Chromium: booting the enclave Worker from its sealed state…')
       await page.evaluate(() => window.anonifyBench.start())
       // The page only relays the read: the payee signs it here and opens the reply sealed to its one-time key.
-      const relay = { readAccount: (params: Parameters<EnclaveClient['readAccount']>[0]) => page.evaluate((p) => window.anonifyBench.readAccount(p), params) }
+      const relay = {
+        readAccount: (params: Parameters<EnclaveClient['readAccount']>[0]) =>
+          page.evaluate((p) => window.anonifyBench.readAccount(p), params),
+      }
       const rate = async (run: BenchRun, commands: number) => {
         onProgress?.(`bench: Chromium: applying ${commands.toLocaleString('en')} ${run} commands…`)
-        const ms = await page.evaluate(([r, perCall]) => window.anonifyBench.ingest(r, perCall), [run, INPUTS_PER_CALL[run]] as const)
+        const ms = await page.evaluate(([r, perCall]) => window.anonifyBench.ingest(r, perCall), [
+          run,
+          INPUTS_PER_CALL[run],
+        ] as const)
         // A run that refused its commands would be fast and worthless: every transfer must have reached the payee.
         const before = balance
         balance = (await payeeBalance(relay)).balance
@@ -67,7 +83,10 @@ export async function measureChromiumPath(stack: BenchStack, replay: SessionPath
           })
         return Math.round((commands / ms) * 1000)
       }
-      return { session: await rate('session', replay.commands), sealed: await rate('sealed', SEALED_BATCHES * payers.length) }
+      return {
+        session: await rate('session', replay.commands),
+        sealed: await rate('sealed', SEALED_BATCHES * payers.length),
+      }
     })
   } finally {
     await server.stop()

@@ -27,14 +27,25 @@ export async function measureGroupGas({ measurement }: { measurement: Hex }): Pr
     for (const account of accounts.slice(1, 4)) {
       const { client } = await startNodeEnclave({ machine: await createSimMachine() })
       enclaves.push(client)
-      const clients = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account, pollingIntervalMs: 50 })
+      const clients = createLedgerClients({
+        rpcUrl: anvil.rpcUrl,
+        chainId: deployment.chainId,
+        account,
+        pollingIntervalMs: 50,
+      })
       const node = createMemberNode({ enclave: client, clients, deployment, store: memoryStore() })
       await node.bind()
       nodes.push(node)
     }
-    await stepUntil(nodes, (statuses) => statuses.every((s) => s.members.length === 3 && s.holdsEpoch && !s.rekeyNeeded))
+    await stepUntil(nodes, (statuses) =>
+      statuses.every((s) => s.members.length === 3 && s.holdsEpoch && !s.rekeyNeeded),
+    )
 
-    const { publicClient } = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[0]! })
+    const { publicClient } = createLedgerClients({
+      rpcUrl: anvil.rpcUrl,
+      chainId: deployment.chainId,
+      account: accounts[0]!,
+    })
     const logs = await publicClient.getContractEvents({
       address: deployment.contracts.ledger,
       abi: ledgerAbi,
@@ -47,7 +58,14 @@ export async function measureGroupGas({ measurement }: { measurement: Hex }): Pr
     const rekey3 = logs.find((log) => {
       if (log.args.kind !== INPUT_KIND.rekey) return false
       const [, , , , , shares] = decodeAbiParameters(
-        [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes[]' }],
+        [
+          { type: 'uint64' },
+          { type: 'address' },
+          { type: 'bytes32' },
+          { type: 'bytes32' },
+          { type: 'bytes32' },
+          { type: 'bytes[]' },
+        ],
         log.args.payload,
       )
       return shares.length === 3

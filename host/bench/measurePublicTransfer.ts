@@ -15,11 +15,20 @@ export type PublicTransferGas = {
 }
 
 /** Deploys a public ERC20 from `clients` and measures two transfers to `recipient`: its first and a later one. */
-export async function measurePublicTransfer({ walletClient, publicClient }: LedgerClients, recipient: Address): Promise<PublicTransferGas> {
+export async function measurePublicTransfer(
+  { walletClient, publicClient }: LedgerClients,
+  recipient: Address,
+): Promise<PublicTransferGas> {
   const chain = walletClient.chain ?? null
-  const deployHash = await walletClient.deployContract({ abi: publicErc20Abi, bytecode: publicErc20Bytecode, args: [10n ** 24n], chain })
+  const deployHash = await walletClient.deployContract({
+    abi: publicErc20Abi,
+    bytecode: publicErc20Bytecode,
+    args: [10n ** 24n],
+    chain,
+  })
   const deployed = await publicClient.waitForTransactionReceipt({ hash: deployHash })
-  if (deployed.status !== 'success' || !deployed.contractAddress) throw new ContractDeploymentError({ contract: 'PublicErc20', hash: deployHash })
+  if (deployed.status !== 'success' || !deployed.contractAddress)
+    throw new ContractDeploymentError({ contract: 'PublicErc20', hash: deployHash })
   const transferGas = async () => {
     const hash = await walletClient.writeContract({
       address: deployed.contractAddress!,

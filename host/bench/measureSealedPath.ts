@@ -19,7 +19,11 @@ export const BATCH_SIZES = [1, 16, 128] as const
 const LATENCY_SAMPLES = 20
 
 /** Posts `records(size)` at each batch size, has the first replica ingest each batch; returns gas per record and the apply rate. */
-export async function measureBatches(stack: BenchStack, post: (records: Uint8Array[]) => Promise<{ gasUsed: bigint }>, records: (size: number) => Promise<Uint8Array[]>) {
+export async function measureBatches(
+  stack: BenchStack,
+  post: (records: Uint8Array[]) => Promise<{ gasUsed: bigint }>,
+  records: (size: number) => Promise<Uint8Array[]>,
+) {
   const { deployment, enclaves, relayer } = stack
   const gas: number[] = []
   let applied = 0
@@ -29,22 +33,34 @@ export async function measureBatches(stack: BenchStack, post: (records: Uint8Arr
     gas.push(Math.round(Number(receipt.gasUsed) / size))
     // Timed around the ECALL only: the follower's RPC reads are not the enclave's work.
     const { seq } = await enclaves[0]!.getStatus()
-    const { inputs } = await readInputs(relayer.publicClient, { ledger: deployment.contracts.ledger, afterSeq: seq, fromBlock: BigInt(deployment.deployBlock) })
+    const { inputs } = await readInputs(relayer.publicClient, {
+      ledger: deployment.contracts.ledger,
+      afterSeq: seq,
+      fromBlock: BigInt(deployment.deployBlock),
+    })
     const started = performance.now()
     await enclaves[0]!.ingest({ inputs })
     applyMs += performance.now() - started
     applied += size
     await stack.syncAll()
   }
-  return { gasPerTransfer: { batch1: gas[0]!, batch16: gas[1]!, batch128: gas[2]! }, applyRate: Math.round((applied / applyMs) * 1000) }
+  return {
+    gasPerTransfer: { batch1: gas[0]!, batch16: gas[1]!, batch128: gas[2]! },
+    applyRate: Math.round((applied / applyMs) * 1000),
+  }
 }
 
 /** Runs the measurement; `onProgress` receives one line per phase. */
-export async function measureSealedPath(stack: BenchStack, onProgress?: (line: string) => void): Promise<SealedPathMeasures> {
+export async function measureSealedPath(
+  stack: BenchStack,
+  onProgress?: (line: string) => void,
+): Promise<SealedPathMeasures> {
   const { deployment, enclaves, payers, payee } = stack
   onProgress?.('bench: sealed path: gas per confidential transfer at batch sizes 1, 16, 128…')
   const transfer = { op: 'transfer', to: payee.address, amount: 1n } as const
-  const { gasPerTransfer, applyRate } = await measureBatches(stack, stack.post, (size) => Promise.all(payers.slice(0, size).map((p) => stack.seal(p, transfer))))
+  const { gasPerTransfer, applyRate } = await measureBatches(stack, stack.post, (size) =>
+    Promise.all(payers.slice(0, size).map((p) => stack.seal(p, transfer))),
+  )
 
   onProgress?.(`bench: latency from submission to visible on both replicas (${LATENCY_SAMPLES} transfers)…`)
   const latencies: number[] = []
@@ -70,6 +86,9 @@ export async function measureSealedPath(stack: BenchStack, onProgress?: (line: s
   return {
     gasPerTransfer,
     applyRate,
-    latency_ms: { p50: Math.round(latencies[Math.floor(LATENCY_SAMPLES / 2)]!), p95: Math.round(latencies[Math.floor(LATENCY_SAMPLES * 0.95)]!) },
+    latency_ms: {
+      p50: Math.round(latencies[Math.floor(LATENCY_SAMPLES / 2)]!),
+      p95: Math.round(latencies[Math.floor(LATENCY_SAMPLES * 0.95)]!),
+    },
   }
 }

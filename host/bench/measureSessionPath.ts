@@ -28,28 +28,50 @@ const REPLAY_COMMANDS = 100_000
 /** Inputs per ingest ECALL: large enough that the Worker round trip does not dominate. */
 const INPUTS_PER_CALL = 16
 
-export async function measureSessionPath(stack: BenchStack, onProgress?: (line: string) => void): Promise<SessionPathMeasures> {
+export async function measureSessionPath(
+  stack: BenchStack,
+  onProgress?: (line: string) => void,
+): Promise<SessionPathMeasures> {
   const { deployment, enclaves, machines, relayer, payers, payee } = stack
   const chainId = BigInt(deployment.chainId)
   const ledger = deployment.contracts.ledger
   onProgress?.(`bench: session path: ${payers.length} wallets each sign one session grant…`)
   const { epoch } = await readGroup(relayer.publicClient, { ledger })
-  const sessions = payers.map((payer) => createWalletSession({ chainId, ledger, epoch: Number(epoch), account: payer.address }))
+  const sessions = payers.map((payer) =>
+    createWalletSession({ chainId, ledger, epoch: Number(epoch), account: payer.address }),
+  )
   for (let i = 0; i < payers.length; i += 64)
-    await stack.post(await Promise.all(payers.slice(i, i + 64).map((payer, j) => stack.seal(payer, sessions[i + j]!.grant(BENCH_DEADLINE)))))
+    await stack.post(
+      await Promise.all(
+        payers.slice(i, i + 64).map((payer, j) => stack.seal(payer, sessions[i + j]!.grant(BENCH_DEADLINE))),
+      ),
+    )
   await stack.syncAll()
   const transfer = { op: 'transfer', to: payee.address, amount: 1n } as const
-  const sessionRecord = (i: number) => sessions[i]!.seal({ nonce: stack.nextNonce(payers[i]!), deadlineBlock: BENCH_DEADLINE, command: transfer })
+  const sessionRecord = (i: number) =>
+    sessions[i]!.seal({ nonce: stack.nextNonce(payers[i]!), deadlineBlock: BENCH_DEADLINE, command: transfer })
 
   onProgress?.('bench: session path: gas per confidential transfer at batch sizes 1, 16, 128…')
-  const { gasPerTransfer } = await measureBatches(stack, stack.postSessions, async (size) => payers.slice(0, size).map((_, i) => sessionRecord(i)))
+  const { gasPerTransfer } = await measureBatches(stack, stack.postSessions, async (size) =>
+    payers.slice(0, size).map((_, i) => sessionRecord(i)),
+  )
 
   onProgress?.(`bench: sealing ${REPLAY_COMMANDS.toLocaleString('en')} session commands for the replay…`)
   const payeeBalance = () =>
-    readAccount(enclaves[0]!, { chainId, ledger, account: payee.address, signTypedData: (typedData) => payee.signTypedData(typedData) })
+    readAccount(enclaves[0]!, {
+      chainId,
+      ledger,
+      account: payee.address,
+      signTypedData: (typedData) => payee.signTypedData(typedData),
+    })
   const before = (await payeeBalance()).balance
   const { seq } = await enclaves[0]!.getStatus()
-  const acc = await relayer.publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [seq] })
+  const acc = await relayer.publicClient.readContract({
+    address: ledger,
+    abi: ledgerAbi,
+    functionName: 'accumulatorAt',
+    args: [seq],
+  })
   const block = await relayer.publicClient.getBlockNumber()
   const batches = Array.from({ length: Math.ceil(REPLAY_COMMANDS / MAX_RECORDS_PER_BATCH) }, (_, b) =>
     Array.from({ length: Math.min(MAX_RECORDS_PER_BATCH, REPLAY_COMMANDS - b * MAX_RECORDS_PER_BATCH) }, (_, k) =>
@@ -72,10 +94,24 @@ export async function measureSessionPath(stack: BenchStack, onProgress?: (line: 
     }
     const replay100k_s = (performance.now() - started) / 1000
     // A replay that refused its commands would be fast and worthless: every transfer must have reached the payee.
-    const after = (await readAccount(fresh, { chainId, ledger, account: payee.address, signTypedData: (typedData) => payee.signTypedData(typedData) })).balance
+    const after = (
+      await readAccount(fresh, {
+        chainId,
+        ledger,
+        account: payee.address,
+        signTypedData: (typedData) => payee.signTypedData(typedData),
+      })
+    ).balance
     if (after - before !== BigInt(REPLAY_COMMANDS))
-      throw new AnonifyError(`The replay applied ${after - before} of ${REPLAY_COMMANDS} session transfers.`, { metaMessages: ['The session path refused commands it should have applied.'] })
-    return { gasPerTransfer, applyRate: Math.round((REPLAY_COMMANDS / ingestMs) * 1000), replay100k_s: Math.round(replay100k_s * 100) / 100, replay: { inputs, commands: REPLAY_COMMANDS } }
+      throw new AnonifyError(`The replay applied ${after - before} of ${REPLAY_COMMANDS} session transfers.`, {
+        metaMessages: ['The session path refused commands it should have applied.'],
+      })
+    return {
+      gasPerTransfer,
+      applyRate: Math.round((REPLAY_COMMANDS / ingestMs) * 1000),
+      replay100k_s: Math.round(replay100k_s * 100) / 100,
+      replay: { inputs, commands: REPLAY_COMMANDS },
+    }
   } finally {
     await fresh.close()
   }

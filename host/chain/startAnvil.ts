@@ -76,7 +76,8 @@ function waitForListening(child: ChildProcess, timeoutMs: number): Promise<numbe
   return new Promise((resolve, reject) => {
     let output = ''
     const timer = setTimeout(
-      () => fail(new AnvilStartError({ details: `Not listening after ${timeoutMs} ms. Output: ${output.slice(-500)}` })),
+      () =>
+        fail(new AnvilStartError({ details: `Not listening after ${timeoutMs} ms. Output: ${output.slice(-500)}` })),
       timeoutMs,
     )
     const onData = (chunk: Buffer) => {

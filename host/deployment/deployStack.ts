@@ -54,7 +54,7 @@ async function firstUnlockedAccount(rpcUrl: string): Promise<Address> {
   const [address] = await createWalletClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getAddresses()
   if (!address)
     throw new AnonifyError(`The node at ${rpcUrl} has no unlocked account to deploy with.`, {
-      metaMessages: ['Set ANONIFY_DEPLOYER_KEY to a funded account\'s private key (0x…).'],
+      metaMessages: ["Set ANONIFY_DEPLOYER_KEY to a funded account's private key (0x…)."],
     })
   return address
 }

@@ -37,7 +37,8 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
   const contracts = v.contracts as Record<string, unknown> | undefined
   if (typeof contracts !== 'object' || contracts === null) return fail('contracts is missing')
   if (typeof contracts.ledger !== 'string' || !isAddress(contracts.ledger)) fail('contracts.ledger is not an address')
-  if (typeof contracts.verifier !== 'string' || !isAddress(contracts.verifier)) fail('contracts.verifier is not an address')
+  if (typeof contracts.verifier !== 'string' || !isAddress(contracts.verifier))
+    fail('contracts.verifier is not an address')
   const enclave = v.enclave as Record<string, unknown> | undefined
   if (typeof enclave !== 'object' || enclave === null) return fail('enclave is missing')
   if (typeof enclave.measurement !== 'string' || !isHex(enclave.measurement) || enclave.measurement.length !== 66)

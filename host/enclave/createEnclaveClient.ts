@@ -10,6 +10,7 @@ import {
   parseReadAccountResult,
   parseSealResult,
   type EnclaveMethod,
+  type EnclaveResponse,
   type EnclaveSchema,
   type EnclaveTransport,
 } from '../../enclave-wasm/protocol'
@@ -22,10 +23,7 @@ export type CreateEnclaveClientParameters = {
 }
 
 export type EnclaveClient = {
-  request: <method extends EnclaveMethod>(
-    method: method,
-    params: EnclaveSchema[method]['params'],
-  ) => Promise<unknown>
+  request: <method extends EnclaveMethod>(method: method, params: EnclaveSchema[method]['params']) => Promise<unknown>
   getStatus: () => Promise<EnclaveSchema['getStatus']['result']>
   bind: (params: EnclaveSchema['bind']['params']) => Promise<null>
   attest: (params: EnclaveSchema['attest']['params']) => Promise<EnclaveSchema['attest']['result']>
@@ -69,7 +67,7 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
 
   transport.onExit((reason) => failAll(new EnclaveCrashedError({ reason })))
   transport.onMessage((data) => {
-    let response
+    let response: EnclaveResponse
     try {
       response = parseResponse(data)
     } catch (error) {
@@ -102,7 +100,10 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
   return {
     request,
     getStatus: async () => parseEnclaveStatus(await request('getStatus', undefined)),
-    bind: async (params) => (await request('bind', params), null),
+    bind: async (params) => {
+      await request('bind', params)
+      return null
+    },
     attest: async (params) => parseAttestResult(await request('attest', params)),
     ingest: async (params) => parseIngestResult(await request('ingest', params)),
     proposeRekey: async () => parseRekeyProposal(await request('proposeRekey', undefined)),

@@ -12,7 +12,13 @@ export type BrowserEnclave = { client: EnclaveClient; measurement: Hex }
  * @example
  * const { client } = await startBrowserEnclave({ baseUrl: '/enclave/', machine })
  */
-export async function startBrowserEnclave({ baseUrl = '/enclave/', machine }: { baseUrl?: string; machine: SimMachine }): Promise<BrowserEnclave> {
+export async function startBrowserEnclave({
+  baseUrl = '/enclave/',
+  machine,
+}: {
+  baseUrl?: string
+  machine: SimMachine
+}): Promise<BrowserEnclave> {
   try {
     const { transport, measurement } = await launchBrowserEnclave({ baseUrl, platform: createSimPlatform(machine) })
     return { client: createEnclaveClient({ transport }), measurement }

@@ -25,7 +25,11 @@ export type StartNodeEnclaveParameters = {
  */
 export async function startNodeEnclave({ machine, buildDir, debug }: StartNodeEnclaveParameters): Promise<NodeEnclave> {
   try {
-    const { transport, measurement } = await launchNodeEnclave({ platform: createSimPlatform(machine), buildDir, debug })
+    const { transport, measurement } = await launchNodeEnclave({
+      platform: createSimPlatform(machine),
+      buildDir,
+      debug,
+    })
     return { client: createEnclaveClient({ transport }), measurement }
   } catch (cause) {
     throw new EnclaveBootError({ cause })

@@ -34,7 +34,13 @@ export type WalletSession = {
  * await node.postCommand(await sealCommand({ ...group, account, nonce, deadlineBlock, command: session.grant(expires), signTypedData }))
  * await node.postCommand(session.seal({ nonce: nonce + 1n, deadlineBlock, command: { op: 'transfer', to, amount } }))
  */
-export function createWalletSession({ chainId, ledger, epoch, account, resume }: CreateWalletSessionParameters): WalletSession {
+export function createWalletSession({
+  chainId,
+  ledger,
+  epoch,
+  account,
+  resume,
+}: CreateWalletSessionParameters): WalletSession {
   const key = resume ? hexToBytes(resume.sessionKey) : randomBytes(32)
   const keys = deriveSessionKeys(key, chainId, ledger, epoch)
   let next = resume?.next ?? 0n
@@ -42,8 +48,14 @@ export function createWalletSession({ chainId, ledger, epoch, account, resume }:
     sessionKey: bytesToHex(key),
     grant: (expiresBlock) => ({ op: 'startSession', sessionKey: bytesToHex(key), expiresBlock }),
     seal({ nonce, deadlineBlock, command }) {
-      if (command.op === 'startSession' || command.op === 'endSession') throw new TypeError('a session carries token commands only')
-      return sealSessionRecord({ keys, counter: next++, deadlineBlock, command: encodeCoreCommand(account, nonce, command) })
+      if (command.op === 'startSession' || command.op === 'endSession')
+        throw new TypeError('a session carries token commands only')
+      return sealSessionRecord({
+        keys,
+        counter: next++,
+        deadlineBlock,
+        command: encodeCoreCommand(account, nonce, command),
+      })
     },
     get next() {
       return next

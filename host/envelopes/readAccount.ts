@@ -36,7 +36,12 @@ export function createAccountReader(parameters: ReadAccountParameters) {
   const signKey = async (): Promise<ReadKey> => {
     const pair = await suite.kem.generateKeyPair()
     const replyKey = bytesToHex(new Uint8Array(await suite.kem.serializePublicKey(pair.publicKey)))
-    const signature = await signTypedData({ domain: commandDomain(chainId, ledger), types: READ_TYPES, primaryType: 'Read', message: { account, replyKey } })
+    const signature = await signTypedData({
+      domain: commandDomain(chainId, ledger),
+      types: READ_TYPES,
+      primaryType: 'Read',
+      message: { account, replyKey },
+    })
     return { replyKey, signature, privateKey: new Uint8Array(await suite.kem.serializePrivateKey(pair.privateKey)) }
   }
   return {
@@ -48,7 +53,9 @@ export function createAccountReader(parameters: ReadAccountParameters) {
       })
       const { replyKey, signature, privateKey } = await key
       const { reply } = await enclave.readAccount({ account, replyKey, signature })
-      return decodeReadReply(await openWithKey(privateKey, readInfo(chainId, ledger, account), new Uint8Array(), hexToBytes(reply)))
+      return decodeReadReply(
+        await openWithKey(privateKey, readInfo(chainId, ledger, account), new Uint8Array(), hexToBytes(reply)),
+      )
     },
   }
 }
@@ -58,6 +65,9 @@ export function createAccountReader(parameters: ReadAccountParameters) {
  * @example
  * const { balance } = await readAccount(enclave, { chainId, ledger, account: alice.address, signTypedData: alice.signTypedData })
  */
-export function readAccount(enclave: Pick<EnclaveClient, 'readAccount'>, parameters: ReadAccountParameters): Promise<AccountReply> {
+export function readAccount(
+  enclave: Pick<EnclaveClient, 'readAccount'>,
+  parameters: ReadAccountParameters,
+): Promise<AccountReply> {
   return createAccountReader(parameters).read(enclave)
 }

@@ -32,7 +32,9 @@ export type SealCommandParameters = {
  */
 export async function sealCommand(parameters: SealCommandParameters): Promise<Uint8Array> {
   const { chainId, ledger, epoch, cmdPubKey, account, nonce, deadlineBlock, command, signTypedData } = parameters
-  const signature = await signTypedData(commandTypedData({ chainId, ledger, account, nonce, deadlineBlock, epoch, command }))
+  const signature = await signTypedData(
+    commandTypedData({ chainId, ledger, account, nonce, deadlineBlock, epoch, command }),
+  )
   const plaintext = encodeCommandPlaintext(signature, deadlineBlock, encodeCoreCommand(account, nonce, command))
   const header = encodeCommandHeader(epoch)
   const sealed = await sealTo(cmdPubKey, commandInfo(chainId, ledger, epoch), header, plaintext)

@@ -4,7 +4,8 @@ import { AnonifyError } from './base'
 
 /** Formats `error`; `multiline` keeps an AnonifyError's remedy and details on their own lines (terminals). */
 export function formatError(error: unknown, { multiline = false }: { multiline?: boolean } = {}): string {
-  if (error instanceof AnonifyError) return multiline ? error.message : [error.shortMessage, ...error.metaMessages].join(' ')
+  if (error instanceof AnonifyError)
+    return multiline ? error.message : [error.shortMessage, ...error.metaMessages].join(' ')
   if (error instanceof BaseError) {
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError)
     if (revert instanceof ContractFunctionRevertedError && revert.data)

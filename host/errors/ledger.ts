@@ -51,7 +51,9 @@ export class SessionBatchUnavailableError extends AnonifyError {
   override name = 'SessionBatchUnavailableError' as const
   constructor({ seq, hash, problem, cause }: { seq: bigint; hash: Hash; problem: string; cause?: unknown }) {
     super(`Session batch ${seq} cannot be rebuilt from transaction ${hash}: ${problem}.`, {
-      metaMessages: ['Nothing was applied from it; check that the RPC node serves full transactions and is not forked, then retry.'],
+      metaMessages: [
+        'Nothing was applied from it; check that the RPC node serves full transactions and is not forked, then retry.',
+      ],
       cause,
     })
   }

@@ -8,7 +8,9 @@ import { MAX_RECORDS_PER_BATCH } from './constants'
  */
 export function checkBatch(records: readonly Uint8Array[], recordBytes: number): void {
   if (records.length === 0) throw new InvalidBatchError({ problem: 'it is empty', recordBytes })
-  if (records.length > MAX_RECORDS_PER_BATCH) throw new InvalidBatchError({ problem: `it has ${records.length} records`, recordBytes })
+  if (records.length > MAX_RECORDS_PER_BATCH)
+    throw new InvalidBatchError({ problem: `it has ${records.length} records`, recordBytes })
   const wrong = records.findIndex((record) => record.byteLength !== recordBytes)
-  if (wrong !== -1) throw new InvalidBatchError({ problem: `record ${wrong} is ${records[wrong]!.byteLength} bytes`, recordBytes })
+  if (wrong !== -1)
+    throw new InvalidBatchError({ problem: `record ${wrong} is ${records[wrong]!.byteLength} bytes`, recordBytes })
 }

@@ -9,7 +9,11 @@ export type LedgerClients = {
 }
 
 /** Resolves to the receipt once `hash` is mined; throws `LedgerTransactionError` if it reverted. */
-export async function confirmTransaction(publicClient: PublicClient, hash: Hash, functionName: string): Promise<TransactionReceipt> {
+export async function confirmTransaction(
+  publicClient: PublicClient,
+  hash: Hash,
+  functionName: string,
+): Promise<TransactionReceipt> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success') throw new LedgerTransactionError({ functionName, hash })
   return receipt

@@ -27,6 +27,7 @@ export async function deployLedger(
     chain: walletClient.chain ?? null,
   })
   const receipt = await publicClient.waitForTransactionReceipt({ hash })
-  if (receipt.status !== 'success' || !receipt.contractAddress) throw new ContractDeploymentError({ contract: 'Ledger', hash })
+  if (receipt.status !== 'success' || !receipt.contractAddress)
+    throw new ContractDeploymentError({ contract: 'Ledger', hash })
   return { address: getAddress(receipt.contractAddress), blockNumber: receipt.blockNumber }
 }

@@ -1,6 +1,9 @@
 /** Deploys the SIM attestation verifier pinned to the simulated root CA (test chains only). */
 import { getAddress, type Address } from 'viem'
-import { simAttestationVerifierAbi, simAttestationVerifierBytecode } from '../../contracts/generated/simAttestationVerifier'
+import {
+  simAttestationVerifierAbi,
+  simAttestationVerifierBytecode,
+} from '../../contracts/generated/simAttestationVerifier'
 import { SIM_ROOT_CA_ADDRESS } from '../../enclave-wasm/platform/sim/simRootCa'
 import { ContractDeploymentError } from '../errors/ledger'
 import type { LedgerClients } from './confirmTransaction'

@@ -65,7 +65,10 @@ export async function removeEnclave(
  * @example
  * await requestRekey(clients, { ledger })
  */
-export async function requestRekey({ walletClient, publicClient }: LedgerClients, { ledger }: { ledger: Address }): Promise<TransactionReceipt> {
+export async function requestRekey(
+  { walletClient, publicClient }: LedgerClients,
+  { ledger }: { ledger: Address },
+): Promise<TransactionReceipt> {
   const { request } = await publicClient.simulateContract({
     address: ledger,
     abi: ledgerAbi,

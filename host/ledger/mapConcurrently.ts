@@ -1,7 +1,11 @@
 /** Bounded concurrency for RPC reads: a catch-up or an explorer page may need hundreds of transactions. */
 
 /** `items.map(fn)` with at most `limit` calls of `fn` pending at once; results keep the order of `items`. */
-export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => R | Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => R | Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array(items.length)
   let next = 0
   const worker = async () => {

@@ -2,7 +2,19 @@
  * The follower on a test-owned anvil: session batches (kind 7) come back whole, rebuilt from their transactions, in
  * stream order with command batches; a transaction that does not match the logged accumulator is refused.
  */
-import { concatHex, hexToBytes, createWalletClient, encodeFunctionData, encodePacked, http, keccak256, toHex, type Address, type Hex, type PublicClient } from 'viem'
+import {
+  concatHex,
+  hexToBytes,
+  createWalletClient,
+  encodeFunctionData,
+  encodePacked,
+  http,
+  keccak256,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
@@ -29,7 +41,8 @@ function someRecords(seed: number, count: number, recordBytes: number): Uint8Arr
     state ^= state << 13
     state ^= state >>> 17
     state ^= state << 5
-    return (state >>>= 0) % 256
+    state >>>= 0
+    return state % 256
   }
   return Array.from({ length: count }, () => Uint8Array.from({ length: recordBytes }, next))
 }
@@ -42,7 +55,8 @@ async function send(kind: number, count: number): Promise<Hex> {
   return (isSession ? submitSessionBatch : submitBatch)(clients.walletClient, { ledger, records })
 }
 
-const setAutomine = (on: boolean) => clients.publicClient.request({ method: 'evm_setAutomine' as never, params: [on] as never })
+const setAutomine = (on: boolean) =>
+  clients.publicClient.request({ method: 'evm_setAutomine' as never, params: [on] as never })
 const mine = () => clients.publicClient.request({ method: 'evm_mine' as never })
 
 /** acc_s = keccak256(acc_{s-1} ‖ uint64 s ‖ uint8 kind ‖ keccak256(payload)), as InputStream.sol. */
@@ -63,7 +77,10 @@ function withTransactions(edit: (transaction: Transaction) => Transaction = (t) 
     }
   }
   // The readers only ask for mined transactions; viem's signature also types the pending case, which this mock never serves.
-  const client: PublicClient = { ...clients.publicClient, getTransaction: getTransaction as PublicClient['getTransaction'] }
+  const client: PublicClient = {
+    ...clients.publicClient,
+    getTransaction: getTransaction as PublicClient['getTransaction'],
+  }
   return { client, seen }
 }
 
@@ -79,17 +96,23 @@ beforeAll(async () => {
   clients = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: address!, pollingIntervalMs: 50 })
   ;({ address: ledger } = await deployLedger(clients, { governor: address! }))
   // seq 1 and 2 in blocks of their own, then seq 3–5 in one block, command batches between session batches.
-  for (const kind of [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]) await clients.publicClient.waitForTransactionReceipt({ hash: await send(kind, 2) })
+  for (const kind of [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch])
+    await clients.publicClient.waitForTransactionReceipt({ hash: await send(kind, 2) })
   await setAutomine(false)
   try {
-    const hashes = [await send(INPUT_KIND.sessionBatch, 3), await send(INPUT_KIND.commandBatch, 1), await send(INPUT_KIND.sessionBatch, 1)]
+    const hashes = [
+      await send(INPUT_KIND.sessionBatch, 3),
+      await send(INPUT_KIND.commandBatch, 1),
+      await send(INPUT_KIND.sessionBatch, 1),
+    ]
     await mine()
     for (const hash of hashes) await clients.publicClient.waitForTransactionReceipt({ hash })
   } finally {
     await setAutomine(true)
   }
   // A catch-up's worth of session batches, more than are fetched at once.
-  for (let i = 0; i < 20; i++) await clients.publicClient.waitForTransactionReceipt({ hash: await send(INPUT_KIND.sessionBatch, 1 + (i % 4)) })
+  for (let i = 0; i < 20; i++)
+    await clients.publicClient.waitForTransactionReceipt({ hash: await send(INPUT_KIND.sessionBatch, 1 + (i % 4)) })
 })
 afterAll(async () => anvil?.stop())
 
@@ -102,8 +125,16 @@ describe('readInputs', () => {
     let previous: Hex = `0x${'00'.repeat(32)}`
     for (const [index, input] of inputs.entries()) {
       const { records } = sent[index]!
-      const payload = concatHex([encodePacked(['uint64'], [await blockOf(input)]), ...records.map((record) => toHex(record))])
-      expect(input).toEqual({ seq: BigInt(index + 1), kind: sent[index]!.kind, payload: hexToBytes(payload), acc: nextAccumulator(previous, BigInt(index + 1), input.kind, payload) })
+      const payload = concatHex([
+        encodePacked(['uint64'], [await blockOf(input)]),
+        ...records.map((record) => toHex(record)),
+      ])
+      expect(input).toEqual({
+        seq: BigInt(index + 1),
+        kind: sent[index]!.kind,
+        payload: hexToBytes(payload),
+        acc: nextAccumulator(previous, BigInt(index + 1), input.kind, payload),
+      })
       previous = input.acc
     }
   })
@@ -124,7 +155,10 @@ describe('readInputs', () => {
 
   it('error: a transaction whose records differ from what the Ledger hashed', async () => {
     const other = concatHex(someRecords(999, 2, SESSION_RECORD_BYTES).map((record) => toHex(record)))
-    const { client } = withTransactions((t) => ({ ...t, input: encodeFunctionData({ abi: ledgerAbi, functionName: 'submitSessions', args: [other] }) }))
+    const { client } = withTransactions((t) => ({
+      ...t,
+      input: encodeFunctionData({ abi: ledgerAbi, functionName: 'submitSessions', args: [other] }),
+    }))
     await expectUnavailable(client, 'do not match the logged accumulator')
   })
 
@@ -134,7 +168,10 @@ describe('readInputs', () => {
   })
 
   it('error: a transaction whose input is another Ledger call, or no Ledger call', async () => {
-    const submit = withTransactions((t) => ({ ...t, input: encodeFunctionData({ abi: ledgerAbi, functionName: 'submit', args: ['0x01'] }) }))
+    const submit = withTransactions((t) => ({
+      ...t,
+      input: encodeFunctionData({ abi: ledgerAbi, functionName: 'submit', args: ['0x01'] }),
+    }))
     await expectUnavailable(submit.client, 'calls submit, not submitSessions')
     const garbage = withTransactions((t) => ({ ...t, input: '0xdeadbeef' }))
     await expectUnavailable(garbage.client, 'is not a Ledger call')
@@ -143,6 +180,13 @@ describe('readInputs', () => {
 
 /** The block an input was sequenced in, from its log. */
 async function blockOf(input: LedgerInput): Promise<bigint> {
-  const [log] = await clients.publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', args: { seq: input.seq }, fromBlock: 0n, strict: true })
+  const [log] = await clients.publicClient.getContractEvents({
+    address: ledger,
+    abi: ledgerAbi,
+    eventName: 'InputAppended',
+    args: { seq: input.seq },
+    fromBlock: 0n,
+    strict: true,
+  })
   return log!.blockNumber
 }

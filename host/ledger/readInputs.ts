@@ -1,5 +1,13 @@
 /** Reads the Ledger's inputs after a sequence number, in order, and checks there is no gap. */
-import { concatBytes, decodeFunctionData, hexToBytes, isAddressEqual, type Address, type Hash, type PublicClient } from 'viem'
+import {
+  concatBytes,
+  decodeFunctionData,
+  hexToBytes,
+  isAddressEqual,
+  type Address,
+  type Hash,
+  type PublicClient,
+} from 'viem'
 import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
@@ -35,13 +43,23 @@ const SESSION_EVENT_PAYLOAD_BYTES = 8
  * @example
  * const { inputs, toBlock } = await readInputs(publicClient, { ledger, afterSeq: status.seq, fromBlock: cursor })
  */
-export async function readInputs(publicClient: PublicClient, parameters: ReadInputsParameters): Promise<ReadInputsReturnType> {
+export async function readInputs(
+  publicClient: PublicClient,
+  parameters: ReadInputsParameters,
+): Promise<ReadInputsReturnType> {
   const { ledger, afterSeq, fromBlock, confirmations = 0 } = parameters
   // Uncached: viem reuses a block number for a polling interval, and a follower must never read a stale head.
   const head = await publicClient.getBlockNumber({ cacheTime: 0 })
   const toBlock = head - BigInt(confirmations)
   if (toBlock < fromBlock) return { inputs: [], toBlock: fromBlock - 1n }
-  const logs = await publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', fromBlock, toBlock, strict: true })
+  const logs = await publicClient.getContractEvents({
+    address: ledger,
+    abi: ledgerAbi,
+    eventName: 'InputAppended',
+    fromBlock,
+    toBlock,
+    strict: true,
+  })
   const found: { input: LedgerInput; hash: Hash }[] = []
   let expected = afterSeq + 1n
   for (const log of logs) {
@@ -59,14 +77,22 @@ export async function readInputs(publicClient: PublicClient, parameters: ReadInp
 }
 
 /** The session batch `input` with its payload completed by the records of transaction `hash`. */
-async function withSessionRecords(publicClient: PublicClient, ledger: Address, input: LedgerInput, hash: Hash): Promise<LedgerInput> {
-  const fail = (problem: string, cause?: unknown) => new SessionBatchUnavailableError({ seq: input.seq, hash, problem, cause })
-  if (input.payload.byteLength !== SESSION_EVENT_PAYLOAD_BYTES) throw fail(`its event payload is ${input.payload.byteLength} bytes, not the block number`)
+async function withSessionRecords(
+  publicClient: PublicClient,
+  ledger: Address,
+  input: LedgerInput,
+  hash: Hash,
+): Promise<LedgerInput> {
+  const fail = (problem: string, cause?: unknown) =>
+    new SessionBatchUnavailableError({ seq: input.seq, hash, problem, cause })
+  if (input.payload.byteLength !== SESSION_EVENT_PAYLOAD_BYTES)
+    throw fail(`its event payload is ${input.payload.byteLength} bytes, not the block number`)
   const transaction = await publicClient.getTransaction({ hash }).catch((cause: unknown) => {
     throw fail('the transaction could not be fetched', cause)
   })
   // The Ledger only accepts direct calls, so the records are this transaction's input and nowhere else.
-  if (!transaction.to || !isAddressEqual(transaction.to, ledger)) throw fail(`it was sent to ${transaction.to ?? 'no address'}, not the Ledger`)
+  if (!transaction.to || !isAddressEqual(transaction.to, ledger))
+    throw fail(`it was sent to ${transaction.to ?? 'no address'}, not the Ledger`)
   let call: ReturnType<typeof decodeFunctionData<typeof ledgerAbi>>
   try {
     call = decodeFunctionData({ abi: ledgerAbi, data: transaction.input })
@@ -94,9 +120,19 @@ async function checkSessionAccumulators(
     const previous =
       index > 0
         ? inputs[index - 1]!.acc
-        : await publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'accumulatorAt', args: [input.seq - 1n], blockNumber: toBlock })
+        : await publicClient.readContract({
+            address: ledger,
+            abi: ledgerAbi,
+            functionName: 'accumulatorAt',
+            args: [input.seq - 1n],
+            blockNumber: toBlock,
+          })
     if (nextAccumulator(previous, input.seq, input.kind, input.payload) !== input.acc.toLowerCase()) {
-      throw new SessionBatchUnavailableError({ seq: input.seq, hash: found[index]!.hash, problem: 'its records do not match the logged accumulator' })
+      throw new SessionBatchUnavailableError({
+        seq: input.seq,
+        hash: found[index]!.hash,
+        problem: 'its records do not match the logged accumulator',
+      })
     }
   }
 }

@@ -40,8 +40,17 @@ const BLOCK_PREFIX_BYTES = 8
  * @example
  * const rows = await readLedgerActivity(publicClient, { ledger, fromBlock: BigInt(deployment.deployBlock), limit: 50 })
  */
-export async function readLedgerActivity(publicClient: PublicClient, { ledger, fromBlock, limit = 50, known = [] }: ReadLedgerActivityParameters): Promise<LedgerActivity[]> {
-  const logs = await publicClient.getContractEvents({ address: ledger, abi: ledgerAbi, eventName: 'InputAppended', fromBlock, strict: true })
+export async function readLedgerActivity(
+  publicClient: PublicClient,
+  { ledger, fromBlock, limit = 50, known = [] }: ReadLedgerActivityParameters,
+): Promise<LedgerActivity[]> {
+  const logs = await publicClient.getContractEvents({
+    address: ledger,
+    abi: ledgerAbi,
+    eventName: 'InputAppended',
+    fromBlock,
+    strict: true,
+  })
   const newest = logs.slice(-limit).reverse()
   const seen = new Map(known.map((row) => [row.transactionHash + row.seq, row]))
   return mapConcurrently(newest, TRANSACTION_FETCH_CONCURRENCY, async (log): Promise<LedgerActivity> => {
@@ -54,7 +63,12 @@ export async function readLedgerActivity(publicClient: PublicClient, { ledger, f
       const call = decodeFunctionData({ abi: ledgerAbi, data: transaction.input })
       if (call.functionName === 'submitSessions') data = call.args[0]
     }
-    const recordBytes = kind === INPUT_KIND.commandBatch ? COMMAND_RECORD_BYTES : kind === INPUT_KIND.sessionBatch ? SESSION_RECORD_BYTES : 0
+    const recordBytes =
+      kind === INPUT_KIND.commandBatch
+        ? COMMAND_RECORD_BYTES
+        : kind === INPUT_KIND.sessionBatch
+          ? SESSION_RECORD_BYTES
+          : 0
     const body = kind === INPUT_KIND.commandBatch ? size(data) - BLOCK_PREFIX_BYTES : size(data)
     return {
       seq,

@@ -30,7 +30,11 @@ export async function readNetwork(publicClient: PublicClient, { ledger }: { ledg
   const enclaves = await Promise.all(
     members.map(async (signer) => {
       const enclave = await publicClient.readContract({ ...read, functionName: 'enclaveOf', args: [signer] })
-      const measurementAllowed = await publicClient.readContract({ ...read, functionName: 'isMeasurementAllowed', args: [enclave.measurement] })
+      const measurementAllowed = await publicClient.readContract({
+        ...read,
+        functionName: 'isMeasurementAllowed',
+        args: [enclave.measurement],
+      })
       return {
         signer,
         operator: enclave.operator,

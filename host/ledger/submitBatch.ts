@@ -1,5 +1,14 @@
 /** Submits a batch of encrypted command records to the Ledger (what a relayer does). */
-import { concatHex, toHex, type Account, type Address, type Chain, type Hash, type Transport, type WalletClient } from 'viem'
+import {
+  concatHex,
+  toHex,
+  type Account,
+  type Address,
+  type Chain,
+  type Hash,
+  type Transport,
+  type WalletClient,
+} from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import type { InvalidBatchError } from '../errors/ledger'
 import { checkBatch } from './checkBatch'

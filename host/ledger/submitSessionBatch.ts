@@ -1,5 +1,14 @@
 /** Submits a batch of session command records to the Ledger: the cheap input kind whose records stay in calldata. */
-import { concatHex, toHex, type Account, type Address, type Chain, type Hash, type Transport, type WalletClient } from 'viem'
+import {
+  concatHex,
+  toHex,
+  type Account,
+  type Address,
+  type Chain,
+  type Hash,
+  type Transport,
+  type WalletClient,
+} from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import type { InvalidBatchError } from '../errors/ledger'
 import { checkBatch } from './checkBatch'

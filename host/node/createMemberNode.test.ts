@@ -26,7 +26,12 @@ import { readGroup } from '../ledger/readGroup'
 import { submitBatch } from '../ledger/submitBatch'
 import { submitSessionBatch } from '../ledger/submitSessionBatch'
 import { memoryStore, type SealedStateStore } from '../storage/sealedStateStore'
-import { createMemberNode, type CreateMemberNodeParameters, type MemberNode, type MemberNodeEvent } from './createMemberNode'
+import {
+  createMemberNode,
+  type CreateMemberNodeParameters,
+  type MemberNode,
+  type MemberNodeEvent,
+} from './createMemberNode'
 import { stepUntil } from './stepUntil'
 
 const wallet = (name: string) => privateKeyToAccount(keccak256(toHex(name)))
@@ -63,14 +68,21 @@ const enclaves: EnclaveClient[] = []
 
 async function operator(index: number): Promise<LedgerClients> {
   const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  return createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[index]!, pollingIntervalMs: 50 })
+  return createLedgerClients({
+    rpcUrl: anvil.rpcUrl,
+    chainId: deployment.chainId,
+    account: accounts[index]!,
+    pollingIntervalMs: 50,
+  })
 }
 
 /** Starts `name`'s enclave on its own machine (the same one on every restart, so it can open what it sealed). */
 async function startMember(
   name: string,
   accountIndex: number,
-  options: Pick<CreateMemberNodeParameters, 'saveIntervalMs'> & { onEvent?: (event: MemberNodeEvent, member: Member) => void } = {},
+  options: Pick<CreateMemberNodeParameters, 'saveIntervalMs'> & {
+    onEvent?: (event: MemberNodeEvent, member: Member) => void
+  } = {},
 ): Promise<Member> {
   if (!machines.has(name)) machines.set(name, await createSimMachine())
   if (!stores.has(name)) stores.set(name, recordingStore())
@@ -137,13 +149,15 @@ let midwaySeq: bigint
 
 beforeAll(async () => {
   anvil = await startAnvil()
-  deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement })
+  deployment = await deployStack({
+    rpcUrl: anvil.rpcUrl,
+    measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
+  })
   poster = await operator(5)
   memberA = await startMember('a', 1)
   memberB = await startMember('b', 2)
-  await stepUntil(
-    [memberA.node, memberB.node],
-    (statuses) => statuses.every((s) => s.members.length === 2 && s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue),
+  await stepUntil([memberA.node, memberB.node], (statuses) =>
+    statuses.every((s) => s.members.length === 2 && s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue),
   )
 
   // The issuer mints to Alice, and Alice grants a session (a fixed key, so a failure reproduces), in one input.
@@ -161,7 +175,9 @@ beforeAll(async () => {
     await sealed(issuer, 1n, { op: 'mint', to: alice.address, amount: MINTED }),
     await sealed(alice, 0n, session.grant(head + 10_000n)),
   ]
-  await poster.publicClient.waitForTransactionReceipt({ hash: await submitBatch(poster.walletClient, { ledger: deployment.contracts.ledger, records: setup }) })
+  await poster.publicClient.waitForTransactionReceipt({
+    hash: await submitBatch(poster.walletClient, { ledger: deployment.contracts.ledger, records: setup }),
+  })
   await syncAll([memberA, memberB])
   expect([await balanceOn(memberA, alice), await balanceOn(memberB, alice)]).toEqual([MINTED, MINTED])
 
@@ -174,7 +190,11 @@ beforeAll(async () => {
   const deadlineBlock = head + 5_000n
   let last: Hash | undefined
   for (let i = 0; i < AWAY_INPUTS; i++) {
-    const record = session.seal({ nonce: 1n + BigInt(i), deadlineBlock, command: { op: 'transfer', to: bob.address, amount: 1n } })
+    const record = session.seal({
+      nonce: 1n + BigInt(i),
+      deadlineBlock,
+      command: { op: 'transfer', to: bob.address, amount: 1n },
+    })
     last = await submitSessionBatch(poster.walletClient, { ledger: deployment.contracts.ledger, records: [record] })
   }
   expect((await poster.publicClient.waitForTransactionReceipt({ hash: last! })).status).toBe('success')
@@ -222,7 +242,11 @@ describe('createMemberNode', { timeout: 60_000 }, () => {
       { type: 'syncing', seq: targetSeq, target: targetSeq },
     ])
     for (let i = 1; i < syncing.length; i++) expect(syncing[i]!.seq).toBeGreaterThan(syncing[i - 1]!.seq)
-    expect(restarted.events.find((e) => e.type === 'synced')).toEqual({ type: 'synced', seq: targetSeq, applied: Number(targetSeq - midwaySeq) })
+    expect(restarted.events.find((e) => e.type === 'synced')).toEqual({
+      type: 'synced',
+      seq: targetSeq,
+      applied: Number(targetSeq - midwaySeq),
+    })
     memberB = restarted
   })
 

@@ -61,7 +61,16 @@ export type MemberNode = {
  * void node.start()
  */
 export function createMemberNode(parameters: CreateMemberNodeParameters): MemberNode {
-  const { enclave, clients, deployment, store, pollIntervalMs = 500, saveIntervalMs = 2_000, rekeyFallbackBlocks = 5, onEvent } = parameters
+  const {
+    enclave,
+    clients,
+    deployment,
+    store,
+    pollIntervalMs = 500,
+    saveIntervalMs = 2_000,
+    rekeyFallbackBlocks = 5,
+    onEvent,
+  } = parameters
   const ledger = deployment.contracts.ledger
   // Where the next read of the Ledger starts: advanced only after what was read has been applied, so each poll reads
   // new blocks instead of the whole history. A restart scans once from the deployment block.
@@ -102,7 +111,10 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     // One block back: a call simulated at the head runs with block.number = head, and the anchor must be older.
     const head = await clients.publicClient.getBlockNumber()
     const anchorBlock = await clients.publicClient.getBlock({ blockNumber: head > 0n ? head - 1n : 0n })
-    const attested = await enclave.attest({ operator: clients.walletClient.account.address, anchorHash: anchorBlock.hash })
+    const attested = await enclave.attest({
+      operator: clients.walletClient.account.address,
+      anchorHash: anchorBlock.hash,
+    })
     // Sealed before the transaction: a crash after it lands must not lose the keys the chain now lists.
     await save()
     await registerEnclave(clients, { ledger, ...attested, anchorBlock: anchorBlock.number })
@@ -115,7 +127,8 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     try {
       await run()
     } catch (error) {
-      const revert = error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined
+      const revert =
+        error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined
       if (!(revert instanceof ContractFunctionRevertedError)) throw error
       onEvent?.({ type: 'raceLost', action, errorName: revert.data?.errorName ?? 'unknown' })
     }

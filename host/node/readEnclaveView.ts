@@ -14,9 +14,18 @@ import { dataDirFiles } from './startHeadlessMember'
  * @example
  * const { epoch, seq } = await readEnclaveView({ deployment, dataDir: '.anonify/node' })
  */
-export async function readEnclaveView({ deployment, dataDir }: { deployment: Deployment; dataDir: string | undefined }): Promise<EnclaveStatus> {
+export async function readEnclaveView({
+  deployment,
+  dataDir,
+}: {
+  deployment: Deployment
+  dataDir: string | undefined
+}): Promise<EnclaveStatus> {
   const files = dataDir ? dataDirFiles(dataDir) : undefined
-  const machine = files && existsSync(files.machine) ? await loadOrCreateSimMachine(fileStore(files.machine), files.machine) : await createSimMachine()
+  const machine =
+    files && existsSync(files.machine)
+      ? await loadOrCreateSimMachine(fileStore(files.machine), files.machine)
+      : await createSimMachine()
   const { client } = await startNodeEnclave({ machine })
   try {
     if (files) {

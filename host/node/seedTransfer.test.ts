@@ -49,14 +49,24 @@ const nonces = new Map<Address, bigint>()
 
 async function operator(index: number): Promise<LedgerClients> {
   const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  return createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[index]!, pollingIntervalMs: 50 })
+  return createLedgerClients({
+    rpcUrl: anvil.rpcUrl,
+    chainId: deployment.chainId,
+    account: accounts[index]!,
+    pollingIntervalMs: 50,
+  })
 }
 
 async function startReplica(name: string, accountIndex: number, machine?: SimMachine): Promise<Replica> {
   const dir = join(dataRoot, name)
   const ownMachine = machine ?? (await createSimMachine())
   const { client } = await startNodeEnclave({ machine: ownMachine })
-  const node = createMemberNode({ enclave: client, clients: await operator(accountIndex), deployment, store: fileStore(join(dir, 'enclave.sealed')) })
+  const node = createMemberNode({
+    enclave: client,
+    clients: await operator(accountIndex),
+    deployment,
+    store: fileStore(join(dir, 'enclave.sealed')),
+  })
   await node.bind()
   return { node, enclave: client, machine: ownMachine, dir }
 }
@@ -108,18 +118,23 @@ const accountOn = (replica: Replica, who: PrivateKeyAccount) =>
 const balanceOn = async (replica: Replica, who: PrivateKeyAccount) => (await accountOn(replica, who)).balance
 /** The outcome code each replica reports to Alice's wallet for her latest signed command. */
 const aliceReceipts = async () => Promise.all(replicas.map(async (r) => (await accountOn(r, alice)).receipt?.code))
-const balances = async () => Promise.all(replicas.map(async (r) => [await balanceOn(r, alice), await balanceOn(r, bob)]))
+const balances = async () =>
+  Promise.all(replicas.map(async (r) => [await balanceOn(r, alice), await balanceOn(r, bob)]))
 const roots = async () => Promise.all(replicas.map(async (r) => (await r.enclave.getStatus()).root))
 
 beforeAll(async () => {
   dataRoot = await mkdtemp(join(tmpdir(), 'anonify-seed-'))
   anvil = await startAnvil()
-  deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement })
+  deployment = await deployStack({
+    rpcUrl: anvil.rpcUrl,
+    measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
+  })
   relayer = await operator(5)
   replicas.push(await startReplica('alice-node', 1), await startReplica('bob-node', 2))
   await stepUntil(
     replicas.map((r) => r.node),
-    (statuses) => statuses.every((s) => s.members.length === 2 && s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue),
+    (statuses) =>
+      statuses.every((s) => s.members.length === 2 && s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue),
   )
 }, 120_000)
 
@@ -133,7 +148,10 @@ describe('the seed transfer', { timeout: 120_000 }, () => {
   let transferHash: Hex
 
   it('Alice holds 100, pays Bob 60, and both replicas show 40 / 60', async () => {
-    await post([await seal(issuer, { op: 'init' }), await seal(issuer, { op: 'mint', to: alice.address, amount: 100n })])
+    await post([
+      await seal(issuer, { op: 'init' }),
+      await seal(issuer, { op: 'mint', to: alice.address, amount: 100n }),
+    ])
     expect(await balances()).toEqual([
       [100n, 0n],
       [100n, 0n],
@@ -151,18 +169,25 @@ describe('the seed transfer', { timeout: 120_000 }, () => {
         { direction: 'received', op: 'mint', amount: 100n, counterparty: issuer.address, code: 0 },
         { direction: 'sent', op: 'transfer', amount: 60n, counterparty: bob.address, code: 0 },
       ])
-      expect((await accountOn(replica, bob)).history).toMatchObject([{ direction: 'received', op: 'transfer', amount: 60n, counterparty: alice.address }])
+      expect((await accountOn(replica, bob)).history).toMatchObject([
+        { direction: 'received', op: 'transfer', amount: 60n, counterparty: alice.address },
+      ])
     }
   })
 
   it('leaves on chain neither party nor amount: the transaction input and logs hold only ciphertext', async () => {
     const transaction = await relayer.publicClient.getTransaction({ hash: transferHash })
     const receipt = await relayer.publicClient.getTransactionReceipt({ hash: transferHash })
-    const visible = [transaction.input, ...receipt.logs.map((log) => log.data), ...receipt.logs.flatMap((log) => log.topics)]
+    const visible = [
+      transaction.input,
+      ...receipt.logs.map((log) => log.data),
+      ...receipt.logs.flatMap((log) => log.topics),
+    ]
       .join('')
       .toLowerCase()
     expect(transaction.from.toLowerCase()).not.toBe(alice.address.toLowerCase())
-    for (const secret of [alice.address, bob.address].map((a) => a.slice(2).toLowerCase())) expect(visible).not.toContain(secret)
+    for (const secret of [alice.address, bob.address].map((a) => a.slice(2).toLowerCase()))
+      expect(visible).not.toContain(secret)
     expect(visible).not.toContain('0000000000000000000000000000003c')
   })
 
@@ -177,8 +202,16 @@ describe('the seed transfer', { timeout: 120_000 }, () => {
     const bad: Record<string, Uint8Array> = {
       replay: replayed,
       wrongNonce: await seal(alice, { op: 'transfer', to: bob.address, amount: 1n }, { nonce: 99n }),
-      expired: await seal(alice, { op: 'transfer', to: bob.address, amount: 1n }, { nonce: 2n, deadlineBlock: head - 1n }),
-      wrongEpoch: await seal(alice, { op: 'transfer', to: bob.address, amount: 1n }, { nonce: 2n, epoch: Number(epoch) + 7 }),
+      expired: await seal(
+        alice,
+        { op: 'transfer', to: bob.address, amount: 1n },
+        { nonce: 2n, deadlineBlock: head - 1n },
+      ),
+      wrongEpoch: await seal(
+        alice,
+        { op: 'transfer', to: bob.address, amount: 1n },
+        { nonce: 2n, epoch: Number(epoch) + 7 },
+      ),
       tampered,
       malformed: Uint8Array.from({ length: 312 }, (_, i) => (i * 37) % 256),
     }
@@ -233,14 +266,23 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
 
   /** Starts a session for Alice with one signed, sealed grant. */
   async function grant(expiresIn = 1_000n): Promise<WalletSession> {
-    const created = createWalletSession({ chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger, epoch: Number((await group()).epoch), account: alice.address })
+    const created = createWalletSession({
+      chainId: BigInt(deployment.chainId),
+      ledger: deployment.contracts.ledger,
+      epoch: Number((await group()).epoch),
+      account: alice.address,
+    })
     await post([await seal(alice, created.grant((await head()) + expiresIn))])
     return created
   }
   const sessionTransfer = async (amount: bigint, options: { deadlineBlock?: bigint } = {}) => {
     const nonce = nonces.get(alice.address)!
     nonces.set(alice.address, nonce + 1n)
-    return session.seal({ nonce, deadlineBlock: options.deadlineBlock ?? (await head()) + 100n, command: { op: 'transfer', to: bob.address, amount } })
+    return session.seal({
+      nonce,
+      deadlineBlock: options.deadlineBlock ?? (await head()) + 100n,
+      command: { op: 'transfer', to: bob.address, amount },
+    })
   }
   async function postSessions(records: Uint8Array[]) {
     const hash = await submitSessionBatch(relayer.walletClient, { ledger: deployment.contracts.ledger, records })
@@ -260,12 +302,22 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
   beforeAll(async () => {
     nonces.set(alice.address, (await accountOn(replicas[0]!, alice)).nonce)
     session = await grant()
-    relay = createRelayer({ enclave: replicas[0]!.enclave, clients: relayer, ledger: deployment.contracts.ledger, flushAfterMs: 60_000 })
+    relay = createRelayer({
+      enclave: replicas[0]!.enclave,
+      clients: relayer,
+      ledger: deployment.contracts.ledger,
+      flushAfterMs: 60_000,
+    })
   })
   afterAll(() => relay?.stop())
 
   it('after one signed grant, 96-byte records relayed without signatures move funds on both replicas', async () => {
-    for (const replica of replicas) expect((await accountOn(replica, alice)).session).toEqual({ epoch: (await group()).epoch, expiresBlock: expect.any(BigInt), next: 0n })
+    for (const replica of replicas)
+      expect((await accountOn(replica, alice)).session).toEqual({
+        epoch: (await group()).epoch,
+        expiresBlock: expect.any(BigInt),
+        next: 0n,
+      })
     const [aliceBefore, bobBefore] = await agreed()
     const records = [await sessionTransfer(5n), await sessionTransfer(7n)]
     expect(await relay.accept(records[0]!)).toBe(true)
@@ -289,8 +341,15 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
     const records = [await sessionTransfer(3n), await sessionTransfer(3n)]
     const { hash, receipt } = await postSessions(records)
     const transaction = await relayer.publicClient.getTransaction({ hash })
-    const visible = [transaction.input, ...receipt.logs.map((log) => log.data), ...receipt.logs.flatMap((log) => log.topics)].join('').toLowerCase()
-    for (const secret of [alice.address, bob.address].map((a) => a.slice(2).toLowerCase())) expect(visible).not.toContain(secret)
+    const visible = [
+      transaction.input,
+      ...receipt.logs.map((log) => log.data),
+      ...receipt.logs.flatMap((log) => log.topics),
+    ]
+      .join('')
+      .toLowerCase()
+    for (const secret of [alice.address, bob.address].map((a) => a.slice(2).toLowerCase()))
+      expect(visible).not.toContain(secret)
     expect(visible).not.toContain('00000000000000000000000000000003')
     const logData = receipt.logs.map((log) => log.data).join('')
     for (const record of records) expect(logData).not.toContain(toHex(record).slice(2, 34))
@@ -321,8 +380,18 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
 
     // A session cannot grant or end sessions: that needs the wallet's own signature.
     const nonce = nonces.get(alice.address)!
-    const keys = deriveSessionKeys(hexToBytes(session.sessionKey), BigInt(deployment.chainId), deployment.contracts.ledger, Number((await group()).epoch))
-    const carried = sealSessionRecord({ keys, counter: session.next, deadlineBlock: (await head()) + 100n, command: encodeCoreCommand(alice.address, nonce, { op: 'endSession' }) })
+    const keys = deriveSessionKeys(
+      hexToBytes(session.sessionKey),
+      BigInt(deployment.chainId),
+      deployment.contracts.ledger,
+      Number((await group()).epoch),
+    )
+    const carried = sealSessionRecord({
+      keys,
+      counter: session.next,
+      deadlineBlock: (await head()) + 100n,
+      command: encodeCoreCommand(alice.address, nonce, { op: 'endSession' }),
+    })
     await postSessions([carried])
     expect((await accountOn(replicas[0]!, alice)).session).toBeDefined()
     expect((await accountOn(replicas[0]!, alice)).nonce).toBe(nonce)
@@ -339,7 +408,13 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
     })
     const before = await agreed()
     const nonce = nonces.get(alice.address)!
-    await postSessions([ahead.seal({ nonce, deadlineBlock: (await head()) + 100n, command: { op: 'transfer', to: bob.address, amount: 1n } })])
+    await postSessions([
+      ahead.seal({
+        nonce,
+        deadlineBlock: (await head()) + 100n,
+        command: { op: 'transfer', to: bob.address, amount: 1n },
+      }),
+    ])
     expect(await agreed()).toEqual(before)
     session = createWalletSession({
       chainId: BigInt(deployment.chainId),

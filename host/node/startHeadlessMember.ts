@@ -46,7 +46,9 @@ export type HeadlessMember = {
 export async function startHeadlessMember(parameters: StartHeadlessMemberParameters): Promise<HeadlessMember> {
   const { deployment, rpcUrl, dataDir, account, onEvent, httpPort } = parameters
   const files = dataDirFiles(dataDir)
-  const { client } = await startNodeEnclave({ machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine) })
+  const { client } = await startNodeEnclave({
+    machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine),
+  })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
   const node = createMemberNode({ enclave: client, clients, deployment, store: fileStore(files.sealedState), onEvent })
   await node.bind().catch(async (error: unknown) => {
@@ -54,8 +56,14 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
     throw error
   })
   const done = node.start()
-  const relayer = createRelayer({ enclave: client, clients, ledger: deployment.contracts.ledger, onError: (error) => onEvent?.({ type: 'error', error }) })
-  const server = httpPort === undefined ? undefined : await createNodeServer({ enclave: client, relayer, port: httpPort })
+  const relayer = createRelayer({
+    enclave: client,
+    clients,
+    ledger: deployment.contracts.ledger,
+    onError: (error) => onEvent?.({ type: 'error', error }),
+  })
+  const server =
+    httpPort === undefined ? undefined : await createNodeServer({ enclave: client, relayer, port: httpPort })
   return {
     node,
     url: server?.url,

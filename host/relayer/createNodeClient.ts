@@ -31,19 +31,27 @@ export function createNodeClient(url: string) {
   return {
     /** Hands a sealed record to the node's relayer; resolves to whether its enclave accepted it for posting. */
     async postCommand(record: Uint8Array): Promise<boolean> {
-      const { status, body } = await call('/v1/commands', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: record as Uint8Array<ArrayBuffer> })
+      const { status, body } = await call('/v1/commands', {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: record as Uint8Array<ArrayBuffer>,
+      })
       if (status === 202) return true
       if (status === 422) return false
       throw new NodeRequestError({ url, status, message: String(body.error ?? 'unexpected answer') })
     },
     /** Same shape as the enclave's ECALL, so `readAccount` works through a node as through a local enclave. */
     async readAccount(params: { account: Hex; replyKey: Hex; signature: Hex }): Promise<{ reply: Hex }> {
-      const { status, body } = await call('/v1/reads', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
-      if (status !== 200 || typeof body.reply !== 'string') throw new NodeRequestError({ url, status, message: String(body.error ?? 'no reply') })
+      const { status, body } = await call('/v1/reads', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(params),
+      })
+      if (status !== 200 || typeof body.reply !== 'string')
+        throw new NodeRequestError({ url, status, message: String(body.error ?? 'no reply') })
       return { reply: body.reply as Hex }
     },
   }
 }
 
 export type NodeClient = ReturnType<typeof createNodeClient>
-

@@ -41,7 +41,11 @@ describe('node HTTP API', () => {
   })
 
   it('error: a read without a valid signature is refused; a malformed one is 400', async () => {
-    const read = { account: `0x${'11'.repeat(20)}`, replyKey: `0x${'22'.repeat(32)}`, signature: `0x${'33'.repeat(65)}` }
+    const read = {
+      account: `0x${'11'.repeat(20)}`,
+      replyKey: `0x${'22'.repeat(32)}`,
+      signature: `0x${'33'.repeat(65)}`,
+    }
     expect((await post('/v1/reads', JSON.stringify(read), 'application/json')).status).toBe(403)
     expect((await post('/v1/reads', JSON.stringify({ account: 'alice' }), 'application/json')).status).toBe(400)
     expect((await post('/v1/reads', '{not json', 'application/json')).status).toBe(400)

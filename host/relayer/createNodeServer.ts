@@ -53,24 +53,40 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     'POST /v1/commands': async (request) => {
       const body = await readBody(request, COMMAND_RECORD_BYTES)
       if (body.byteLength !== COMMAND_RECORD_BYTES && body.byteLength !== SESSION_RECORD_BYTES)
-        throw new HttpError(400, `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`)
+        throw new HttpError(
+          400,
+          `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`,
+        )
       const accepted = await relayer.accept(body)
       // One answer for every refusal: the relayer cannot tell a bad signature from a stale epoch, and neither can you.
-      return accepted ? { status: 202, body: { accepted: true } } : { status: 422, body: { accepted: false, error: 'The enclave refused the command.' } }
+      return accepted
+        ? { status: 202, body: { accepted: true } }
+        : { status: 422, body: { accepted: false, error: 'The enclave refused the command.' } }
     },
     'POST /v1/reads': async (request) => {
       const value = parseJson(await readBody(request, MAX_JSON_BYTES))
       const { account, replyKey, signature } = value as Record<string, unknown>
       if (!isHex(account, 20) || !isHex(replyKey, 32) || !isHex(signature, 65))
-        throw new HttpError(400, 'A read needs account (20 bytes), replyKey (32 bytes) and signature (65 bytes) as 0x-hex.')
+        throw new HttpError(
+          400,
+          'A read needs account (20 bytes), replyKey (32 bytes) and signature (65 bytes) as 0x-hex.',
+        )
       const { reply } = await enclave.readAccount({ account, replyKey, signature }).catch(() => {
-        throw new HttpError(403, 'The enclave refused the read: the signature is not the account\'s.')
+        throw new HttpError(403, "The enclave refused the read: the signature is not the account's.")
       })
       return { status: 200, body: { reply } }
     },
     'GET /v1/status': async () => {
       const status = await enclave.getStatus()
-      return { status: 200, body: { seq: status.seq.toString(), epoch: status.epoch.toString(), member: status.member, pending: relayer.pending() } }
+      return {
+        status: 200,
+        body: {
+          seq: status.seq.toString(),
+          epoch: status.epoch.toString(),
+          member: status.member,
+          pending: relayer.pending(),
+        },
+      }
     },
   }
 

@@ -44,7 +44,15 @@ type Lane = {
  * if (await relayer.accept(record)) console.log('queued')
  */
 export function createRelayer(parameters: CreateRelayerParameters): Relayer {
-  const { enclave, clients, ledger, maxBatch = MAX_RECORDS_PER_BATCH, flushAfterMs = 1_000, onPosted, onError } = parameters
+  const {
+    enclave,
+    clients,
+    ledger,
+    maxBatch = MAX_RECORDS_PER_BATCH,
+    flushAfterMs = 1_000,
+    onPosted,
+    onError,
+  } = parameters
   const lanes = new Map<number, Lane>([
     [RECORD_BYTES, { submit: submitBatch, queue: [], timer: undefined }],
     [SESSION_RECORD_BYTES, { submit: submitSessionBatch, queue: [], timer: undefined }],

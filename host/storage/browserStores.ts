@@ -7,7 +7,10 @@ import type { Address } from 'viem'
 import { indexedDbStore } from './indexedDb'
 import type { SealedStateStore } from './sealedStateStore'
 
-export function browserStores({ chainId, contracts }: { chainId: number; contracts: { ledger: Address } }): { machine: SealedStateStore; sealed: SealedStateStore } {
+export function browserStores({ chainId, contracts }: { chainId: number; contracts: { ledger: Address } }): {
+  machine: SealedStateStore
+  sealed: SealedStateStore
+} {
   const prefix = `${chainId}:${contracts.ledger.toLowerCase()}`
   return { machine: indexedDbStore(`${prefix}:machine`), sealed: indexedDbStore(`${prefix}:sealed`) }
 }

@@ -24,7 +24,8 @@ let opened: Promise<IDBDatabase> | undefined
 
 function database(): Promise<IDBDatabase> {
   opened ??= new Promise<IDBDatabase>((resolve, reject) => {
-    if (typeof indexedDB === 'undefined') return reject(new BrowserStorageError({ action: 'open IndexedDB (it is unavailable here)' }))
+    if (typeof indexedDB === 'undefined')
+      return reject(new BrowserStorageError({ action: 'open IndexedDB (it is unavailable here)' }))
     const request = indexedDB.open(DATABASE, 1)
     request.onupgradeneeded = () => request.result.createObjectStore(BLOBS)
     request.onsuccess = () => resolve(request.result)
@@ -54,7 +55,8 @@ async function writeBlob(key: string, blob: Uint8Array | undefined): Promise<voi
     if (blob) store.put(blob, key)
     else store.delete(key)
     transaction.oncomplete = () => resolve()
-    transaction.onerror = transaction.onabort = () => reject(new BrowserStorageError({ action: `save ${key}`, cause: transaction.error }))
+    transaction.onerror = transaction.onabort = () =>
+      reject(new BrowserStorageError({ action: `save ${key}`, cause: transaction.error }))
   })
 }
 

@@ -24,7 +24,13 @@ import { readGroup } from '../ledger/readGroup'
 import { createMemberNode, type MemberNode } from '../node/createMemberNode'
 import { stepUntil } from '../node/stepUntil'
 import { memoryStore } from '../storage/sealedStateStore'
-import { CommandRefusedByNodeError, createConfidentialWallet, NoLiveSessionError, type CommandPoster, type ConfidentialWallet } from './confidentialWallet'
+import {
+  CommandRefusedByNodeError,
+  createConfidentialWallet,
+  NoLiveSessionError,
+  type CommandPoster,
+  type ConfidentialWallet,
+} from './confidentialWallet'
 import { createDirectPoster } from './directPoster'
 import type { SavedSession, SessionStore } from './sessionStore'
 
@@ -109,14 +115,26 @@ let bobWallet: ReturnType<typeof aWallet>
 
 beforeAll(async () => {
   anvil = await startAnvil()
-  deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement })
+  deployment = await deployStack({
+    rpcUrl: anvil.rpcUrl,
+    measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
+  })
   const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  const clientsOf = (index: number) => createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: accounts[index]!, pollingIntervalMs: 50 })
+  const clientsOf = (index: number) =>
+    createLedgerClients({
+      rpcUrl: anvil.rpcUrl,
+      chainId: deployment.chainId,
+      account: accounts[index]!,
+      pollingIntervalMs: 50,
+    })
   payer = clientsOf(3)
   ;({ client: enclave } = await startNodeEnclave({ machine: await createSimMachine() }))
   node = createMemberNode({ enclave, clients: clientsOf(1), deployment, store: memoryStore() })
   await node.bind()
-  await stepUntil([node], ([s]) => s!.members.length === 1 && s!.holdsEpoch && !s!.rekeyNeeded && !s!.initKeyRotationDue)
+  await stepUntil(
+    [node],
+    ([s]) => s!.members.length === 1 && s!.holdsEpoch && !s!.rekeyNeeded && !s!.initKeyRotationDue,
+  )
   issuerWallet = aWallet(issuer)
   aliceWallet = aWallet(alice)
   bobWallet = aWallet(bob)
@@ -149,7 +167,9 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
 
   it('error: a session send without a live session throws NoLiveSessionError and posts nothing', async () => {
     const seq = await chainSeq()
-    await expect(aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true })).rejects.toBeInstanceOf(NoLiveSessionError)
+    await expect(
+      aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true }),
+    ).rejects.toBeInstanceOf(NoLiveSessionError)
     // A key in the store that the enclave never granted is no live session either.
     const { epoch } = await readGroup(payer.publicClient, { ledger: deployment.contracts.ledger })
     await aliceWallet.sessions.save({
@@ -160,7 +180,9 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
       sessionKey: keccak256(toHex('never granted')),
       next: '0',
     })
-    await expect(aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true })).rejects.toBeInstanceOf(NoLiveSessionError)
+    await expect(
+      aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true }),
+    ).rejects.toBeInstanceOf(NoLiveSessionError)
     await aliceWallet.wallet.forgetSession()
     expect(aliceWallet.postings).toHaveLength(1)
     expect(await chainSeq()).toBe(seq)
@@ -184,7 +206,11 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
       expect(receipt.code).toBe(0)
       expect(session?.next).toBe(BigInt(i + 1))
       // At post time the store already covered this record's counter: a crash now cannot reuse it.
-      expect(postings.at(-1)).toEqual({ bytes: SESSION_RECORD_BYTES, taken: true, stored: { ...grant.stored, next: `${i + 1}` } })
+      expect(postings.at(-1)).toEqual({
+        bytes: SESSION_RECORD_BYTES,
+        taken: true,
+        stored: { ...grant.stored, next: `${i + 1}` },
+      })
     }
     expect(sessions.saves.slice(savesBefore).map((s) => s.next)).toEqual(['0', '1', '2'])
     expect((await wallet.read()).balance).toBe(4_000n - 350n)
@@ -198,7 +224,9 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const saved = (await sessions.load())!
     const seq = await chainSeq()
     await sessions.save({ ...saved, sessionKey: keccak256(toHex('a key the enclave does not hold')) })
-    await expect(wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true })).rejects.toBeInstanceOf(CommandRefusedByNodeError)
+    await expect(
+      wallet.send({ op: 'transfer', to: bob.address, amount: 1n }, { session: true }),
+    ).rejects.toBeInstanceOf(CommandRefusedByNodeError)
     expect(postings.at(-1)!.taken).toBe(false)
     expect(await chainSeq()).toBe(seq)
     await sessions.save(saved)
@@ -207,7 +235,10 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
   it('an overspend is applied as a refusal: its receipt carries FAIL_INSUFFICIENT_BALANCE and nothing moves', async () => {
     const before = await aliceWallet.wallet.read()
     for (const session of [false, true]) {
-      const posted = await aliceWallet.wallet.send({ op: 'transfer', to: bob.address, amount: before.balance + 1n }, { session })
+      const posted = await aliceWallet.wallet.send(
+        { op: 'transfer', to: bob.address, amount: before.balance + 1n },
+        { session },
+      )
       const { receipt, balance } = await aliceWallet.wallet.waitForReceipt(posted)
       expect(receipt, `session: ${session}`).toMatchObject({ nonce: posted.nonce, code: FAIL_INSUFFICIENT_BALANCE })
       expect(balance, `session: ${session}`).toBe(before.balance)
@@ -216,7 +247,8 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
   })
 
   it('asks for one read signature across every read and send of a wallet', async () => {
-    for (const { signed } of [issuerWallet, aliceWallet, bobWallet]) expect(signed.filter((t) => t === 'Read')).toEqual(['Read'])
+    for (const { signed } of [issuerWallet, aliceWallet, bobWallet])
+      expect(signed.filter((t) => t === 'Read')).toEqual(['Read'])
     // The reader on its own: three reads, one signature.
     const primaryTypes: string[] = []
     const reader = createAccountReader({
@@ -274,8 +306,12 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     })
     expect((await reader.read(enclave)).balance).toBe(3_650n)
     const { typedData, signature } = captured!
-    await expect(enclave.readAccount({ account: alice.address, replyKey: typedData.message.replyKey, signature })).resolves.toMatchObject({ reply: expect.any(String) })
-    const replayed = await enclave.readAccount({ account: bob.address, replyKey: typedData.message.replyKey, signature }).catch((error: unknown) => error)
+    await expect(
+      enclave.readAccount({ account: alice.address, replyKey: typedData.message.replyKey, signature }),
+    ).resolves.toMatchObject({ reply: expect.any(String) })
+    const replayed = await enclave
+      .readAccount({ account: bob.address, replyKey: typedData.message.replyKey, signature })
+      .catch((error: unknown) => error)
     expect(replayed).toBeInstanceOf(EnclaveRequestError)
     expect((replayed as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)
   })

@@ -43,14 +43,16 @@ export type PostedCommand = { nonce: bigint; afterSeq: bigint }
 export class NoLiveSessionError extends AnonifyError {
   override name = 'NoLiveSessionError' as const
   constructor() {
-    super('This wallet has no live session.', { metaMessages: ['Sessions end at their expiry block and at every rekey. Start a new one (one signature).'] })
+    super('This wallet has no live session.', {
+      metaMessages: ['Sessions end at their expiry block and at every rekey. Start a new one (one signature).'],
+    })
   }
 }
 
 export class CommandRefusedByNodeError extends AnonifyError {
   override name = 'CommandRefusedByNodeError' as const
   constructor() {
-    super("The enclave refused the command before posting it.", {
+    super('The enclave refused the command before posting it.', {
       metaMessages: ['The epoch may have just rotated or another command used this nonce; send it again.'],
     })
   }
@@ -59,7 +61,9 @@ export class CommandRefusedByNodeError extends AnonifyError {
 export class CommandNotAppliedError extends AnonifyError {
   override name = 'CommandNotAppliedError' as const
   constructor({ waitedMs }: { waitedMs: number }) {
-    super(`The command was not applied within ${waitedMs / 1000} s.`, { metaMessages: ['It may still be queued at the relayer; check the balance again shortly.'] })
+    super(`The command was not applied within ${waitedMs / 1000} s.`, {
+      metaMessages: ['It may still be queued at the relayer; check the balance again shortly.'],
+    })
   }
 }
 
@@ -79,8 +83,15 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
 
   /** The group's current epoch key, from the chain, with the account's state and the head block. */
   async function context() {
-    const [group, account, head] = await Promise.all([readGroup(publicClient, { ledger }), read(), publicClient.getBlockNumber({ cacheTime: 0 })])
-    if (group.epoch === 0n) throw new AnonifyError('The group has no epoch key yet.', { metaMessages: ['Wait for a member to key the first epoch.'] })
+    const [group, account, head] = await Promise.all([
+      readGroup(publicClient, { ledger }),
+      read(),
+      publicClient.getBlockNumber({ cacheTime: 0 }),
+    ])
+    if (group.epoch === 0n)
+      throw new AnonifyError('The group has no epoch key yet.', {
+        metaMessages: ['Wait for a member to key the first epoch.'],
+      })
     const pending = inFlight && account.nonce <= inFlight.nonce && head <= inFlight.deadlineBlock
     const before = pending ? { ...account, nonce: inFlight!.nonce + 1n } : account
     return { group, before, deadlineBlock: head + DEADLINE_BLOCKS, head }
@@ -93,9 +104,22 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
   }
 
   /** Signs and seals `command`, then posts it. */
-  async function sendSealed(command: CoreCommand, prepared?: Awaited<ReturnType<typeof context>>): Promise<PostedCommand> {
+  async function sendSealed(
+    command: CoreCommand,
+    prepared?: Awaited<ReturnType<typeof context>>,
+  ): Promise<PostedCommand> {
     const { group, before, deadlineBlock } = prepared ?? (await context())
-    const record = await sealCommand({ chainId, ledger, epoch: Number(group.epoch), cmdPubKey: group.cmdPubKey, account, nonce: before.nonce, deadlineBlock, command, signTypedData })
+    const record = await sealCommand({
+      chainId,
+      ledger,
+      epoch: Number(group.epoch),
+      cmdPubKey: group.cmdPubKey,
+      account,
+      nonce: before.nonce,
+      deadlineBlock,
+      command,
+      signTypedData,
+    })
     return post(record, before, deadlineBlock)
   }
 
@@ -109,10 +133,17 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
       const { group, before, deadlineBlock } = await context()
       const saved = await sessions.load()
       const live = before.session
-      if (!saved || !live || live.epoch !== group.epoch || BigInt(saved.epoch) !== group.epoch) throw new NoLiveSessionError()
+      if (!saved || !live || live.epoch !== group.epoch || BigInt(saved.epoch) !== group.epoch)
+        throw new NoLiveSessionError()
       // The enclave's `next` covers records applied; the store's covers records posted but perhaps not yet applied.
       const next = BigInt(saved.next) > live.next ? BigInt(saved.next) : live.next
-      const walletSession = createWalletSession({ chainId, ledger, epoch: Number(group.epoch), account, resume: { sessionKey: saved.sessionKey, next } })
+      const walletSession = createWalletSession({
+        chainId,
+        ledger,
+        epoch: Number(group.epoch),
+        account,
+        resume: { sessionKey: saved.sessionKey, next },
+      })
       const record = walletSession.seal({ nonce: before.nonce, deadlineBlock, command })
       await sessions.save({ ...saved, next: `${walletSession.next}` })
       return post(record, before, deadlineBlock)
@@ -123,7 +154,14 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
       const prepared = await context()
       const walletSession = createWalletSession({ chainId, ledger, epoch: Number(prepared.group.epoch), account })
       // Saved before the grant is posted: a crash afterwards must not leave a live session whose key is lost.
-      await sessions.save({ chainId: `${chainId}`, ledger, account, epoch: `${prepared.group.epoch}`, sessionKey: walletSession.sessionKey, next: '0' })
+      await sessions.save({
+        chainId: `${chainId}`,
+        ledger,
+        account,
+        epoch: `${prepared.group.epoch}`,
+        sessionKey: walletSession.sessionKey,
+        next: '0',
+      })
       return sendSealed(walletSession.grant(prepared.head + blocks), prepared)
     },
 
@@ -138,13 +176,18 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
      * Polls the account until the enclave reports the outcome of `posted`, bounded in time: from the latest receipt,
      * or from the history when a later command of the account already took the receipt's place.
      */
-    async waitForReceipt(posted: PostedCommand, { timeoutMs = WAIT_MS }: { timeoutMs?: number } = {}): Promise<AccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
+    async waitForReceipt(
+      posted: PostedCommand,
+      { timeoutMs = WAIT_MS }: { timeoutMs?: number } = {},
+    ): Promise<AccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const current = await read()
         const { receipt } = current
         if (receipt && receipt.nonce === posted.nonce && receipt.seq > posted.afterSeq) return { ...current, receipt }
-        const sent = current.history.find((e) => e.direction === 'sent' && e.nonce === posted.nonce && e.seq > posted.afterSeq)
+        const sent = current.history.find(
+          (e) => e.direction === 'sent' && e.nonce === posted.nonce && e.seq > posted.afterSeq,
+        )
         if (sent) return { ...current, receipt: { nonce: sent.nonce, code: sent.code, seq: sent.seq } }
         if (Date.now() > deadline) throw new CommandNotAppliedError({ waitedMs: timeoutMs })
         await new Promise((resolve) => setTimeout(resolve, POLL_MS))

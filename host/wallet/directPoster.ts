@@ -25,7 +25,9 @@ export function createDirectPoster({ clients, ledger, precheck }: CreateDirectPo
     async postCommand(record) {
       if (!(await precheck(record))) return false
       const session = record.byteLength === SESSION_RECORD_BYTES
-      const hash = session ? await submitSessionBatch(clients.walletClient, { ledger, records: [record] }) : await submitBatch(clients.walletClient, { ledger, records: [record] })
+      const hash = session
+        ? await submitSessionBatch(clients.walletClient, { ledger, records: [record] })
+        : await submitBatch(clients.walletClient, { ledger, records: [record] })
       await confirmTransaction(clients.publicClient, hash, session ? 'submitSessions' : 'submit')
       return true
     },

@@ -7,8 +7,12 @@ function memoryBlobs(): BlobStore & { blob: Uint8Array | undefined } {
   const store = {
     blob: undefined as Uint8Array | undefined,
     load: async () => store.blob,
-    save: async (blob: Uint8Array) => void (store.blob = blob),
-    remove: async () => void (store.blob = undefined),
+    save: async (blob: Uint8Array) => {
+      store.blob = blob
+    },
+    remove: async () => {
+      store.blob = undefined
+    },
   }
   return store
 }
@@ -40,6 +44,8 @@ describe('blobSessionStore', () => {
   ])('error: refuses a stored session with %s, naming where it is', async (_case, blob) => {
     const blobs = memoryBlobs()
     blobs.blob = blob
-    await expect(blobSessionStore(blobs, 'the test store').load()).rejects.toThrow('The saved session in the test store is unreadable.')
+    await expect(blobSessionStore(blobs, 'the test store').load()).rejects.toThrow(
+      'The saved session in the test store is unreadable.',
+    )
   })
 })

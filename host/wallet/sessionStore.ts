@@ -7,7 +7,14 @@ import type { Address, Hex } from 'viem'
 import { AnonifyError } from '../errors/base'
 import type { BlobStore } from '../storage/sealedStateStore'
 
-export type SavedSession = { chainId: string; ledger: Address; account: Address; epoch: string; sessionKey: Hex; next: string }
+export type SavedSession = {
+  chainId: string
+  ledger: Address
+  account: Address
+  epoch: string
+  sessionKey: Hex
+  next: string
+}
 
 export type SessionStore = {
   load: () => Promise<SavedSession | undefined>
@@ -30,7 +37,10 @@ export function blobSessionStore(blobs: BlobStore, where: string): SessionStore 
         value = JSON.parse(new TextDecoder().decode(blob))
       } catch {}
       const session = parseSavedSession(value)
-      if (!session) throw new AnonifyError(`The saved session in ${where} is unreadable.`, { metaMessages: ['Delete it and start a new session.'] })
+      if (!session)
+        throw new AnonifyError(`The saved session in ${where} is unreadable.`, {
+          metaMessages: ['Delete it and start a new session.'],
+        })
       return session
     },
     save: (session) => blobs.save(new TextEncoder().encode(JSON.stringify(session, null, 2))),
@@ -41,8 +51,18 @@ export function blobSessionStore(blobs: BlobStore, where: string): SessionStore 
 /** Checks a stored session before the wallet seals with it; `undefined` if it is not one. */
 function parseSavedSession(value: unknown): SavedSession | undefined {
   const s = value as Partial<SavedSession> | null
-  const hex = (v: unknown, bytes: number) => typeof v === 'string' && new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`).test(v)
+  const hex = (v: unknown, bytes: number) =>
+    typeof v === 'string' && new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`).test(v)
   const digits = (v: unknown) => typeof v === 'string' && /^\d+$/.test(v)
-  if (!s || !digits(s.chainId) || !hex(s.ledger, 20) || !hex(s.account, 20) || !digits(s.epoch) || !hex(s.sessionKey, 32) || !digits(s.next)) return undefined
+  if (
+    !s ||
+    !digits(s.chainId) ||
+    !hex(s.ledger, 20) ||
+    !hex(s.account, 20) ||
+    !digits(s.epoch) ||
+    !hex(s.sessionKey, 32) ||
+    !digits(s.next)
+  )
+    return undefined
   return s as SavedSession
 }

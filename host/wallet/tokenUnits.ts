@@ -13,7 +13,11 @@ export const TOKEN_DECIMALS = 2
 export class InvalidAmountError extends AnonifyError {
   override name = 'InvalidAmountError' as const
   constructor({ value, problem }: { value: string; problem: string }) {
-    super(`"${value}" is not a valid amount: ${problem}.`, { metaMessages: [`Write a positive number of ${TOKEN_SYMBOL} with at most ${TOKEN_DECIMALS} decimals, e.g. 60 or 12.50.`] })
+    super(`"${value}" is not a valid amount: ${problem}.`, {
+      metaMessages: [
+        `Write a positive number of ${TOKEN_SYMBOL} with at most ${TOKEN_DECIMALS} decimals, e.g. 60 or 12.50.`,
+      ],
+    })
   }
 }
 
@@ -25,10 +29,15 @@ export class InvalidAmountError extends AnonifyError {
 export function parseTokenAmount(text: string): bigint {
   const trimmed = text.trim()
   // Commas only as thousands separators: "1,5" must not silently become 15.
-  if (!/^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/.test(trimmed)) throw new InvalidAmountError({ value: text, problem: 'use digits, a decimal point and commas only between thousands' })
+  if (!/^(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$/.test(trimmed))
+    throw new InvalidAmountError({
+      value: text,
+      problem: 'use digits, a decimal point and commas only between thousands',
+    })
   const value = trimmed.replaceAll(',', '')
   const fraction = value.split('.')[1] ?? ''
-  if (fraction.length > TOKEN_DECIMALS) throw new InvalidAmountError({ value: text, problem: `${TOKEN_SYMBOL} has ${TOKEN_DECIMALS} decimals` })
+  if (fraction.length > TOKEN_DECIMALS)
+    throw new InvalidAmountError({ value: text, problem: `${TOKEN_SYMBOL} has ${TOKEN_DECIMALS} decimals` })
   const amount = parseUnits(value, TOKEN_DECIMALS)
   if (amount === 0n) throw new InvalidAmountError({ value: text, problem: 'it must be more than zero' })
   if (amount > MAX_U128) throw new InvalidAmountError({ value: text, problem: 'it is larger than the token can hold' })

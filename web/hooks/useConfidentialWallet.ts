@@ -53,7 +53,10 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       publicClient,
       reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
       poster: { postCommand: (record) => poster().postCommand(record) },
-      sessions: blobSessionStore(indexedDbStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`), "this browser's IndexedDB"),
+      sessions: blobSessionStore(
+        indexedDbStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`),
+        "this browser's IndexedDB",
+      ),
     })
     wallets.set(key, wallet)
   }

@@ -18,5 +18,7 @@ export function networkQueryOptions(publicClient: PublicClient | undefined, chai
 export function useNetwork() {
   const { deployment } = useAppContext()
   const publicClient = usePublicClient()
-  return useQuery(networkQueryOptions(publicClient as PublicClient | undefined, deployment.chainId, deployment.contracts.ledger))
+  return useQuery(
+    networkQueryOptions(publicClient as PublicClient | undefined, deployment.chainId, deployment.contracts.ledger),
+  )
 }

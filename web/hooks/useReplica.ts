@@ -13,7 +13,11 @@ export function useReplica() {
   const state = useSyncExternalStore(replica.subscribe, replica.getState)
   const walletClient = useWalletClient()
   const publicClient = usePublicClient()
-  const sealed = useQuery({ queryKey: ['sealedState', deployment.contracts.ledger], queryFn: replica.hasSealedState, staleTime: Infinity })
+  const sealed = useQuery({
+    queryKey: ['sealedState', deployment.contracts.ledger],
+    queryFn: replica.hasSealedState,
+    staleTime: Infinity,
+  })
   const join = useMutation({
     mutationKey: ['joinGroup'],
     mutationFn: async () => {

@@ -17,7 +17,8 @@ export function useSendCommand(key: string) {
     mutationFn: async (variables: SendCommandVariables) => {
       if (!wallet) throw new Error('Connect a wallet first.')
       let posted: PostedCommand
-      if (variables.kind === 'startSession') posted = await wallet.startSession(variables.blocks === undefined ? {} : { blocks: variables.blocks })
+      if (variables.kind === 'startSession')
+        posted = await wallet.startSession(variables.blocks === undefined ? {} : { blocks: variables.blocks })
       else if (variables.kind === 'endSession') posted = await wallet.endSession()
       else posted = await wallet.send(variables.command, { session: variables.session === true })
       const after = await wallet.waitForReceipt(posted)

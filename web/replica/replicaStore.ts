@@ -31,7 +31,11 @@ export type ReplicaState = {
   error: unknown
 }
 
-export type CreateReplicaStoreParameters = { deployment: Deployment; enclave: Promise<BrowserEnclave>; sealedStore: SealedStateStore }
+export type CreateReplicaStoreParameters = {
+  deployment: Deployment
+  enclave: Promise<BrowserEnclave>
+  sealedStore: SealedStateStore
+}
 
 /**
  * @example
@@ -52,7 +56,9 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
     const catchUp = state.catchUp
     if (!catchUp || catchUp.endedAt !== undefined) return
     const targetSeq = target > catchUp.targetSeq ? target : catchUp.targetSeq
-    update({ catchUp: { ...catchUp, seq, targetSeq, endedAt: synced || seq >= targetSeq ? performance.now() : undefined } })
+    update({
+      catchUp: { ...catchUp, seq, targetSeq, endedAt: synced || seq >= targetSeq ? performance.now() : undefined },
+    })
   }
 
   const onEvent = (event: MemberNodeEvent) => {
@@ -73,17 +79,24 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
     async join(clients: LedgerClients): Promise<void> {
       if (member) return
       // Two tabs of one browser share its machine and sealed state: only one may run the replica.
-      if (!(await holdTabLock(`anonify-replica:${deployment.chainId}:${deployment.contracts.ledger.toLowerCase()}`))) throw new ReplicaInOtherTabError()
+      if (!(await holdTabLock(`anonify-replica:${deployment.chainId}:${deployment.contracts.ledger.toLowerCase()}`)))
+        throw new ReplicaInOtherTabError()
       const resumed = await sealedStore.load()
       const { client } = await enclave
       const node = createMemberNode({ enclave: client, clients, deployment, store: sealedStore, onEvent })
       await node.bind()
       member = node
       const { seq } = await client.getStatus()
-      const { seq: targetSeq } = await readGroup(clients.publicClient as PublicClient, { ledger: deployment.contracts.ledger })
+      const { seq: targetSeq } = await readGroup(clients.publicClient as PublicClient, {
+        ledger: deployment.contracts.ledger,
+      })
       const now = performance.now()
       // Already level with the chain: nothing to catch up, and no bar to show.
-      update({ joined: true, resumedFromSeq: resumed ? seq : undefined, catchUp: { fromSeq: seq, targetSeq, seq, startedAt: now, endedAt: seq >= targetSeq ? now : undefined } })
+      update({
+        joined: true,
+        resumedFromSeq: resumed ? seq : undefined,
+        catchUp: { fromSeq: seq, targetSeq, seq, startedAt: now, endedAt: seq >= targetSeq ? now : undefined },
+      })
       void node.start().catch((error: unknown) => update({ error }))
     },
   }
@@ -94,7 +107,9 @@ export type ReplicaStore = ReturnType<typeof createReplicaStore>
 export class ReplicaInOtherTabError extends AnonifyError {
   override name = 'ReplicaInOtherTabError' as const
   constructor() {
-    super("Another tab of this browser already runs this browser's replica.", { metaMessages: ['Use that tab, or close it and reload this one.'] })
+    super("Another tab of this browser already runs this browser's replica.", {
+      metaMessages: ['Use that tab, or close it and reload this one.'],
+    })
   }
 }
 

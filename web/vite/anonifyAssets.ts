@@ -51,7 +51,11 @@ export function anonifyAssets(options: AnonifyAssetsOptions): Plugin {
     configurePreviewServer: (server) => void server.middlewares.use(middleware),
     async generateBundle() {
       for (const name of Object.keys(ENCLAVE_FILES))
-        this.emitFile({ type: 'asset', fileName: `enclave/${name}`, source: await readFile(join(options.enclaveBuildDir, name)) })
+        this.emitFile({
+          type: 'asset',
+          fileName: `enclave/${name}`,
+          source: await readFile(join(options.enclaveBuildDir, name)),
+        })
     },
   }
 }

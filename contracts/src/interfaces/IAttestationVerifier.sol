@@ -28,6 +28,7 @@ interface IAttestationVerifier {
 
     /**
      * @notice Verifies `evidence` and returns its claims.
+     * @param evidence The verifier's evidence (a quote and its certificate chain).
      * @dev MUST revert on any structural or cryptographic failure. MUST NOT apply registry policy.
      */
     function verify(bytes calldata evidence) external view returns (Claims memory);

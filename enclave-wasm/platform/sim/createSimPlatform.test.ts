@@ -27,9 +27,16 @@ afterEach(async () => Promise.all(clients.splice(0).map((c) => c.close())))
 
 /** Boots the built image (or a variant of its worker) on `machine`. */
 async function boot(machine: SimMachine, patchWorker = false) {
-  const [core, worker] = await Promise.all(['core.wasm', 'worker.js'].map(async (f) => new Uint8Array(await readFile(join(ENCLAVE_BUILD_DIR, f)))))
+  const [core, worker] = await Promise.all(
+    ['core.wasm', 'worker.js'].map(async (f) => new Uint8Array(await readFile(join(ENCLAVE_BUILD_DIR, f)))),
+  )
   const image = patchWorker ? new Uint8Array([...worker!, 0x0a]) : worker!
-  const { transport } = await launchEnclave({ core: core!, worker: image, start: startNodeWorker, platform: createSimPlatform(machine) })
+  const { transport } = await launchEnclave({
+    core: core!,
+    worker: image,
+    start: startNodeWorker,
+    platform: createSimPlatform(machine),
+  })
   const client = createEnclaveClient({ transport })
   clients.push(client)
   return client
@@ -75,9 +82,15 @@ describe('SimPlatform', () => {
     expect((await sameMachine.getStatus()).signer).toBe((await original.getStatus()).signer)
 
     // Another machine, another measurement, another deployment.
-    const attempts: [SimMachine, boolean, bigint][] = [[await createSimMachine(), false, 31337n], [machine, true, 31337n], [machine, false, 1n]]
+    const attempts: [SimMachine, boolean, bigint][] = [
+      [await createSimMachine(), false, 31337n],
+      [machine, true, 31337n],
+      [machine, false, 1n],
+    ]
     for (const [onMachine, patched, chainId] of attempts) {
-      const error = await (await boot(onMachine, patched)).bind({ chainId, ledger: LEDGER, sealed: blob }).catch((e: unknown) => e)
+      const error = await (await boot(onMachine, patched))
+        .bind({ chainId, ledger: LEDGER, sealed: blob })
+        .catch((e: unknown) => e)
       expect(error).toBeInstanceOf(EnclaveRequestError)
       expect((error as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)
     }

@@ -41,7 +41,11 @@ export async function createSimMachine(parameters: CreateSimMachineParameters = 
 
 /** The machine's certificate as the verifier sees it. */
 export function certificateOf(machine: SimMachine): PlatformCertificate {
-  return { platformId: machine.platformId, platformKey: privateKeyToAddress(machine.platformKey), tcbStatus: machine.tcbStatus }
+  return {
+    platformId: machine.platformId,
+    platformKey: privateKeyToAddress(machine.platformKey),
+    tcbStatus: machine.tcbStatus,
+  }
 }
 
 const SEAL_INFO = new TextEncoder().encode('anonify/v1 seal')

@@ -54,7 +54,14 @@ export function quoteDigest(quote: Uint8Array): Hex {
 export function encodeEvidence(quote: Uint8Array, quoteSig: Hex, cert: PlatformCertificate, certSig: Hex): Uint8Array {
   return toBytes(
     encodeAbiParameters(
-      [{ type: 'bytes' }, { type: 'bytes' }, { type: 'bytes16' }, { type: 'address' }, { type: 'uint8' }, { type: 'bytes' }],
+      [
+        { type: 'bytes' },
+        { type: 'bytes' },
+        { type: 'bytes16' },
+        { type: 'address' },
+        { type: 'uint8' },
+        { type: 'bytes' },
+      ],
       [toHex(quote), quoteSig, cert.platformId, cert.platformKey, cert.tcbStatus, certSig],
     ),
   )

@@ -36,7 +36,10 @@ export function createTokenCore(core: CoreExports) {
     },
     token(): TokenView {
       const bytes = read(core.queryToken())
-      return { issuer: bytes[0] === 1 ? getAddress(bytesToHex(bytes.slice(1, 21))) : undefined, totalSupply: readU128(bytes, 21) }
+      return {
+        issuer: bytes[0] === 1 ? getAddress(bytesToHex(bytes.slice(1, 21))) : undefined,
+        totalSupply: readU128(bytes, 21),
+      }
     },
     /** The whole state as one canonical byte string. */
     exportSnapshot(): Uint8Array {

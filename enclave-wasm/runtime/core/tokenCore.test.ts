@@ -18,7 +18,12 @@ beforeAll(async () => {
 })
 const aCore = async () => createTokenCore(await startCore(wasm))
 const anAddress = (name: string): Address => getAddress(keccak256(toHex(name)).slice(0, 42))
-const [issuer, alice, bob, carol] = ['issuer', 'alice', 'bob', 'carol'].map(anAddress) as [Address, Address, Address, Address]
+const [issuer, alice, bob, carol] = ['issuer', 'alice', 'bob', 'carol'].map(anAddress) as [
+  Address,
+  Address,
+  Address,
+  Address,
+]
 
 /** Sends commands with each caller's next nonce, as a wallet would. */
 function sender(core: TokenCore) {
@@ -48,7 +53,9 @@ describe('token core', () => {
     expect(send(alice, { op: 'approve', spender: carol, amount: 30n })).toBe(codes.OK)
     expect(send(carol, { op: 'transferFrom', from: alice, to: bob, amount: 20n })).toBe(codes.OK)
     expect(core.allowance(alice, carol)).toBe(10n)
-    expect(send(carol, { op: 'transferFrom', from: alice, to: bob, amount: 11n })).toBe(codes.FAIL_INSUFFICIENT_ALLOWANCE)
+    expect(send(carol, { op: 'transferFrom', from: alice, to: bob, amount: 11n })).toBe(
+      codes.FAIL_INSUFFICIENT_ALLOWANCE,
+    )
     expect(core.account(bob).balance).toBe(20n)
   })
 
@@ -141,7 +148,10 @@ describe('token core', () => {
     const people = [issuer, alice, bob, carol]
     const model = { balances: new Map<Address, bigint>(), nonces: new Map<Address, bigint>(), supply: 0n }
     let seed = 42
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
     for (const replica of replicas) expect(sender(replica)(issuer, { op: 'init' })).toBe(codes.OK)
     model.nonces.set(issuer, 1n)
     for (let i = 0; i < 2000; i++) {
@@ -169,7 +179,11 @@ describe('token core', () => {
       }
       expect(results[0], `command ${i}`).toBe(expected)
     }
-    for (const person of people) expect(replicas[0]!.account(person)).toEqual({ balance: model.balances.get(person) ?? 0n, nonce: model.nonces.get(person) ?? 0n })
+    for (const person of people)
+      expect(replicas[0]!.account(person)).toEqual({
+        balance: model.balances.get(person) ?? 0n,
+        nonce: model.nonces.get(person) ?? 0n,
+      })
     expect(replicas[0]!.token().totalSupply).toBe(model.supply)
     expect(replicas[0]!.exportSnapshot()).toEqual(replicas[1]!.exportSnapshot())
   })

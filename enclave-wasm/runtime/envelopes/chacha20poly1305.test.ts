@@ -52,7 +52,9 @@ describe('openChaCha20Poly1305', () => {
   it('opens the RFC 8439 §2.8.2 AEAD test vector', () => {
     expect(openChaCha20Poly1305(AEAD.key, AEAD.nonce, AEAD.aad, sealedVector())).toEqual(SUNSCREEN)
     // The vector is the one @noble/ciphers (the host's sealer) produces.
-    expect(bytesToHex(chacha20poly1305(AEAD.key, AEAD.nonce, AEAD.aad).encrypt(SUNSCREEN))).toBe(bytesToHex(sealedVector()))
+    expect(bytesToHex(chacha20poly1305(AEAD.key, AEAD.nonce, AEAD.aad).encrypt(SUNSCREEN))).toBe(
+      bytesToHex(sealedVector()),
+    )
   })
 
   it('error: refuses a tampered tag, ciphertext, aad, nonce or key, and a record shorter than a tag', () => {
@@ -110,7 +112,9 @@ describe('chacha20Keystream', () => {
   it('matches the RFC 8439 §2.6.2 Poly1305 key generation vector (block 0, as the session tag uses it)', () => {
     const key = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)
     const nonce = hexToBytes('0x000000000001020304050607')
-    expect(bytesToHex(chacha20Keystream(key, nonce, 32))).toBe('0x8ad5a08b905f81cc815040274ab29471a833b637e3fd0da508dbb8e2fdd1a646')
+    expect(bytesToHex(chacha20Keystream(key, nonce, 32))).toBe(
+      '0x8ad5a08b905f81cc815040274ab29471a833b637e3fd0da508dbb8e2fdd1a646',
+    )
   })
 
   it('agrees with @noble/ciphers at block 0 for seeded keys and nonces', () => {

@@ -13,7 +13,15 @@ const TAG_BYTES = 16
 /** The wasm's input and output buffers (its DATA_CHUNK_LENGTH); one call handles at most this much. */
 const CHUNK_BYTES = 65536
 
-type Buffers = { key: Uint8Array; counter: Uint8Array; input: Uint8Array; output: Uint8Array; polyKey: Uint8Array; polyInput: Uint8Array; tag: Uint8Array }
+type Buffers = {
+  key: Uint8Array
+  counter: Uint8Array
+  input: Uint8Array
+  output: Uint8Array
+  polyKey: Uint8Array
+  polyInput: Uint8Array
+  tag: Uint8Array
+}
 
 let instance: { ctx: WasmContext; buffers: Buffers } | undefined
 
@@ -47,7 +55,14 @@ function checkKeyAndNonce(key: Uint8Array, nonce: Uint8Array): void {
  * XORs the ChaCha20 keystream from block `counter` into the first `length` bytes of the wasm's input buffer (the
  * caller has written them); the result is in its output buffer.
  */
-function streamXor(buffers: Buffers, ctx: WasmContext, key: Uint8Array, nonce: Uint8Array, counter: number, length: number): Uint8Array {
+function streamXor(
+  buffers: Buffers,
+  ctx: WasmContext,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  counter: number,
+  length: number,
+): Uint8Array {
   buffers.key.set(key)
   // RFC 8439 §2.3: the 16-byte block input after the key is counter (u32 little-endian) ‖ nonce.
   const block = buffers.counter
@@ -66,7 +81,8 @@ function streamXor(buffers: Buffers, ctx: WasmContext, key: Uint8Array, nonce: U
  */
 export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, length: number, counter = 0): Uint8Array {
   checkKeyAndNonce(key, nonce)
-  if (!Number.isInteger(length) || length < 0 || length > CHUNK_BYTES) throw new RangeError(`at most ${CHUNK_BYTES} bytes of keystream at a time`)
+  if (!Number.isInteger(length) || length < 0 || length > CHUNK_BYTES)
+    throw new RangeError(`at most ${CHUNK_BYTES} bytes of keystream at a time`)
   const { ctx, buffers } = wasm()
   buffers.input.fill(0, 0, length)
   const out = streamXor(buffers, ctx, key, nonce, counter, length).slice()
@@ -79,7 +95,12 @@ export function chacha20Keystream(key: Uint8Array, nonce: Uint8Array, length: nu
  * Opens `sealed` = ciphertext ‖ tag (16) under `key`, `nonce` and `aad` (RFC 8439 §2.8); returns the plaintext, or
  * undefined if the tag does not verify (nothing is decrypted then). Throws RangeError on a bad key or nonce length.
  */
-export function openChaCha20Poly1305(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
+export function openChaCha20Poly1305(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  sealed: Uint8Array,
+): Uint8Array | undefined {
   checkKeyAndNonce(key, nonce)
   if (sealed.byteLength < TAG_BYTES) return undefined
   const ciphertext = sealed.subarray(0, sealed.byteLength - TAG_BYTES)

@@ -3,7 +3,12 @@ import { keccak256, toHex, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { sealCommand, type SealCommandParameters } from '../../../host/envelopes/sealCommand'
-import { COMMAND_RECORD_BYTES, commandInfo, encodeCommandHeader, encodeCommandPlaintext } from '../../envelopes/commandEnvelope'
+import {
+  COMMAND_RECORD_BYTES,
+  commandInfo,
+  encodeCommandHeader,
+  encodeCommandPlaintext,
+} from '../../envelopes/commandEnvelope'
 import { sealTo } from '../../envelopes/hpkeSuite'
 import { encodeCoreCommand } from '../../envelopes/coreCommands'
 import { deriveEpochKeys } from '../group/keySchedule'
@@ -33,7 +38,14 @@ const aSealedTransfer = (overrides: Partial<SealCommandParameters> = {}) =>
   })
 
 const open = (record: Uint8Array, overrides: Partial<Parameters<typeof openCommand>[0]> = {}) =>
-  openCommand({ record, chainId: 31337n, ledger: LEDGER, commandKeyOf: (e) => (e === 1 ? epochKey.privateKey : undefined), blockNumber: 50n, ...overrides })
+  openCommand({
+    record,
+    chainId: 31337n,
+    ledger: LEDGER,
+    commandKeyOf: (e) => (e === 1 ? epochKey.privateKey : undefined),
+    blockNumber: 50n,
+    ...overrides,
+  })
 
 describe('sealed command envelope', () => {
   it('opens to the signed command of the account that signed it', async () => {
@@ -51,7 +63,8 @@ describe('sealed command envelope', () => {
     const record = await aSealedTransfer()
     expect(record.byteLength).toBe(COMMAND_RECORD_BYTES)
     const hex = toHex(record).toLowerCase()
-    for (const secret of [alice.address.slice(2).toLowerCase(), bob.address.slice(2).toLowerCase(), '000000000000003c']) expect(hex).not.toContain(secret)
+    for (const secret of [alice.address.slice(2).toLowerCase(), bob.address.slice(2).toLowerCase(), '000000000000003c'])
+      expect(hex).not.toContain(secret)
     // Two seals of the same command differ (fresh HPKE encapsulation): records cannot be linked by equality.
     expect(toHex(await aSealedTransfer())).not.toBe(toHex(record))
   })
@@ -59,7 +72,10 @@ describe('sealed command envelope', () => {
   it('error: a changed header (another epoch) no longer decrypts, even where that epoch has a key', async () => {
     const record = await aSealedTransfer()
     record.set(encodeCommandHeader(2), 0)
-    expect(await open(record, { commandKeyOf: () => epochKey.privateKey })).toEqual({ ok: false, reason: 'undecryptable' })
+    expect(await open(record, { commandKeyOf: () => epochKey.privateKey })).toEqual({
+      ok: false,
+      reason: 'undecryptable',
+    })
     expect(await open(record)).toEqual({ ok: false, reason: 'unknown epoch' })
   })
 
@@ -79,15 +95,27 @@ describe('sealed command envelope', () => {
   })
 
   it('error: a command sequenced after its deadline block is refused', async () => {
-    expect(await open(await aSealedTransfer({ deadlineBlock: 49n }))).toMatchObject({ ok: false, reason: 'expired', account: alice.address.toLowerCase(), nonce: 0n })
+    expect(await open(await aSealedTransfer({ deadlineBlock: 49n }))).toMatchObject({
+      ok: false,
+      reason: 'expired',
+      account: alice.address.toLowerCase(),
+      nonce: 0n,
+    })
   })
 
   it('error: wrong sizes and non-zero padding are malformed', async () => {
     expect(await open(new Uint8Array(COMMAND_RECORD_BYTES - 1))).toEqual({ ok: false, reason: 'malformed' })
-    const plaintext = encodeCommandPlaintext(`0x${'11'.repeat(65)}`, 100n, encodeCoreCommand(alice.address, 0n, { op: 'init' }))
+    const plaintext = encodeCommandPlaintext(
+      `0x${'11'.repeat(65)}`,
+      100n,
+      encodeCoreCommand(alice.address, 0n, { op: 'init' }),
+    )
     plaintext[255] = 1
     const header = encodeCommandHeader(1)
-    const record = new Uint8Array([...header, ...(await sealTo(epochKey.publicKey, commandInfo(31337n, LEDGER, 1), header, plaintext))])
+    const record = new Uint8Array([
+      ...header,
+      ...(await sealTo(epochKey.publicKey, commandInfo(31337n, LEDGER, 1), header, plaintext)),
+    ])
     expect(await open(record)).toEqual({ ok: false, reason: 'malformed' })
   })
 })

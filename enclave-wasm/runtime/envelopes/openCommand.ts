@@ -3,7 +3,13 @@
  * precise reason it was refused (for the enclave's own logs and tests; the outside sees one uniform rejection).
  */
 import type { Address } from 'viem'
-import { COMMAND_HEADER_BYTES, commandInfo, commandTypedData, decodeCommandPlaintext, readCommandEpoch } from '../../envelopes/commandEnvelope'
+import {
+  COMMAND_HEADER_BYTES,
+  commandInfo,
+  commandTypedData,
+  decodeCommandPlaintext,
+  readCommandEpoch,
+} from '../../envelopes/commandEnvelope'
 import { decodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
 import { importRecipientKey, openWithRecipient } from '../group/hpke'
 import { recoverCommandSigner } from './recoverCommandSigner'
@@ -32,7 +38,10 @@ const recipientKeys = new WeakMap<Uint8Array, Promise<CryptoKeyPair>>()
 
 function recipientKeyOf(privateKey: Uint8Array): Promise<CryptoKeyPair> {
   let recipientKey = recipientKeys.get(privateKey)
-  if (!recipientKey) recipientKeys.set(privateKey, (recipientKey = importRecipientKey(privateKey)))
+  if (!recipientKey) {
+    recipientKey = importRecipientKey(privateKey)
+    recipientKeys.set(privateKey, recipientKey)
+  }
   return recipientKey
 }
 
@@ -46,7 +55,12 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
   let plaintext: Uint8Array
   try {
     // The header is the AAD: changing the epoch or version in transit makes this fail.
-    plaintext = await openWithRecipient(await recipientKeyOf(key), commandInfo(chainId, ledger, epoch), record.subarray(0, COMMAND_HEADER_BYTES), record.subarray(COMMAND_HEADER_BYTES))
+    plaintext = await openWithRecipient(
+      await recipientKeyOf(key),
+      commandInfo(chainId, ledger, epoch),
+      record.subarray(0, COMMAND_HEADER_BYTES),
+      record.subarray(COMMAND_HEADER_BYTES),
+    )
   } catch {
     return { ok: false, reason: 'undecryptable' }
   }
@@ -55,13 +69,22 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
   if (!parts || !decoded) return { ok: false, reason: 'malformed' }
   let signer: Address
   try {
-    const typedData = commandTypedData({ chainId, ledger, account: decoded.caller, nonce: decoded.nonce, deadlineBlock: parts.deadlineBlock, epoch, command: decoded.command })
+    const typedData = commandTypedData({
+      chainId,
+      ledger,
+      account: decoded.caller,
+      nonce: decoded.nonce,
+      deadlineBlock: parts.deadlineBlock,
+      epoch,
+      command: decoded.command,
+    })
     signer = recoverCommandSigner(typedData, parts.signature)
   } catch {
     return { ok: false, reason: 'bad signature' }
   }
   // Both lowercase: decoded.caller (coreCommands.ts) and the recovered signer.
   if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
-  if (blockNumber > parts.deadlineBlock) return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, decoded: decoded.command }
+  if (blockNumber > parts.deadlineBlock)
+    return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, decoded: decoded.command }
   return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command, decoded: decoded.command }
 }

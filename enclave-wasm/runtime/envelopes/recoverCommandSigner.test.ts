@@ -1,7 +1,16 @@
 /** The enclave's signer recovery against viem's `hashTypedData` / `recoverTypedDataAddress`: same digest, same verdicts. */
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
-import { bytesToHex, hashTypedData, keccak256, numberToBytes, recoverTypedDataAddress, toHex, type Address, type Hex } from 'viem'
+import {
+  bytesToHex,
+  hashTypedData,
+  keccak256,
+  numberToBytes,
+  recoverTypedDataAddress,
+  toHex,
+  type Address,
+  type Hex,
+} from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { describe, expect, it } from 'vitest'
 import { commandTypedData, type CommandTypedData } from '../../envelopes/commandEnvelope'
@@ -27,7 +36,15 @@ const COMMANDS: CoreCommand[] = [
 ]
 
 const typedDataFor = (command: CoreCommand, chainId = 31337n, ledger: Address = LEDGER): CommandTypedData =>
-  commandTypedData({ chainId, ledger, account: lower(alice.address), nonce: 3n, deadlineBlock: 100n, epoch: 1, command })
+  commandTypedData({
+    chainId,
+    ledger,
+    account: lower(alice.address),
+    nonce: 3n,
+    deadlineBlock: 100n,
+    epoch: 1,
+    command,
+  })
 
 /** What viem says: the lowercase signer, or that it threw. */
 async function viemVerdict(typedData: CommandTypedData, signature: Hex): Promise<string> {
@@ -47,7 +64,8 @@ function ourVerdict(typedData: CommandTypedData, signature: Hex): string {
 }
 
 /** r ‖ s ‖ v from scalars, as a wallet would encode them. */
-const signatureOf = (r: bigint, s: bigint, v: number): Hex => bytesToHex(new Uint8Array([...numberToBytes(r, { size: 32 }), ...numberToBytes(s, { size: 32 }), v]))
+const signatureOf = (r: bigint, s: bigint, v: number): Hex =>
+  bytesToHex(new Uint8Array([...numberToBytes(r, { size: 32 }), ...numberToBytes(s, { size: 32 }), v]))
 
 /** Deterministic pseudo-random bytes (a keccak chain from a fixed seed). */
 function seededBytes(seed: string) {
@@ -65,7 +83,10 @@ function seededBytes(seed: string) {
 describe('recoverCommandSigner', () => {
   it('hashes every command type exactly as hashTypedData does, per deployment', () => {
     for (const command of COMMANDS)
-      for (const [chainId, ledger] of [[31337n, LEDGER], [1n, carol]] as const) {
+      for (const [chainId, ledger] of [
+        [31337n, LEDGER],
+        [1n, carol],
+      ] as const) {
         const typedData = typedDataFor(command, chainId, ledger)
         expect(bytesToHex(commandDigest(typedData))).toBe(hashTypedData(typedData))
       }
@@ -119,7 +140,7 @@ describe('recoverCommandSigner', () => {
       cases.push(bytesToHex(bytes))
     }
     const verdicts = await Promise.all(cases.map((signature) => viemVerdict(typedData, signature)))
-    cases.forEach((signature, i) => expect(ourVerdict(typedData, signature), signature).toBe(verdicts[i]))
+    for (const [i, signature] of cases.entries()) expect(ourVerdict(typedData, signature), signature).toBe(verdicts[i])
     // The noise holds both kinds: signatures some key made (random r on the curve) and ones none did.
     expect(verdicts.filter((verdict) => verdict === 'throws').length).toBeGreaterThan(cases.length / 4)
     expect(verdicts.filter((verdict) => verdict !== 'throws').length).toBeGreaterThan(cases.length / 4)
@@ -129,5 +150,9 @@ describe('recoverCommandSigner', () => {
   })
 })
 function partsOf(signature: Hex) {
-  return { r: BigInt(signature.slice(0, 66)), s: BigInt(`0x${signature.slice(66, 130)}`), recovery: Number(`0x${signature.slice(130)}`) - 27 }
+  return {
+    r: BigInt(signature.slice(0, 66)),
+    s: BigInt(`0x${signature.slice(66, 130)}`),
+    recovery: Number(`0x${signature.slice(130)}`) - 27,
+  }
 }

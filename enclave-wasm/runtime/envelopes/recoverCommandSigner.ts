@@ -22,7 +22,10 @@ export function commandDigest(typedData: CommandTypedData): Uint8Array {
   const { domain = {}, primaryType, message } = typedData
   const id = `${domain.chainId}:${domain.verifyingContract}`
   let separator = separators.get(id)
-  if (!separator) separators.set(id, (separator = hexToBytes(domainSeparator({ domain }))))
+  if (!separator) {
+    separator = hexToBytes(domainSeparator({ domain }))
+    separators.set(id, separator)
+  }
   const struct = hashStruct({ data: message, primaryType, types: COMMAND_TYPES })
   return keccak_256(concatBytes([EIP712_PREFIX, separator, hexToBytes(struct)]))
 }

@@ -11,18 +11,28 @@ const ledger: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const keys = host.deriveSessionKeys(new Uint8Array(32).fill(9), 31337n, ledger, 1)
 const caller = hexToBytes(alice)
 const aRecord = (counter: bigint, nonce = counter) =>
-  host.sealSessionRecord({ keys, counter, deadlineBlock: 500n + counter, command: encodeCoreCommand(alice, nonce, { op: 'transfer', to: bob, amount: 60n }) })
+  host.sealSessionRecord({
+    keys,
+    counter,
+    deadlineBlock: 500n + counter,
+    command: encodeCoreCommand(alice, nonce, { op: 'transfer', to: bob, amount: 60n }),
+  })
 
 describe('session records in the enclave', () => {
   it('carry the tags the host computes, for every counter of a window and far ahead', () => {
-    for (const counter of [0n, 1n, 7n, 255n, 256n, 2n ** 32n, 2n ** 64n - 1n]) expect(sessionTag(keys.tagKey, counter)).toEqual(host.sessionTag(keys.tagKey, counter))
+    for (const counter of [0n, 1n, 7n, 255n, 256n, 2n ** 32n, 2n ** 64n - 1n])
+      expect(sessionTag(keys.tagKey, counter)).toEqual(host.sessionTag(keys.tagKey, counter))
   })
 
   it('open what the host sealed exactly as the host opener does', () => {
     for (let counter = 0n; counter < 32n; counter++) {
       const record = aRecord(counter)
-      expect(openSessionRecord(keys.encKey, counter, caller, record)).toEqual(host.openSessionRecord(keys.encKey, counter, caller, record))
-      expect(openSessionRecord(keys.encKey, counter, caller, record)?.command).toEqual(encodeCoreCommand(alice, counter, { op: 'transfer', to: bob, amount: 60n }))
+      expect(openSessionRecord(keys.encKey, counter, caller, record)).toEqual(
+        host.openSessionRecord(keys.encKey, counter, caller, record),
+      )
+      expect(openSessionRecord(keys.encKey, counter, caller, record)?.command).toEqual(
+        encodeCoreCommand(alice, counter, { op: 'transfer', to: bob, amount: 60n }),
+      )
     }
   })
 

@@ -42,8 +42,18 @@ export function sessionTag(tagKey: Uint8Array, counter: bigint): Uint8Array {
  * `openSessionRecord`: undefined if it is not authentic (then nothing was decrypted) or not canonically padded.
  * NOTE: the command is a view into a shared block (see `commandBytes`).
  */
-export function openSessionRecord(encKey: Uint8Array, counter: bigint, caller: Uint8Array, record: Uint8Array): OpenedSessionRecord | undefined {
+export function openSessionRecord(
+  encKey: Uint8Array,
+  counter: bigint,
+  caller: Uint8Array,
+  record: Uint8Array,
+): OpenedSessionRecord | undefined {
   if (record.byteLength !== SESSION_RECORD_BYTES) return undefined
-  const plaintext = openChaCha20Poly1305(encKey, sessionNonce(counter), record.subarray(0, SESSION_TAG_BYTES), record.subarray(SESSION_TAG_BYTES))
+  const plaintext = openChaCha20Poly1305(
+    encKey,
+    sessionNonce(counter),
+    record.subarray(0, SESSION_TAG_BYTES),
+    record.subarray(SESSION_TAG_BYTES),
+  )
   return plaintext && decodeSessionPlaintext(plaintext, caller, commandBytes)
 }

@@ -3,7 +3,17 @@
  * runs this on the same inputs in the same order and reaches the same member list and epoch.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, concatBytes, decodeAbiParameters, encodePacked, getAddress, hexToBytes, isAddressEqual, keccak256, type Hex } from 'viem'
+import {
+  bytesToHex,
+  concatBytes,
+  decodeAbiParameters,
+  encodePacked,
+  getAddress,
+  hexToBytes,
+  isAddressEqual,
+  keccak256,
+  type Hex,
+} from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
 import { nextAccumulator } from '../../envelopes/inputAccumulator'
 import type { GroupState } from './groupState'
@@ -27,7 +37,11 @@ export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
 
 /** Checks and applies `input`; mutates `state` only once every check has passed. */
-export async function applyInput(state: GroupState, input: LedgerInput, onCommandBatch: CommandBatchHandler): Promise<void> {
+export async function applyInput(
+  state: GroupState,
+  input: LedgerInput,
+  onCommandBatch: CommandBatchHandler,
+): Promise<void> {
   if (input.seq !== state.seq + 1n) throw new InputRejectedError(`expected input ${state.seq + 1n}, got ${input.seq}`)
   const payload = input.payload
   const acc = nextAccumulator(state.acc, input.seq, input.kind, payload)
@@ -84,7 +98,14 @@ export async function applyInput(state: GroupState, input: LedgerInput, onComman
 
 async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void> {
   const [epoch, , setHash, cmdPubKey, commit, shares] = decodeAbiParameters(
-    [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes[]' }],
+    [
+      { type: 'uint64' },
+      { type: 'address' },
+      { type: 'bytes32' },
+      { type: 'bytes32' },
+      { type: 'bytes32' },
+      { type: 'bytes[]' },
+    ],
     payload,
   )
   // The chain enforced both; disagreeing here means this replica diverged, which must stop it.
@@ -106,10 +127,16 @@ async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void>
   const initKey = identity.initKeys.find((k) => k.publicKey === state.members[index]!.initKey)
   try {
     if (!initKey) throw new Error('the share is sealed to an init key this enclave no longer holds')
-    const secret = await openWith(initKey.privateKey, shareInfo(state, epoch, identity.signer), hexToBytes(commit), share)
+    const secret = await openWith(
+      initKey.privateKey,
+      shareInfo(state, epoch, identity.signer),
+      hexToBytes(commit),
+      share,
+    )
     const derived = await deriveEpochKeys(secret, epoch)
     // Every member checks the same public commitment, so a proposer cannot give members different secrets.
-    if (derived.command.publicKey !== cmdPubKey || derived.commit !== commit) throw new Error('the share does not match the commitment')
+    if (derived.command.publicKey !== cmdPubKey || derived.commit !== commit)
+      throw new Error('the share does not match the commitment')
     state.epochSecret = secret
     state.initKeyRotationDue = true
   } catch (error) {

@@ -34,18 +34,35 @@ export class GroupActionError extends Error {
 export async function ensureIdentity(state: GroupState): Promise<Identity> {
   if (!state.identity) {
     const signerKey = bytesToHex(randomBytes(32))
-    state.identity = { signerKey, signer: privateKeyToAddress(signerKey), initKeys: [await deriveX25519(randomBytes(32))] }
+    state.identity = {
+      signerKey,
+      signer: privateKeyToAddress(signerKey),
+      initKeys: [await deriveX25519(randomBytes(32))],
+    }
   }
   return state.identity
 }
 
 /** report_data for registration: SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchor) ‖ 0³². */
-export function registrationReportData(state: GroupState, identity: Identity, operator: Address, anchorHash: Hex): Uint8Array {
+export function registrationReportData(
+  state: GroupState,
+  identity: Identity,
+  operator: Address,
+  anchorHash: Hex,
+): Uint8Array {
   const binding = sha256(
     hexToBytes(
       encodePacked(
         ['string', 'uint256', 'address', 'address', 'address', 'bytes32', 'bytes32'],
-        ['anonify/v1 ra', state.chainId, state.ledger, operator, identity.signer, identity.initKeys[0]!.publicKey, anchorHash],
+        [
+          'anonify/v1 ra',
+          state.chainId,
+          state.ledger,
+          operator,
+          identity.signer,
+          identity.initKeys[0]!.publicKey,
+          anchorHash,
+        ],
       ),
     ),
   )
@@ -57,7 +74,8 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
   const identity = state.identity
   if (!identity || !state.members.some((m) => isAddressEqual(m.signer, identity.signer)))
     throw new GroupActionError('only a member may propose a rekey')
-  if (state.epoch > 0n && !state.epochSecret) throw new GroupActionError(`this enclave does not hold epoch ${state.epoch}`)
+  if (state.epoch > 0n && !state.epochSecret)
+    throw new GroupActionError(`this enclave does not hold epoch ${state.epoch}`)
   const epoch = state.epoch + 1n
   const secret = nextEpochSecret(state.epochSecret, randomBytes(32))
   const { command, commit } = await deriveEpochKeys(secret, epoch)
@@ -70,10 +88,25 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
   const digest = keccak256(
     encodeAbiParameters(
       [
-        { type: 'bytes32' }, { type: 'uint256' }, { type: 'address' }, { type: 'uint64' },
-        { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' },
+        { type: 'bytes32' },
+        { type: 'uint256' },
+        { type: 'address' },
+        { type: 'uint64' },
+        { type: 'bytes32' },
+        { type: 'bytes32' },
+        { type: 'bytes32' },
+        { type: 'bytes32' },
       ],
-      [REKEY_TAG, state.chainId, state.ledger, epoch, setHash, command.publicKey, commit, keccak256(encodeAbiParameters([{ type: 'bytes[]' }], [shares]))],
+      [
+        REKEY_TAG,
+        state.chainId,
+        state.ledger,
+        epoch,
+        setHash,
+        command.publicKey,
+        commit,
+        keccak256(encodeAbiParameters([{ type: 'bytes[]' }], [shares])),
+      ],
     ),
   )
   secret.fill(0)
@@ -100,7 +133,14 @@ export async function rotateInitKey(state: GroupState): Promise<InitKeyUpdate> {
   }
   const digest = keccak256(
     encodeAbiParameters(
-      [{ type: 'bytes32' }, { type: 'uint256' }, { type: 'address' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }],
+      [
+        { type: 'bytes32' },
+        { type: 'uint256' },
+        { type: 'address' },
+        { type: 'address' },
+        { type: 'bytes32' },
+        { type: 'bytes32' },
+      ],
       [INIT_KEY_TAG, state.chainId, state.ledger, identity.signer, member.initKey, pending.publicKey],
     ),
   )

@@ -5,7 +5,16 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createPublicClient, createWalletClient, decodeAbiParameters, hexToBytes, http, isAddressEqual, type Address, type Hex } from 'viem'
+import {
+  createPublicClient,
+  createWalletClient,
+  decodeAbiParameters,
+  hexToBytes,
+  http,
+  isAddressEqual,
+  type Address,
+  type Hex,
+} from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
 import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
@@ -37,17 +46,33 @@ const running: { close: () => Promise<void> }[] = []
 const publicClient = () => createPublicClient({ transport: http(anvil.rpcUrl), pollingInterval: 50 })
 async function clientsFor(accountIndex: number) {
   const addresses = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  return createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: deployment.chainId, account: addresses[accountIndex]!, pollingIntervalMs: 50 })
+  return createLedgerClients({
+    rpcUrl: anvil.rpcUrl,
+    chainId: deployment.chainId,
+    account: addresses[accountIndex]!,
+    pollingIntervalMs: 50,
+  })
 }
 
-type Member = { node: MemberNode; machine: SimMachine; dir: string; close: () => Promise<void>; status: () => ReturnType<MemberNode['step']> }
+type Member = {
+  node: MemberNode
+  machine: SimMachine
+  dir: string
+  close: () => Promise<void>
+  status: () => ReturnType<MemberNode['step']>
+}
 
 /** A member on its own simulated machine with its own data dir and operator account. */
 async function startMember(name: string, accountIndex: number): Promise<Member> {
   const dir = join(dataRoot, name)
   const machine = await loadOrCreateSimMachine(fileStore(join(dir, 'sim-machine.json')), 'sim-machine.json')
   const { client } = await startNodeEnclave({ machine })
-  const node = createMemberNode({ enclave: client, clients: await clientsFor(accountIndex), deployment, store: fileStore(join(dir, 'enclave.sealed')) })
+  const node = createMemberNode({
+    enclave: client,
+    clients: await clientsFor(accountIndex),
+    deployment,
+    store: fileStore(join(dir, 'enclave.sealed')),
+  })
   await node.bind()
   const member = { node, machine, dir, close: () => client.close(), status: () => client.getStatus() }
   running.push(member)
@@ -55,7 +80,10 @@ async function startMember(name: string, accountIndex: number): Promise<Member> 
 }
 
 /** Steps the members until `done` holds for their statuses and the chain's group. */
-async function converge(members: Member[], done: (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) => boolean) {
+async function converge(
+  members: Member[],
+  done: (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) => boolean,
+) {
   let chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
   // Statuses from the last step lag the chain by our own last transaction: take them fresh once the step is done.
   await stepUntil(
@@ -68,10 +96,20 @@ async function converge(members: Member[], done: (statuses: Awaited<ReturnType<M
   return { statuses: await Promise.all(members.map((m) => m.status())), chain }
 }
 
-const allHoldEpochOfChain = (statuses: Awaited<ReturnType<Member['status']>>[], chain: Awaited<ReturnType<typeof readGroup>>) =>
+const allHoldEpochOfChain = (
+  statuses: Awaited<ReturnType<Member['status']>>[],
+  chain: Awaited<ReturnType<typeof readGroup>>,
+) =>
   chain.epoch > 0n &&
   statuses.every(
-    (s) => s.member && s.holdsEpoch && s.epoch === chain.epoch && s.cmdPubKey === chain.cmdPubKey && s.seq === chain.seq && !s.rekeyNeeded && !s.initKeyRotationDue,
+    (s) =>
+      s.member &&
+      s.holdsEpoch &&
+      s.epoch === chain.epoch &&
+      s.cmdPubKey === chain.cmdPubKey &&
+      s.seq === chain.seq &&
+      !s.rekeyNeeded &&
+      !s.initKeyRotationDue,
   )
 
 beforeAll(async () => {
@@ -95,7 +133,10 @@ describe('member nodes', { timeout: 120_000 }, () => {
   it('two nodes register, the first keys genesis, and both reach the epoch the chain publishes', async () => {
     alice = await startMember('alice', 1)
     bob = await startMember('bob', 2)
-    const { statuses, chain } = await converge([alice, bob], (s, c) => c.members.length === 2 && allHoldEpochOfChain(s, c))
+    const { statuses, chain } = await converge(
+      [alice, bob],
+      (s, c) => c.members.length === 2 && allHoldEpochOfChain(s, c),
+    )
     expect(statuses.map((s) => s.signer)).toEqual(chain.members)
     expect(statuses[0]!.seq).toBe(chain.seq)
     expect(statuses[1]!.seq).toBe(chain.seq)
@@ -132,27 +173,47 @@ describe('member nodes', { timeout: 120_000 }, () => {
     await removeEnclave(governor, { ledger: deployment.contracts.ledger, signer: bobSigner })
 
     const before = (await alice.status()).epoch
-    const { chain } = await converge([alice, carol], (s, c) => c.members.length === 2 && c.epoch > before && allHoldEpochOfChain(s, c))
+    const { chain } = await converge(
+      [alice, carol],
+      (s, c) => c.members.length === 2 && c.epoch > before && allHoldEpochOfChain(s, c),
+    )
     await bob.node.step()
     const bobStatus = await bob.status()
     expect(bobStatus.removed).toBe(true)
     expect(bobStatus.holdsEpoch).toBe(false)
 
     // The attack: Bob's init keys open no share of the new epoch, and his old epoch secret does not derive its key.
-    const rekeys = (await readInputs(publicClient(), { ledger: deployment.contracts.ledger, afterSeq: 0n, fromBlock: 0n })).inputs
+    const rekeys = (
+      await readInputs(publicClient(), { ledger: deployment.contracts.ledger, afterSeq: 0n, fromBlock: 0n })
+    ).inputs
       .filter((i) => i.kind === INPUT_KIND.rekey)
       .map((input) =>
         decodeAbiParameters(
-          [{ type: 'uint64' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes[]' }],
+          [
+            { type: 'uint64' },
+            { type: 'address' },
+            { type: 'bytes32' },
+            { type: 'bytes32' },
+            { type: 'bytes32' },
+            { type: 'bytes[]' },
+          ],
           input.payload,
         ),
       )
-    const sharesOpened = async ([epoch, , , , commit, shares]: (typeof rekeys)[number], initKeys: { privateKey: Uint8Array }[]) => {
+    const sharesOpened = async (
+      [epoch, , , , commit, shares]: (typeof rekeys)[number],
+      initKeys: { privateKey: Uint8Array }[],
+    ) => {
       let opened = 0
       for (const share of shares)
         for (const initKey of initKeys)
           for (const member of [bobSigner, ...chain.members])
-            await openWith(initKey.privateKey, shareInfo(stolen, epoch, member), hexToBytes(commit), hexToBytes(share)).then(
+            await openWith(
+              initKey.privateKey,
+              shareInfo(stolen, epoch, member),
+              hexToBytes(commit),
+              hexToBytes(share),
+            ).then(
               () => opened++,
               () => {},
             )
@@ -175,7 +236,16 @@ describe('member nodes', { timeout: 120_000 }, () => {
 async function unsealAsAttacker(member: Member, blob: Uint8Array | undefined) {
   const manifest = await readEnclaveManifest(ENCLAVE_BUILD_DIR)
   const platform = createSimPlatform(member.machine)
-  const launch = { measurement: hexToBytes(manifest.measurement as Hex), signerId: ENCLAVE_SIGNER_ID, productId: 1, svn: 1, debug: false }
-  const client = { quote: async () => new Uint8Array(), sealKey: async (policy: 'measurement' | 'signer', keyId: Uint8Array) => platform.sealKey(launch, policy, keyId) }
+  const launch = {
+    measurement: hexToBytes(manifest.measurement as Hex),
+    signerId: ENCLAVE_SIGNER_ID,
+    productId: 1,
+    svn: 1,
+    debug: false,
+  }
+  const client = {
+    quote: async () => new Uint8Array(),
+    sealKey: async (policy: 'measurement' | 'signer', keyId: Uint8Array) => platform.sealKey(launch, policy, keyId),
+  }
   return (await unsealState(client, blob!, BigInt(deployment.chainId), deployment.contracts.ledger as Address)).group
 }

@@ -17,7 +17,8 @@ export function groupStatus(state: GroupState): GroupView {
       members.length !== keyedFor.length ||
       members.some((m, i) => !isAddressEqual(m, keyedFor[i]!)))
   // Genesis: the first member. Later: the first current member that was keyed into the current epoch.
-  const proposer = state.epoch === 0n ? members[0] : members.find((m) => state.epochMembers.some((e) => isAddressEqual(e, m)))
+  const proposer =
+    state.epoch === 0n ? members[0] : members.find((m) => state.epochMembers.some((e) => isAddressEqual(e, m)))
   return {
     signer,
     member,
@@ -29,7 +30,12 @@ export function groupStatus(state: GroupState): GroupView {
     members,
     holdsEpoch,
     rekeyNeeded,
-    designatedProposer: rekeyNeeded && signer !== undefined && proposer !== undefined && isAddressEqual(proposer, signer) && (state.epoch === 0n || holdsEpoch),
+    designatedProposer:
+      rekeyNeeded &&
+      signer !== undefined &&
+      proposer !== undefined &&
+      isAddressEqual(proposer, signer) &&
+      (state.epoch === 0n || holdsEpoch),
     initKeyRotationDue: state.initKeyRotationDue && member,
     lastRekeyRefusal: state.lastRekeyRefusal,
   }

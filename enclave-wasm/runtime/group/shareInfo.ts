@@ -4,6 +4,9 @@ import type { GroupState } from './groupState'
 
 export function shareInfo(state: Pick<GroupState, 'chainId' | 'ledger'>, epoch: bigint, member: Address): Uint8Array {
   return hexToBytes(
-    encodePacked(['string', 'uint256', 'address', 'uint64', 'address'], ['anonify/v1 rekey', state.chainId, state.ledger, epoch, member]),
+    encodePacked(
+      ['string', 'uint256', 'address', 'uint64', 'address'],
+      ['anonify/v1 rekey', state.chainId, state.ledger, epoch, member],
+    ),
   )
 }

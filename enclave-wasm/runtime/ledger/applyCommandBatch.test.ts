@@ -23,7 +23,11 @@ import { appliedOutcome, digestOutcomes, REFUSED_OUTCOME } from './commandOutcom
 const CHAIN_ID = 31337n
 const LEDGER = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const BLOCK = 50n
-const [issuer, alice, bob] = ['issuer', 'alice', 'bob'].map((name) => privateKeyToAccount(keccak256(toHex(name)))) as [PrivateKeyAccount, PrivateKeyAccount, PrivateKeyAccount]
+const [issuer, alice, bob] = ['issuer', 'alice', 'bob'].map((name) => privateKeyToAccount(keccak256(toHex(name)))) as [
+  PrivateKeyAccount,
+  PrivateKeyAccount,
+  PrivateKeyAccount,
+]
 const SESSION_KEY = `0x${'5e'.repeat(32)}` as const
 let wasm: Uint8Array
 let epochKey: { publicKey: `0x${string}`; privateKey: Uint8Array }
@@ -33,7 +37,14 @@ beforeAll(async () => {
   epochKey = (await deriveEpochKeys(new Uint8Array(32).fill(7), 1n)).command
 })
 
-type Sealed = { account: PrivateKeyAccount; nonce: bigint; command: CoreCommand; signer?: PrivateKeyAccount; deadlineBlock?: bigint; epoch?: number }
+type Sealed = {
+  account: PrivateKeyAccount
+  nonce: bigint
+  command: CoreCommand
+  signer?: PrivateKeyAccount
+  deadlineBlock?: bigint
+  epoch?: number
+}
 
 const seal = ({ account, nonce, command, signer = account, deadlineBlock = 100n, epoch = 1 }: Sealed) =>
   sealCommand({
@@ -52,7 +63,8 @@ const seal = ({ account, nonce, command, signer = account, deadlineBlock = 100n,
 async function aContext() {
   const calls: string[] = []
   const sessions = {
-    start: (account: Address, key: Uint8Array, expiresBlock: bigint) => calls.push(`start ${account} ${toHex(key)} ${expiresBlock}`),
+    start: (account: Address, key: Uint8Array, expiresBlock: bigint) =>
+      calls.push(`start ${account} ${toHex(key)} ${expiresBlock}`),
     end: (account: Address) => calls.push(`end ${account}`),
   } as unknown as SessionBook
   const context: CommandBatchContext = {
@@ -79,7 +91,13 @@ function payloadOf(block: bigint, records: Uint8Array[]): Uint8Array {
 async function applyOneByOne(context: CommandBatchContext, records: Uint8Array[]): Promise<Uint8Array> {
   const lines: Uint8Array[] = []
   for (const record of records) {
-    const opened = await openCommand({ record, chainId: CHAIN_ID, ledger: LEDGER, commandKeyOf: context.commandKeyOf, blockNumber: BLOCK })
+    const opened = await openCommand({
+      record,
+      chainId: CHAIN_ID,
+      ledger: LEDGER,
+      commandKeyOf: context.commandKeyOf,
+      blockNumber: BLOCK,
+    })
     lines.push(opened.ok ? appliedOutcome(context.token.apply(opened.command), opened.command) : REFUSED_OUTCOME)
   }
   return digestOutcomes(lines)
@@ -95,7 +113,12 @@ describe('applyCommandBatch', () => {
       seal({ account: alice, nonce: 1n, command: { op: 'transfer', to: bob.address, amount: 30n } }), // needs nonce 0 first
       seal({ account: alice, nonce: 2n, command: { op: 'transfer', to: bob.address, amount: 30n } }), // only 10 left
       seal({ account: alice, nonce: 3n, command: { op: 'transfer', to: bob.address, amount: 1n }, signer: bob }), // forged
-      seal({ account: bob, nonce: 0n, command: { op: 'transfer', to: alice.address, amount: 1n }, deadlineBlock: BLOCK - 1n }), // expired
+      seal({
+        account: bob,
+        nonce: 0n,
+        command: { op: 'transfer', to: alice.address, amount: 1n },
+        deadlineBlock: BLOCK - 1n,
+      }), // expired
       seal({ account: bob, nonce: 0n, command: { op: 'burn', amount: 1n }, epoch: 2 }), // unknown epoch
       new Uint8Array(COMMAND_RECORD_BYTES), // malformed
       seal({ account: bob, nonce: 0n, command: { op: 'startSession', sessionKey: SESSION_KEY, expiresBlock: 900n } }),
@@ -113,7 +136,8 @@ describe('applyCommandBatch', () => {
     expect(context.token.exportSnapshot()).toEqual(reference.context.token.exportSnapshot())
     expect(context.receipts[a(alice.address)]).toEqual({ nonce: 2n, code: codes.FAIL_INSUFFICIENT_BALANCE, seq: 1n })
     expect(context.receipts[a(bob.address)]).toEqual({ nonce: 1n, code: codes.OK, seq: 1n })
-    const historyOf = (address: Address) => context.history[a(address)]!.map((entry) => `${entry.direction} ${entry.op} ${entry.code}`)
+    const historyOf = (address: Address) =>
+      context.history[a(address)]!.map((entry) => `${entry.direction} ${entry.op} ${entry.code}`)
     expect(historyOf(alice.address)).toEqual([
       'received mint 0',
       'sent transfer 0',
@@ -130,14 +154,17 @@ describe('applyCommandBatch', () => {
     expect(calls).toEqual([`start ${a(bob.address)} ${SESSION_KEY} 900`, `end ${a(bob.address)}`])
   })
 
-  it('attack: a stranger reposting copies of an applied record leaves its owner\'s receipt and history as they were', async () => {
+  it("attack: a stranger reposting copies of an applied record leaves its owner's receipt and history as they were", async () => {
     const { context } = await aContext()
     const original = await seal({ account: alice, nonce: 0n, command: { op: 'transfer', to: bob.address, amount: 5n } })
-    await applyCommandBatch(context, payloadOf(BLOCK, [
-      await seal({ account: issuer, nonce: 0n, command: { op: 'init' } }),
-      await seal({ account: issuer, nonce: 1n, command: { op: 'mint', to: alice.address, amount: 100n } }),
-      original,
-    ]))
+    await applyCommandBatch(
+      context,
+      payloadOf(BLOCK, [
+        await seal({ account: issuer, nonce: 0n, command: { op: 'init' } }),
+        await seal({ account: issuer, nonce: 1n, command: { op: 'mint', to: alice.address, amount: 100n } }),
+        original,
+      ]),
+    )
     const receipt = structuredClone(context.receipts)
     const history = structuredClone(context.history)
     const snapshot = context.token.exportSnapshot()
@@ -145,7 +172,13 @@ describe('applyCommandBatch', () => {
 
     // 40 copies in one batch (more than the history holds), then one more after its deadline.
     context.seq = 2n
-    await applyCommandBatch(context, payloadOf(BLOCK, Array.from({ length: 40 }, () => original)))
+    await applyCommandBatch(
+      context,
+      payloadOf(
+        BLOCK,
+        Array.from({ length: 40 }, () => original),
+      ),
+    )
     context.seq = 3n
     await applyCommandBatch(context, payloadOf(200n, [original]))
 
@@ -157,7 +190,10 @@ describe('applyCommandBatch', () => {
   it('error: a batch of nothing but refused records changes nothing and digests one refusal per record', async () => {
     const { context, calls } = await aContext()
     const forged = await seal({ account: alice, nonce: 0n, command: { op: 'burn', amount: 1n }, signer: bob })
-    const digest = await applyCommandBatch(context, payloadOf(BLOCK, [forged, new Uint8Array(COMMAND_RECORD_BYTES), forged]))
+    const digest = await applyCommandBatch(
+      context,
+      payloadOf(BLOCK, [forged, new Uint8Array(COMMAND_RECORD_BYTES), forged]),
+    )
     expect(digest).toEqual(digestOutcomes([REFUSED_OUTCOME, REFUSED_OUTCOME, REFUSED_OUTCOME]))
     expect(context.receipts).toEqual({})
     expect(calls).toEqual([])

@@ -25,10 +25,13 @@ export type CommandBatchContext = CommandContext & {
 export async function applyCommandBatch(context: CommandBatchContext, payload: Uint8Array): Promise<Uint8Array> {
   const blockNumber = new DataView(payload.buffer, payload.byteOffset, 8).getBigUint64(0)
   const records: Uint8Array[] = []
-  for (let at = 8; at + COMMAND_RECORD_BYTES <= payload.byteLength; at += COMMAND_RECORD_BYTES) records.push(payload.subarray(at, at + COMMAND_RECORD_BYTES))
+  for (let at = 8; at + COMMAND_RECORD_BYTES <= payload.byteLength; at += COMMAND_RECORD_BYTES)
+    records.push(payload.subarray(at, at + COMMAND_RECORD_BYTES))
   const { chainId, ledger, commandKeyOf } = context
   // At most MAX_RECORDS_PER_BATCH (256) records: the Ledger refuses larger batches.
-  const opened = await Promise.all(records.map((record) => openCommand({ record, chainId, ledger, commandKeyOf, blockNumber })))
+  const opened = await Promise.all(
+    records.map((record) => openCommand({ record, chainId, ledger, commandKeyOf, blockNumber })),
+  )
   return digestOutcomes(opened.map((command) => applyOpened(context, command)))
 }
 

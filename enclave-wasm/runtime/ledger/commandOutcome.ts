@@ -44,20 +44,43 @@ export function digestOutcomes(lines: Uint8Array[]): Uint8Array {
  * owner's receipt and history as they were: otherwise a stranger's copies would report "wrong nonce" for a transfer
  * that applied, and a batch of them would push the owner's real history out.
  */
-export function noteOutcome(context: CommandContext, account: Address, nonce: bigint, command: CoreCommand, code: number): void {
+export function noteOutcome(
+  context: CommandContext,
+  account: Address,
+  nonce: bigint,
+  command: CoreCommand,
+  code: number,
+): void {
   if ((code === FAIL_WRONG_NONCE || code === FAIL_EXPIRED) && nonce < context.token.account(account).nonce) return
   context.receipts[account.toLowerCase()] = { nonce, code, seq: context.seq }
   // The signed message's fields name the other party and the amount for every op (zero where unused).
   const { to, from, amount } = commandMessage(account, nonce, 0n, 0, command)
   const counterparty = command.op === 'transferFrom' ? from : to
-  append(context.history, account, { seq: context.seq, direction: 'sent', op: command.op, counterparty, amount, code, nonce })
+  append(context.history, account, {
+    seq: context.seq,
+    direction: 'sent',
+    op: command.op,
+    counterparty,
+    amount,
+    code,
+    nonce,
+  })
   if (code === 0 && (command.op === 'transfer' || command.op === 'mint' || command.op === 'transferFrom'))
-    append(context.history, to, { seq: context.seq, direction: 'received', op: command.op, counterparty: command.op === 'transferFrom' ? from : account, amount, code, nonce: 0n })
+    append(context.history, to, {
+      seq: context.seq,
+      direction: 'received',
+      op: command.op,
+      counterparty: command.op === 'transferFrom' ? from : account,
+      amount,
+      code,
+      nonce: 0n,
+    })
 }
 
 function append(history: Record<string, HistoryEntry[]>, account: Address, entry: HistoryEntry): void {
   const key = account.toLowerCase()
-  const entries = (history[key] ??= [])
+  const entries = history[key] ?? []
+  history[key] = entries
   entries.push(entry)
   if (entries.length > HISTORY_ENTRIES) entries.shift()
 }

@@ -8,7 +8,13 @@ import { deriveSessionKeys, SESSION_TAG_BYTES, SESSION_WINDOW, type SessionKeys 
 import { sessionTag } from '../envelopes/sessionRecords'
 import type { GroupState, Session } from '../group/groupState'
 
-export type SessionMatch = { account: string; counter: bigint; session: Session; encKey: Uint8Array; caller: Uint8Array }
+export type SessionMatch = {
+  account: string
+  counter: bigint
+  session: Session
+  encKey: Uint8Array
+  caller: Uint8Array
+}
 
 type Live = SessionKeys & { caller: Uint8Array; tags: string[]; firstCounter: bigint }
 
@@ -19,7 +25,24 @@ const WINDOW = BigInt(SESSION_WINDOW)
  * with other keys made here, never decoded or shown.
  */
 function indexKey(tag: Uint8Array): string {
-  return String.fromCharCode(tag[0]!, tag[1]!, tag[2]!, tag[3]!, tag[4]!, tag[5]!, tag[6]!, tag[7]!, tag[8]!, tag[9]!, tag[10]!, tag[11]!, tag[12]!, tag[13]!, tag[14]!, tag[15]!)
+  return String.fromCharCode(
+    tag[0]!,
+    tag[1]!,
+    tag[2]!,
+    tag[3]!,
+    tag[4]!,
+    tag[5]!,
+    tag[6]!,
+    tag[7]!,
+    tag[8]!,
+    tag[9]!,
+    tag[10]!,
+    tag[11]!,
+    tag[12]!,
+    tag[13]!,
+    tag[14]!,
+    tag[15]!,
+  )
 }
 
 export function createSessionBook(group: GroupState) {

@@ -31,7 +31,8 @@ export async function serveBenchPage(data: BenchData): Promise<BenchPageServer> 
   ])
   for (const [name, type] of Object.entries(ENCLAVE_FILES))
     routes.set(`/enclave/${name}`, { type, body: await readFile(resolveRepoPath(join('enclave-wasm/build', name))) })
-  for (const [name, value] of Object.entries(data)) routes.set(`/bench/${name}.json`, { type: 'application/json', body: JSON.stringify(value) })
+  for (const [name, value] of Object.entries(data))
+    routes.set(`/bench/${name}.json`, { type: 'application/json', body: JSON.stringify(value) })
 
   const server = createServer((request, response) => {
     const route = routes.get(request.url?.split('?')[0] ?? '')

@@ -4,7 +4,13 @@ import type { Page } from 'playwright-core'
 import { AnonifyError } from '../../errors/base'
 
 /** The machine has no network: keep Chromium from trying to reach Google's services at start. */
-const CHROMIUM_ARGS = ['--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const CHROMIUM_ARGS = [
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 
 /** No Chromium executable where the bench looks for one. */
 export class ChromiumNotFoundError extends AnonifyError {

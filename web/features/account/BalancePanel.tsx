@@ -24,8 +24,8 @@ export function BalancePanel() {
             {formatTokenAmount(data.balance)} <span className="unit">{TOKEN_SYMBOL}</span>
           </p>
           <p className="muted">
-            As of input <span data-testid="balance-seq">{data.seq.toString()}</span> · next nonce {data.nonce.toString()} · only your
-            wallet can read it (the enclave seals the answer to your read key).
+            As of input <span data-testid="balance-seq">{data.seq.toString()}</span> · next nonce{' '}
+            {data.nonce.toString()} · only your wallet can read it (the enclave seals the answer to your read key).
           </p>
         </>
       ) : (

@@ -5,7 +5,13 @@ import { ErrorAlert } from '../../app/ErrorAlert'
 
 type Receipted = AccountReply & { receipt: NonNullable<AccountReply['receipt']> }
 
-export function CommandOutcome({ mutation, testId }: { mutation: Pick<UseMutationResult<Receipted, Error, never>, 'status' | 'data' | 'error'>; testId: string }) {
+export function CommandOutcome({
+  mutation,
+  testId,
+}: {
+  mutation: Pick<UseMutationResult<Receipted, Error, never>, 'status' | 'data' | 'error'>
+  testId: string
+}) {
   if (mutation.status === 'pending')
     return (
       <p role="status" className="muted" data-testid={testId}>

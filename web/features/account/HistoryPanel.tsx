@@ -30,24 +30,33 @@ export function HistoryPanel() {
             <th scope="col">Direction</th>
             <th scope="col">What</th>
             <th scope="col">Counterparty</th>
-            <th scope="col" className="num">Amount</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
             <th scope="col">Outcome</th>
           </tr>
         </thead>
         <tbody>
           {history.map((entry, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: two receipts in one input can be identical; rows hold no state.
             <tr key={`${entry.seq}-${i}`} data-testid="history-row">
               <td>#{entry.seq.toString()}</td>
               <td>{entry.direction}</td>
               <td>{OP_LABELS[entry.op] ?? entry.op}</td>
-              <td className="mono" title={entry.counterparty}>{entry.counterparty === zeroAddress ? '—' : shortHex(entry.counterparty)}</td>
+              <td className="mono" title={entry.counterparty}>
+                {entry.counterparty === zeroAddress ? '—' : shortHex(entry.counterparty)}
+              </td>
               <td className="num">{entry.amount === 0n ? '—' : formatTokenAmount(entry.amount)}</td>
-              <td className={entry.code === 0 ? 'ok' : 'error'}>{entry.code === 0 ? 'applied' : `refused: ${OUTCOME_NAMES[entry.code] ?? `code ${entry.code}`}`}</td>
+              <td className={entry.code === 0 ? 'ok' : 'error'}>
+                {entry.code === 0 ? 'applied' : `refused: ${OUTCOME_NAMES[entry.code] ?? `code ${entry.code}`}`}
+              </td>
             </tr>
           ))}
           {history.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">{account.data ? 'Nothing yet.' : 'Join the group to read your history from your enclave.'}</td>
+              <td colSpan={6} className="muted">
+                {account.data ? 'Nothing yet.' : 'Join the group to read your history from your enclave.'}
+              </td>
             </tr>
           )}
         </tbody>

@@ -22,7 +22,10 @@ export function IssuerPanel() {
     setProblem(undefined)
     if (!isAddress(to.trim(), { strict: false })) return setProblem('Enter the recipient as a 0x address.')
     try {
-      send.mutate({ kind: 'command', command: { op: 'mint', to: getAddress(to.trim()), amount: parseTokenAmount(amount) } })
+      send.mutate({
+        kind: 'command',
+        command: { op: 'mint', to: getAddress(to.trim()), amount: parseTokenAmount(amount) },
+      })
     } catch (error) {
       setProblem(formatError(error))
     }
@@ -34,16 +37,29 @@ export function IssuerPanel() {
         <h2>Issuer tools</h2>
       </summary>
       <p className="muted">The first account to initialise the token becomes its issuer; only the issuer may issue.</p>
-      <button type="button" className="secondary" disabled={!ready || send.isPending} onClick={() => send.mutate({ kind: 'command', command: { op: 'init' } })}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={!ready || send.isPending}
+        onClick={() => send.mutate({ kind: 'command', command: { op: 'init' } })}
+      >
         Become the issuer
       </button>
       <form onSubmit={issue} noValidate className="form">
         <label htmlFor="issue-to">Issue to</label>
         <input id="issue-to" className="mono" placeholder="0x…" value={to} onChange={(e) => setTo(e.target.value)} />
         <label htmlFor="issue-amount">Amount to issue ({TOKEN_SYMBOL})</label>
-        <input id="issue-amount" inputMode="decimal" placeholder="0.00" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <input
+          id="issue-amount"
+          inputMode="decimal"
+          placeholder="0.00"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+        />
         {problem && <p className="error field-error">{problem}</p>}
-        <button type="submit" disabled={!ready || send.isPending}>Issue</button>
+        <button type="submit" disabled={!ready || send.isPending}>
+          Issue
+        </button>
       </form>
       <CommandOutcome mutation={send} testId="issuer-outcome" />
     </details>

@@ -19,13 +19,24 @@ export function SessionPanel() {
         when you end it, and at every rekey of the group.
       </p>
       <p data-testid="session-state">
-        {session ? `Live until block ${session.expiresBlock.toString()} (epoch ${session.epoch.toString()}, ${session.next.toString()} records used)` : 'No live session.'}
+        {session
+          ? `Live until block ${session.expiresBlock.toString()} (epoch ${session.epoch.toString()}, ${session.next.toString()} records used)`
+          : 'No live session.'}
       </p>
       <div className="buttons">
-        <button type="button" disabled={!ready || send.isPending || session !== undefined} onClick={() => send.mutate({ kind: 'startSession' })}>
+        <button
+          type="button"
+          disabled={!ready || send.isPending || session !== undefined}
+          onClick={() => send.mutate({ kind: 'startSession' })}
+        >
           Start a session
         </button>
-        <button type="button" className="secondary" disabled={!ready || send.isPending || session === undefined} onClick={() => send.mutate({ kind: 'endSession' })}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!ready || send.isPending || session === undefined}
+          onClick={() => send.mutate({ kind: 'endSession' })}
+        >
           End the session
         </button>
       </div>

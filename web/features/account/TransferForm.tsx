@@ -25,8 +25,10 @@ export function TransferForm() {
     event.preventDefault()
     setProblem(undefined)
     const recipient = to.trim()
-    if (!isAddress(recipient, { strict: false })) return setProblem({ field: 'to', message: 'Enter the recipient as a 0x address (40 hex digits).' })
-    if (connection.address && isAddressEqual(getAddress(recipient), connection.address)) return setProblem({ field: 'to', message: 'That is your own address.' })
+    if (!isAddress(recipient, { strict: false }))
+      return setProblem({ field: 'to', message: 'Enter the recipient as a 0x address (40 hex digits).' })
+    if (connection.address && isAddressEqual(getAddress(recipient), connection.address))
+      return setProblem({ field: 'to', message: 'That is your own address.' })
     let value: bigint
     try {
       value = parseTokenAmount(amount)
@@ -34,8 +36,15 @@ export function TransferForm() {
       return setProblem({ field: 'amount', message: formatError(error) })
     }
     if (account.data && value > account.data.balance)
-      return setProblem({ field: 'amount', message: `You hold ${formatTokenAmount(account.data.balance)} ${TOKEN_SYMBOL}.` })
-    send.mutate({ kind: 'command', command: { op: 'transfer', to: getAddress(recipient), amount: value }, session: sessionLive && viaSession })
+      return setProblem({
+        field: 'amount',
+        message: `You hold ${formatTokenAmount(account.data.balance)} ${TOKEN_SYMBOL}.`,
+      })
+    send.mutate({
+      kind: 'command',
+      command: { op: 'transfer', to: getAddress(recipient), amount: value },
+      session: sessionLive && viaSession,
+    })
   }
 
   return (
@@ -43,22 +52,70 @@ export function TransferForm() {
       <h2 id="transfer-title">Send</h2>
       <form onSubmit={submit} noValidate className="form">
         <label htmlFor="transfer-to">Recipient</label>
-        <input id="transfer-to" name="to" className="mono" placeholder="0x…" autoComplete="off" spellCheck={false} value={to} onChange={(e) => setTo(e.target.value)} aria-invalid={problem?.field === 'to'} aria-describedby="transfer-to-error" />
-        {problem?.field === 'to' && <p id="transfer-to-error" className="error field-error">{problem.message}</p>}
+        <input
+          id="transfer-to"
+          name="to"
+          className="mono"
+          placeholder="0x…"
+          autoComplete="off"
+          spellCheck={false}
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          aria-invalid={problem?.field === 'to'}
+          aria-describedby="transfer-to-error"
+        />
+        {problem?.field === 'to' && (
+          <p id="transfer-to-error" className="error field-error">
+            {problem.message}
+          </p>
+        )}
         <label htmlFor="transfer-amount">Amount ({TOKEN_SYMBOL})</label>
-        <input id="transfer-amount" name="amount" inputMode="decimal" placeholder="0.00" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={problem?.field === 'amount'} aria-describedby="transfer-amount-error" />
-        {problem?.field === 'amount' && <p id="transfer-amount-error" className="error field-error">{problem.message}</p>}
+        <input
+          id="transfer-amount"
+          name="amount"
+          inputMode="decimal"
+          placeholder="0.00"
+          autoComplete="off"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          aria-invalid={problem?.field === 'amount'}
+          aria-describedby="transfer-amount-error"
+        />
+        {problem?.field === 'amount' && (
+          <p id="transfer-amount-error" className="error field-error">
+            {problem.message}
+          </p>
+        )}
         <label className="check">
-          <input type="checkbox" checked={sessionLive && viaSession} disabled={!sessionLive} onChange={(e) => setViaSession(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={sessionLive && viaSession}
+            disabled={!sessionLive}
+            onChange={(e) => setViaSession(e.target.checked)}
+          />
           Use my session (no signature){sessionLive ? '' : ' — start one below'}
         </label>
         <fieldset className="choice">
           <legend>Post through</legend>
           <label className="check">
-            <input type="radio" name="route" value="relayer" checked={route === 'relayer'} onChange={() => setRoute('relayer')} /> a relayer (your address stays off chain)
+            <input
+              type="radio"
+              name="route"
+              value="relayer"
+              checked={route === 'relayer'}
+              onChange={() => setRoute('relayer')}
+            />{' '}
+            a relayer (your address stays off chain)
           </label>
           <label className="check">
-            <input type="radio" name="route" value="direct" checked={route === 'direct'} onChange={() => setRoute('direct')} /> my wallet, directly (your address becomes the poster on chain; you pay gas)
+            <input
+              type="radio"
+              name="route"
+              value="direct"
+              checked={route === 'direct'}
+              onChange={() => setRoute('direct')}
+            />{' '}
+            my wallet, directly (your address becomes the poster on chain; you pay gas)
           </label>
         </fieldset>
         <button type="submit" disabled={!ready || send.isPending}>

@@ -21,7 +21,9 @@ export function ChainPanel() {
         <dt>RPC</dt>
         <dd className="mono">{deployment.rpcUrl}</dd>
         <dt>Ledger contract</dt>
-        <dd className="mono" data-testid="ledger-address">{deployment.contracts.ledger}</dd>
+        <dd className="mono" data-testid="ledger-address">
+          {deployment.contracts.ledger}
+        </dd>
         <dt>Deployed at block</dt>
         <dd>{deployment.deployBlock}</dd>
       </dl>

@@ -26,29 +26,47 @@ export function EnclavePanel() {
         <dt>Platform</dt>
         <dd>{data ? `${data.platform} (no hardware protection)` : '—'}</dd>
         <dt>Measurement</dt>
-        <dd className="mono" data-testid="enclave-measurement">{data?.measurement ?? '—'}</dd>
+        <dd className="mono" data-testid="enclave-measurement">
+          {data?.measurement ?? '—'}
+        </dd>
         <dt>Verdict</dt>
         <dd data-testid="enclave-verdict" className={data ? (matches ? 'ok' : 'error') : undefined}>
           {data ? (matches ? 'matches the deployment' : 'does NOT match the deployment') : '—'}
         </dd>
         <dt>Group</dt>
         <dd data-testid="enclave-membership">
-          {!joined ? 'not joined' : data?.member ? (data.holdsEpoch ? 'member, holds the epoch key' : 'member, waiting for a rekey') : data?.removed ? 'removed' : 'registering…'}
+          {!joined
+            ? 'not joined'
+            : data?.member
+              ? data.holdsEpoch
+                ? 'member, holds the epoch key'
+                : 'member, waiting for a rekey'
+              : data?.removed
+                ? 'removed'
+                : 'registering…'}
         </dd>
         <dt>Signer</dt>
-        <dd className="mono" data-testid="enclave-signer">{joined && data?.signer ? data.signer : '—'}</dd>
+        <dd className="mono" data-testid="enclave-signer">
+          {joined && data?.signer ? data.signer : '—'}
+        </dd>
         <dt>Epoch</dt>
         <dd data-testid="enclave-epoch">{joined && data ? data.epoch.toString() : '—'}</dd>
         <dt>Applied inputs</dt>
         <dd>
           <span data-testid="enclave-seq">{joined && data ? data.seq.toString() : '—'}</span>
-          {joined && data && network.data ? <span className="muted"> of {network.data.seq.toString()} on the Ledger</span> : null}
+          {joined && data && network.data ? (
+            <span className="muted"> of {network.data.seq.toString()} on the Ledger</span>
+          ) : null}
         </dd>
       </dl>
       <SyncProgress catchUp={replica.catchUp} resumedFromSeq={replica.resumedFromSeq} />
       {!joined && (
         <>
-          <button type="button" disabled={connection.status !== 'connected' || !status.isSuccess || replica.join.isPending} onClick={() => replica.join.mutate()}>
+          <button
+            type="button"
+            disabled={connection.status !== 'connected' || !status.isSuccess || replica.join.isPending}
+            onClick={() => replica.join.mutate()}
+          >
             {replica.join.isPending ? 'Joining…' : 'Join the group with this tab'}
           </button>
           <p className="muted">

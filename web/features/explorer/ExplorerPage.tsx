@@ -59,7 +59,9 @@ export function ExplorerPage() {
               <th scope="col">Input</th>
               <th scope="col">Kind</th>
               <th scope="col">Posted by</th>
-              <th scope="col" className="num">Size</th>
+              <th scope="col" className="num">
+                Size
+              </th>
               <th scope="col">On chain</th>
               <th scope="col">Your view</th>
             </tr>
@@ -72,7 +74,9 @@ export function ExplorerPage() {
                 <tr key={row.seq.toString()} data-testid="explorer-row">
                   <td title={`block ${row.blockNumber}, transaction ${row.transactionHash}`}>#{row.seq.toString()}</td>
                   <td>{KIND_NAMES[row.kind] ?? `kind ${row.kind}`}</td>
-                  <td className="mono" title={row.poster} data-testid="explorer-poster">{shortHex(row.poster)}</td>
+                  <td className="mono" title={row.poster} data-testid="explorer-poster">
+                    {shortHex(row.poster)}
+                  </td>
                   <td className="num">
                     {row.sizeBytes} B{batch ? ` · ${row.records} record${row.records === 1 ? '' : 's'}` : ''}
                   </td>
@@ -80,14 +84,22 @@ export function ExplorerPage() {
                     {row.data.slice(0, 2 + PREVIEW_CHARS)}…
                   </td>
                   <td data-testid="explorer-yours">
-                    {yours ? yours.map(describe).join('; ') : batch ? <span className="muted">Nothing of yours: ciphertext you cannot read</span> : <span className="muted">Group input (public)</span>}
+                    {yours ? (
+                      yours.map(describe).join('; ')
+                    ) : batch ? (
+                      <span className="muted">Nothing of yours: ciphertext you cannot read</span>
+                    ) : (
+                      <span className="muted">Group input (public)</span>
+                    )}
                   </td>
                 </tr>
               )
             })}
             {activity.data?.length === 0 && (
               <tr>
-                <td colSpan={6} className="muted">No inputs yet.</td>
+                <td colSpan={6} className="muted">
+                  No inputs yet.
+                </td>
               </tr>
             )}
           </tbody>

@@ -4,7 +4,16 @@ import { ErrorAlert } from '../../app/ErrorAlert'
 import { shortHex } from '../../app/shortHex'
 import { useNetwork } from '../../hooks/useNetwork'
 
-const TCB_NAMES = ['UpToDate', 'SWHardeningNeeded', 'ConfigNeeded', 'ConfigAndSWHardeningNeeded', 'OutOfDate', 'OutOfDateConfigNeeded', 'Revoked', 'Unknown']
+const TCB_NAMES = [
+  'UpToDate',
+  'SWHardeningNeeded',
+  'ConfigNeeded',
+  'ConfigAndSWHardeningNeeded',
+  'OutOfDate',
+  'OutOfDateConfigNeeded',
+  'Revoked',
+  'Unknown',
+]
 
 export function NetworkPanel() {
   const { deployment } = useAppContext()
@@ -35,8 +44,12 @@ export function NetworkPanel() {
         <tbody data-testid="network-members">
           {data?.enclaves.map((enclave) => (
             <tr key={enclave.signer} data-testid="network-member">
-              <td className="mono" title={enclave.signer}>{shortHex(enclave.signer)}</td>
-              <td className="mono" title={enclave.operator}>{shortHex(enclave.operator)}</td>
+              <td className="mono" title={enclave.signer}>
+                {shortHex(enclave.signer)}
+              </td>
+              <td className="mono" title={enclave.operator}>
+                {shortHex(enclave.operator)}
+              </td>
               <td className="mono" title={enclave.measurement}>
                 {shortHex(enclave.measurement)}
                 {enclave.measurement === deployment.enclave.measurement ? ' (this build)' : ''}

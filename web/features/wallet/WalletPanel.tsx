@@ -17,7 +17,9 @@ export function WalletPanel() {
         <>
           <dl>
             <dt>Account</dt>
-            <dd className="mono" data-testid="wallet-address">{connection.address}</dd>
+            <dd className="mono" data-testid="wallet-address">
+              {connection.address}
+            </dd>
             <dt>Wallet</dt>
             <dd>{connection.connector.name}</dd>
           </dl>
@@ -42,7 +44,13 @@ export function WalletPanel() {
   )
 }
 
-function ConnectorButtons({ connectors, onConnect }: { connectors: readonly Connector[]; onConnect: (c: Connector) => void }) {
+function ConnectorButtons({
+  connectors,
+  onConnect,
+}: {
+  connectors: readonly Connector[]
+  onConnect: (c: Connector) => void
+}) {
   return (
     <div className="buttons">
       {connectors.map((connector) => (
