@@ -96,9 +96,6 @@ export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
 /** The most inputs one `ingest` may carry; the host splits longer catch-ups. */
 export const MAX_INPUTS_PER_INGEST = 1000
 
-/** Largest sealed state the enclave accepts (bytes). */
-export const MAX_SEALED_BYTES = 1024 * 1024
-
 /** The ECALL table: each method with its params and result (shaped like viem's EIP-1193 schema). */
 export type EnclaveSchema = {
   getStatus: { params: undefined; result: EnclaveStatus }
@@ -216,8 +213,8 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   seal: noParams('seal'),
   bind: (params) => {
     const p = asRecord(params, 'bind params')
-    if (p.sealed !== undefined && (!(p.sealed instanceof Uint8Array) || p.sealed.byteLength > MAX_SEALED_BYTES))
-      throw invalid(`sealed must be at most ${MAX_SEALED_BYTES} bytes`)
+    // No size cap: the sealed state grows with the group's real state, and the blob is authenticated before use.
+    if (p.sealed !== undefined && !(p.sealed instanceof Uint8Array)) throw invalid('sealed must be bytes')
     return {
       chainId: uint(p.chainId, 'chainId'),
       ledger: hexOf(p.ledger, 20, 'ledger'),
@@ -374,7 +371,7 @@ export function parseInitKeyUpdate(data: unknown): InitKeyUpdate {
 /** Parses the result of `seal`. */
 export function parseSealResult(data: unknown): EnclaveSchema['seal']['result'] {
   const r = asRecord(data, 'seal result')
-  if (!(r.blob instanceof Uint8Array) || r.blob.byteLength > MAX_SEALED_BYTES) throw invalid('blob must be bytes')
+  if (!(r.blob instanceof Uint8Array)) throw invalid('blob must be bytes')
   return { blob: r.blob, seq: uint(r.seq, 'seq') }
 }
 

@@ -3,12 +3,14 @@
  * so a lone node survives a restart. AES-256-GCM under the platform's seal key; the blob is opaque to the host.
  */
 import { randomBytes } from '@noble/hashes/utils.js'
-import { bytesToHex, concatBytes, encodePacked, hexToBytes, type Address, type Hex } from 'viem'
+import { concatBytes, encodePacked, hexToBytes, type Address } from 'viem'
 import type { PlatformClient } from '../platform/platformChannel'
 import type { GroupState } from './group/groupState'
+import { decodeState, encodeState } from './stateCodec'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-const FORMAT_VERSION = 3
+/** 4: the binary encoding of stateCodec.ts (3 was JSON). */
+const FORMAT_VERSION = 4
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {
@@ -35,7 +37,7 @@ export async function sealState(
   snapshot: Uint8Array,
 ): Promise<Uint8Array> {
   const contents: SealedContents = { group: state, snapshot }
-  const plaintext = new TextEncoder().encode(JSON.stringify(contents, (_key, value: unknown) => encodeValue(value)))
+  const plaintext = encodeState(contents)
   const nonce = randomBytes(12) as Uint8Array<ArrayBuffer>
   const ciphertext = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv: nonce, additionalData: aadOf(state.chainId, state.ledger) },
@@ -65,20 +67,5 @@ export async function unsealState(
     // One message for every cause: the host learns only that this enclave cannot use the blob.
     throw new UnsealError('the sealed state cannot be opened by this enclave on this machine for this deployment')
   }
-  return JSON.parse(new TextDecoder().decode(plaintext), (_key, value: unknown) => decodeValue(value)) as SealedContents
-}
-
-// bigint and bytes are tagged so the round trip is exact.
-function encodeValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return { $bigint: value.toString() }
-  if (value instanceof Uint8Array) return { $bytes: bytesToHex(value) }
-  return value
-}
-
-function decodeValue(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) {
-    if ('$bigint' in value) return BigInt((value as { $bigint: string }).$bigint)
-    if ('$bytes' in value) return hexToBytes((value as { $bytes: Hex }).$bytes)
-  }
-  return value
+  return decodeState(new Uint8Array(plaintext)) as SealedContents
 }

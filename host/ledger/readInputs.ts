@@ -1,9 +1,12 @@
 /** Reads the Ledger's inputs after a sequence number, in order, and checks there is no gap. */
 import {
+  BaseError,
   concatBytes,
   decodeFunctionData,
   hexToBytes,
   isAddressEqual,
+  LimitExceededRpcError,
+  ResponseBodyTooLargeError,
   type Address,
   type Hash,
   type PublicClient,
@@ -50,16 +53,9 @@ export async function readInputs(
   const { ledger, afterSeq, fromBlock, confirmations = 0 } = parameters
   // Uncached: viem reuses a block number for a polling interval, and a follower must never read a stale head.
   const head = await publicClient.getBlockNumber({ cacheTime: 0 })
-  const toBlock = head - BigInt(confirmations)
-  if (toBlock < fromBlock) return { inputs: [], toBlock: fromBlock - 1n }
-  const logs = await publicClient.getContractEvents({
-    address: ledger,
-    abi: ledgerAbi,
-    eventName: 'InputAppended',
-    fromBlock,
-    toBlock,
-    strict: true,
-  })
+  const finalBlock = head - BigInt(confirmations)
+  if (finalBlock < fromBlock) return { inputs: [], toBlock: fromBlock - 1n }
+  const { logs, toBlock } = await readInputLogs(publicClient, ledger, fromBlock, finalBlock)
   const found: { input: LedgerInput; hash: Hash }[] = []
   let expected = afterSeq + 1n
   for (const log of logs) {
@@ -74,6 +70,31 @@ export async function readInputs(
   )
   await checkSessionAccumulators(publicClient, ledger, inputs, found, toBlock)
   return { inputs, toBlock }
+}
+
+/**
+ * The InputAppended logs of `fromBlock..toBlock`, or of a prefix of that range when the answer would be too large
+ * (viem refuses bodies over 10 MiB, and RPC providers cap results or ranges): a catch-up over many full batches is
+ * read in halves, the next read resuming after the returned `toBlock`, instead of failing at the same range forever.
+ */
+async function readInputLogs(publicClient: PublicClient, ledger: Address, fromBlock: bigint, toBlock: bigint) {
+  try {
+    const logs = await publicClient.getContractEvents({
+      address: ledger,
+      abi: ledgerAbi,
+      eventName: 'InputAppended',
+      fromBlock,
+      toBlock,
+      strict: true,
+    })
+    return { logs, toBlock }
+  } catch (error) {
+    const tooLarge =
+      error instanceof BaseError &&
+      error.walk((e) => e instanceof ResponseBodyTooLargeError || e instanceof LimitExceededRpcError) !== null
+    if (!tooLarge || fromBlock === toBlock) throw error
+    return readInputLogs(publicClient, ledger, fromBlock, fromBlock + (toBlock - fromBlock) / 2n)
+  }
 }
 
 /** The session batch `input` with its payload completed by the records of transaction `hash`. */
