@@ -130,7 +130,7 @@ afterAll(async () => {
 describe('junk commands', () => {
   it(`attack: ${JUNK_ACCOUNTS.toLocaleString('en')} commands from fresh accounts; replicas still seal, restart and rekey`, {
     timeout: 600_000,
-  }, async () => {
+  }, async ({ annotate }) => {
     await post([
       await seal(issuer, 0n, { op: 'init' }),
       await seal(issuer, 1n, { op: 'mint', to: alice.address, amount: 100n }),
