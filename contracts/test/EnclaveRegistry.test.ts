@@ -27,6 +27,7 @@ import { simAttestationVerifierAbi } from '../generated/simAttestationVerifier'
 import { ENCLAVE_SIGNER_ID } from '../../enclave-wasm/platform/launchEnclave'
 import { createSimMachine, createSimPlatform, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { TCB_STATUS } from '../../enclave-wasm/platform/teePlatform'
+import { verifySimEvidence } from '../../enclave-wasm/envelopes/verifySimEvidence'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { TEE_TYPE_SIM } from '../../host/ledger/constants'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
@@ -418,6 +419,22 @@ describe('EnclaveRegistry expiry and re-attestation', () => {
 })
 
 describe('SimAttestationVerifier', () => {
+  it('reports what the off-chain verifier enclaves and wallets use reports, for the same evidence', async () => {
+    const revoked = await createSimMachine({ tcbStatus: TCB_STATUS.Revoked })
+    for (const options of [{}, { debug: true }, { machine: revoked }] satisfies EvidenceOptions[]) {
+      const { evidence } = await anEvidence(anIdentity(), options)
+      const onChain = await clientsOf(0).publicClient.readContract({
+        address: deployment.contracts.verifier,
+        abi: simAttestationVerifierAbi,
+        functionName: 'verify',
+        args: [evidence],
+      })
+      const offChain = verifySimEvidence(evidence, 31337n)
+      expect(offChain.ok).toBe(true)
+      expect({ teeType: TEE_TYPE_SIM, ...(offChain.ok ? offChain.claims : {}) }).toEqual(onChain)
+    }
+  })
+
   it('error: refuses to verify anything on a chain that is not a test chain', async () => {
     const mainnetLike = await startAnvil({ chainId: 5 })
     try {
