@@ -46,6 +46,8 @@ export function logMemberEvent(event: MemberNodeEvent): void {
       return console.log(`member: applied ${event.applied} input(s), at seq ${event.seq}`)
     case 'registered':
       return console.log(`member: registered enclave ${event.signer}`)
+    case 'reattested':
+      return console.log(`member: re-attested enclave ${event.signer} until ${new Date(Number(event.expiresAt) * 1000).toISOString()}`)
     case 'rekeyed':
       return console.log(`member: proposed epoch ${event.epoch}`)
     case 'initKeyRotated':
