@@ -130,7 +130,8 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
      * once expired, until someone removes it). report_data must bind the member's current init key.
      * @dev Member nodes call this in the last fifth of the TTL, so removeExpired only meets members that were away
      * longer than that. The measurement must stay the registered one: another build cannot open the sealed signer key,
-     * so it registers as a new member. Appends a KIND_MEMBER_REATTESTED input so every enclave re-verifies the evidence.
+     * so it registers as a new member. Appends a KIND_MEMBER_REATTESTED input so every enclave re-verifies the
+     * evidence.
      * @param teeType Selects the verifier.
      * @param evidence Fresh evidence from the member's enclave.
      * @param signer The member.
@@ -295,7 +296,9 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         bytes32 anchorHash,
         bytes calldata evidence
     ) private {
-        _append(kind, abi.encode(signer, msg.sender, initKey, claims.measurement, claims.teeType, anchorHash, evidence));
+        bytes memory payload =
+            abi.encode(signer, msg.sender, initKey, claims.measurement, claims.teeType, anchorHash, evidence);
+        _append(kind, payload);
     }
 
     /// @dev Whether the rekey that started the current epoch sealed `signer` a share.

@@ -239,7 +239,8 @@ async function passTime(seconds: bigint) {
   await publicClient.request({ method: 'evm_mine' as never })
 }
 
-/** KIND_MEMBER_ADDED and KIND_MEMBER_REATTESTED: signer, operator, initKey, measurement, teeType, anchorHash, evidence. */
+/** KIND_MEMBER_ADDED and KIND_MEMBER_REATTESTED payloads: signer, operator, initKey, measurement, teeType,
+ * anchorHash, evidence. */
 const REGISTRATION_PAYLOAD = [
   { type: 'address' },
   { type: 'address' },

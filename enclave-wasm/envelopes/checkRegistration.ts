@@ -8,7 +8,7 @@ import { bytesToHex, decodeAbiParameters, encodePacked, getAddress, hexToBytes, 
 import { TEE_TYPE_SIM, verifySimEvidence, type SimClaims } from './verifySimEvidence'
 import { isValidX25519PublicKey } from './x25519Key'
 
-/** abi.encode(signer, operator, initKey, measurement, teeType, anchorHash, evidence) (InputStream.KIND_MEMBER_ADDED). */
+/** abi.encode(signer, operator, initKey, measurement, teeType, anchorHash, evidence), as InputStream documents. */
 export const REGISTRATION_PAYLOAD = [
   { type: 'address' },
   { type: 'address' },
@@ -45,7 +45,10 @@ export function decodeRegistration(payload: Uint8Array | Hex): Registration {
 
 export type RegistrationBindingParameters = { chainId: bigint; ledger: Address; operator: Address; signer: Address; initKey: Hex; anchorHash: Hex }
 
-/** report_data[0:32] a registration must carry: SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchorHash). */
+/**
+ * report_data[0:32] a registration must carry, as EnclaveRegistry.bindingOf:
+ * SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchorHash).
+ */
 export function registrationBinding({ chainId, ledger, operator, signer, initKey, anchorHash }: RegistrationBindingParameters): Uint8Array {
   return sha256(
     hexToBytes(

@@ -17,7 +17,9 @@ export type RekeyDigestParameters = {
   shares: readonly Hex[]
 }
 
-/** keccak256(abi.encode(REKEY_TAG, chainId, ledger, epoch, setHash, cmdPubKey, commit, keccak256(abi.encode(shares)))). */
+/**
+ * keccak256(abi.encode(REKEY_TAG, chainId, ledger, epoch, setHash, cmdPubKey, commit, keccak256(abi.encode(shares)))).
+ */
 export function rekeyDigest({ chainId, ledger, epoch, setHash, cmdPubKey, commit, shares }: RekeyDigestParameters): Hex {
   return keccak256(
     encodeAbiParameters(

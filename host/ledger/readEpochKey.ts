@@ -36,7 +36,8 @@ const REKEY_LEADING_FIELDS = [{ type: 'uint64' }, { type: 'address' }, { type: '
  * The current epoch and its command key, once checked; epoch 0 (no key yet) comes back unchecked with a zero key.
  * Throws `EpochKeyNotVerifiedError` naming the first check that failed.
  * @example
- * const { epoch, cmdPubKey } = await readEpochKey(publicClient, { chainId, ledger, fromBlock: BigInt(deployment.deployBlock) })
+ * const fromBlock = BigInt(deployment.deployBlock)
+ * const { epoch, cmdPubKey } = await readEpochKey(publicClient, { chainId, ledger, fromBlock })
  */
 export async function readEpochKey(publicClient: PublicClient, parameters: ReadEpochKeyParameters): Promise<VerifiedEpochKey> {
   const { chainId, ledger, fromBlock = 0n, verified } = parameters

@@ -107,7 +107,7 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     return status
   }
 
-  /** Fresh evidence from the enclave, anchored one block back (a call simulated at the head has block.number = head). */
+  /** Fresh evidence from the enclave, anchored one block back: a call simulated at the head has block.number = head. */
   async function attest() {
     const head = await clients.publicClient.getBlockNumber()
     const anchorBlock = await clients.publicClient.getBlock({ blockNumber: head > 0n ? head - 1n : 0n })

@@ -45,7 +45,10 @@ export function attestedInitKey(state: GroupState, identity: Identity): Hex {
   return member?.initKey ?? identity.initKeys[0]!.publicKey
 }
 
-/** report_data for (re-)registration: SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchor) ‖ 0³². */
+/**
+ * report_data for (re-)registration:
+ * SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchor) ‖ 0³².
+ */
 export function registrationReportData(state: GroupState, identity: Identity, operator: Address, anchorHash: Hex): Uint8Array {
   const { chainId, ledger } = state
   const binding = registrationBinding({ chainId, ledger, operator, signer: identity.signer, initKey: attestedInitKey(state, identity), anchorHash })

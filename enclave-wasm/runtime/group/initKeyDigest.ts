@@ -1,4 +1,4 @@
-/** What a member's enclave signs to replace its init key, as EpochKeys.initKeyDigest: one copy for signing and checking. */
+/** What a member's enclave signs to replace its init key, as EpochKeys.initKeyDigest: one copy to sign and check. */
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem'
 import { INIT_KEY_TAG } from './constants'
 import type { GroupState } from './groupState'
