@@ -29,7 +29,7 @@ export type GroupView = {
   signer: Address | undefined
   /** It is in the member list the chain has shown it so far. */
   member: boolean
-  /** Governance or expiry removed it; it will not register again under this identity. */
+  /** Governance or expiry removed it and it dropped that identity; it registers again under a new one. */
   removed: boolean
   /** The last Ledger input it applied. */
   seq: bigint
@@ -71,6 +71,8 @@ export const INPUT_KIND = {
   rekeyRequested: 6,
   /** Session command records; the Ledger emits only the block number, the records are the transaction's calldata. */
   sessionBatch: 7,
+  /** A member renewed its registration; same payload as memberAdded, binding its current init key. */
+  memberReattested: 10,
 } as const
 
 /**
@@ -101,7 +103,10 @@ export type EnclaveSchema = {
   getStatus: { params: undefined; result: EnclaveStatus }
   /** Binds the enclave to a deployment, from scratch or from a blob it sealed earlier on this machine. */
   bind: { params: { chainId: bigint; ledger: Address; sealed: Uint8Array | undefined }; result: null }
-  /** Evidence for registration, binding the operator and a recent block hash; creates the identity once. */
+  /**
+   * Evidence for registration or re-attestation, binding the operator, a recent block hash and `initKey`: the key the
+   * chain lists for this member, or its first one before it is a member. Creates the identity once per membership.
+   */
   attest: { params: { operator: Address; anchorHash: Hex }; result: { evidence: Hex; signer: Address; initKey: Hex } }
   /** Applies Ledger inputs in order; stops at the first one that does not continue the stream. */
   ingest: { params: { inputs: LedgerInput[] }; result: { seq: bigint } }

@@ -65,6 +65,23 @@ describe('trust boundary', () => {
     expect(violations).toEqual([])
   })
 
+  it('the enclave runtime imports from the platform only its channel, and the envelopes nothing of platform or runtime', async () => {
+    // What the enclave verifies (attestation evidence, signatures) it verifies with code inside it or in the public
+    // formats, never with the simulated hardware's own code.
+    const violations: string[] = []
+    for (const file of await sourceFiles('enclave-wasm/runtime')) {
+      for (const target of await importsOf(file))
+        if (target.startsWith('enclave-wasm/platform/') && target !== 'enclave-wasm/platform/platformChannel')
+          violations.push(`${file} -> ${target}`)
+    }
+    for (const file of await sourceFiles('enclave-wasm/envelopes')) {
+      for (const target of await importsOf(file))
+        if (target.startsWith('enclave-wasm/platform/') || target.startsWith('enclave-wasm/runtime/'))
+          violations.push(`${file} -> ${target}`)
+    }
+    expect(violations).toEqual([])
+  })
+
   it('the AssemblyScript core imports only its own folder and shared constants', async () => {
     const violations: string[] = []
     for (const file of await sourceFiles('enclave-wasm/assembly')) {

@@ -66,6 +66,8 @@ function describeMemberEvent(event: Exclude<MemberNodeEvent, { type: 'error' }>)
       return `applied ${event.applied} input(s), at seq ${event.seq}`
     case 'registered':
       return `registered enclave ${event.signer}`
+    case 'reattested':
+      return `re-attested enclave ${event.signer} until ${new Date(Number(event.expiresAt) * 1000).toISOString()}`
     case 'rekeyed':
       return `proposed epoch ${event.epoch}`
     case 'initKeyRotated':

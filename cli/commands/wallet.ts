@@ -75,6 +75,7 @@ export const walletCommand = defineCommand({
       account: wallet.address,
       signTypedData: (typedData) => wallet.signTypedData(typedData),
       publicClient,
+      fromBlock: BigInt(deployment.deployBlock),
       reader: node,
       poster: node,
       sessions: blobSessionStore(fileStore(sessionPath), sessionPath),

@@ -11,7 +11,9 @@ import {InputStream} from "./InputStream.sol";
  * so all enclaves see the same member list at the same sequence number.
  * @dev Verifiers check evidence; this contract applies policy: measurement allow-list, TCB status, no debug,
  * freshness (an anchor block hash at most ANCHOR_MAX_AGE_BLOCKS old), expiry, and the report_data binding of
- * (chainId, contract, operator, enclave signer, init key, anchor block hash).
+ * (chainId, contract, operator, enclave signer, init key, anchor block hash). Members renew their registration with
+ * `reattest` before it expires; `removeExpired` never removes the last member holding the epoch. The evidence goes
+ * into the input stream with each registration, so enclaves verify it themselves with the same policy.
  */
 abstract contract EnclaveRegistry is InputStream, AccessControl {
     /// @notice May set verifiers, allow or revoke measurements, set TCB acceptance and remove enclaves.
@@ -29,8 +31,10 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         address operator;
         uint64 expiresAt;
         bool active;
-        /// @dev As the verifier reported it at registration (IAttestationVerifier.Claims.tcbStatus).
+        /// @dev As the verifier reported it at the latest registration or re-attestation.
         uint8 tcbStatus;
+        /// @dev The epoch that was current when it was admitted: every later rekey sealed it a share.
+        uint64 admittedEpoch;
         bytes32 measurement;
         bytes32 initKey;
     }
@@ -48,6 +52,11 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     /// @param measurement The enclave's measurement.
     /// @param initKey The enclave's X25519 init key.
     event EnclaveRegistered(address indexed signer, address indexed operator, bytes32 measurement, bytes32 initKey);
+    /// @notice A member renewed its registration until `expiresAt`.
+    /// @param signer The member's enclave signer.
+    /// @param expiresAt When the renewed registration expires (unix seconds).
+    /// @param tcbStatus The TCB status its fresh evidence reported.
+    event EnclaveReattested(address indexed signer, uint64 expiresAt, uint8 tcbStatus);
     /// @notice An enclave left the group.
     /// @param signer The enclave's signer address.
     /// @param reason One of the REMOVED_* reasons.
@@ -86,6 +95,14 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     error RegistryBindingMismatch(bytes32 expected, bytes32 actual);
     /// @notice The enclave signer is already an active member.
     error RegistryAlreadyRegistered(address signer);
+    /// @notice The enclave signer was a member and was removed; its enclave dropped that identity, so it never returns.
+    error RegistrySignerRetired(address signer);
+    /// @notice Only the member's operator may re-attest it.
+    error RegistryNotOperator(address signer, address caller);
+    /// @notice A re-attestation must come from the registered measurement; a new build registers as a new member.
+    error RegistryMeasurementChanged(bytes32 registered, bytes32 attested);
+    /// @notice Removing this member would leave no member that holds the current epoch.
+    error RegistryLastEpochHolder(address signer);
     /// @notice The enclave signer is not an active member.
     error RegistryNotMember(address signer);
     /// @notice The enclave's registration has not expired yet.
@@ -111,25 +128,47 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     function register(bytes4 teeType, bytes calldata evidence, address signer, bytes32 initKey, uint256 anchorBlock)
         external
     {
-        IAttestationVerifier verifier = _verifiers[teeType];
-        if (address(verifier) == address(0)) revert RegistryNoVerifier(teeType);
-        IAttestationVerifier.Claims memory claims = verifier.verify(evidence);
-        if (claims.teeType != teeType) revert RegistryTeeTypeMismatch(teeType, claims.teeType);
-        if (!_allowedMeasurements[claims.measurement]) revert RegistryMeasurementNotAllowed(claims.measurement);
-        if (claims.debug) revert RegistryDebugEnclave(claims.measurement);
-        if (!_acceptableTcb[claims.tcbStatus]) revert RegistryTcbNotAcceptable(claims.tcbStatus);
-        if (anchorBlock >= block.number || block.number - anchorBlock > ANCHOR_MAX_AGE_BLOCKS) {
-            revert RegistryStaleAnchor(anchorBlock, block.number);
-        }
-        bytes32 expected = bindingOf(msg.sender, signer, initKey, blockhash(anchorBlock));
-        if (claims.reportDataLo != expected) revert RegistryBindingMismatch(expected, claims.reportDataLo);
         if (_enclaves[signer].active) revert RegistryAlreadyRegistered(signer);
+        // A removed signer's enclave dropped its keys; a copy of its old evidence must not bring the address back.
+        if (_enclaves[signer].operator != address(0)) revert RegistrySignerRetired(signer);
+        (IAttestationVerifier.Claims memory claims, bytes32 anchorHash) =
+            _verifyAttestation(teeType, evidence, signer, initKey, anchorBlock);
 
         uint64 expiresAt = uint64(block.timestamp) + _attestationTtlSeconds;
-        _enclaves[signer] = Enclave(msg.sender, expiresAt, true, claims.tcbStatus, claims.measurement, initKey);
+        _enclaves[signer] =
+            Enclave(msg.sender, expiresAt, true, claims.tcbStatus, _currentEpoch(), claims.measurement, initKey);
         _members.push(signer);
         emit EnclaveRegistered(signer, msg.sender, claims.measurement, initKey);
-        _append(KIND_MEMBER_ADDED, abi.encode(signer, msg.sender, initKey, claims.measurement));
+        _appendRegistration(KIND_MEMBER_ADDED, signer, initKey, claims, anchorHash, evidence);
+    }
+
+    /**
+     * @notice Renews a member's registration with fresh evidence, under the same policy as `register`, and extends it
+     * to the attestation TTL from now. Only the member's operator may call it, while the enclave is a member (also
+     * once expired, until someone removes it). report_data must bind the member's current init key.
+     * @dev Member nodes call this in the last fifth of the TTL, so removeExpired only meets members that were away
+     * longer than that. The measurement must stay the registered one: another build cannot open the sealed signer key,
+     * so it registers as a new member. Appends a KIND_MEMBER_REATTESTED input so every enclave re-verifies the
+     * evidence.
+     * @param teeType Selects the verifier.
+     * @param evidence Fresh evidence from the member's enclave.
+     * @param signer The member.
+     * @param anchorBlock A recent block whose hash the quote binds.
+     */
+    function reattest(bytes4 teeType, bytes calldata evidence, address signer, uint256 anchorBlock) external {
+        Enclave storage enclave = _enclaves[signer];
+        if (!enclave.active) revert RegistryNotMember(signer);
+        if (enclave.operator != msg.sender) revert RegistryNotOperator(signer, msg.sender);
+        (IAttestationVerifier.Claims memory claims, bytes32 anchorHash) =
+            _verifyAttestation(teeType, evidence, signer, enclave.initKey, anchorBlock);
+        if (claims.measurement != enclave.measurement) {
+            revert RegistryMeasurementChanged(enclave.measurement, claims.measurement);
+        }
+
+        enclave.expiresAt = uint64(block.timestamp) + _attestationTtlSeconds;
+        enclave.tcbStatus = claims.tcbStatus;
+        emit EnclaveReattested(signer, enclave.expiresAt, claims.tcbStatus);
+        _appendRegistration(KIND_MEMBER_REATTESTED, signer, enclave.initKey, claims, anchorHash, evidence);
     }
 
     /// @notice Removes an enclave from the group (governance).
@@ -139,12 +178,22 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         _remove(signer, REMOVED_BY_GOVERNANCE);
     }
 
-    /// @notice Removes an enclave whose registration expired; anyone may call it.
-    /// @param signer The expired member.
+    /**
+     * @notice Removes an enclave whose registration expired; anyone may call it. Never removes the last member that
+     * holds the current epoch: that one stays, expired, until it re-attests and keys the others in, or governance
+     * removes it.
+     * @dev The contract knows membership, not which enclave opened which share, so "holds the epoch" means: admitted
+     * before the current epoch began, hence in the member set the rekey that started it sealed a share to. An expired
+     * holder is removed only while another holder (expired or not) stays. Members admitted since, and every member
+     * before the first epoch, hold nothing and are removed as usual. An expired member cannot propose a rekey
+     * (EpochKeys checks isActive), so the one kept is of use once it re-attests.
+     * @param signer The expired member.
+     */
     function removeExpired(address signer) external {
         Enclave storage enclave = _enclaves[signer];
         if (!enclave.active) revert RegistryNotMember(signer);
         if (block.timestamp < enclave.expiresAt) revert RegistryNotExpired(signer, enclave.expiresAt);
+        if (_holdsEpoch(signer) && !_anotherHoldsEpoch(signer)) revert RegistryLastEpochHolder(signer);
         _remove(signer, REMOVED_EXPIRED);
     }
 
@@ -183,11 +232,17 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         emit TcbAcceptanceSet(tcbStatus, acceptable);
     }
 
-    /// @notice Sets how long new registrations last (governance); expired members are removed by removeExpired.
-    /// @param ttlSeconds The lifetime of a registration.
+    /// @notice Sets how long new registrations and re-attestations last (governance); expired members are removed
+    /// by removeExpired.
+    /// @param ttlSeconds The lifetime of a registration or re-attestation.
     function setAttestationTtl(uint64 ttlSeconds) external onlyRole(GOVERNOR_ROLE) {
         _attestationTtlSeconds = ttlSeconds;
         emit AttestationTtlSet(ttlSeconds);
+    }
+
+    /// @notice How long a registration or re-attestation lasts, in seconds.
+    function attestationTtlSeconds() external view returns (uint64) {
+        return _attestationTtlSeconds;
     }
 
     /// @notice The report_data[0:32] an enclave must present: SHA-256("anonify/v1 ra" ‖ chainId ‖ this ‖ operator ‖
@@ -237,6 +292,61 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     /// @param teeType The TEE type.
     function verifierOf(bytes4 teeType) external view returns (IAttestationVerifier) {
         return _verifiers[teeType];
+    }
+
+    /// @dev The current epoch (EpochKeys): which members hold it depends on when they were admitted.
+    function _currentEpoch() internal view virtual returns (uint64);
+
+    /// @dev Verifies `evidence` with the verifier of `teeType` and applies the registry's policy, report_data bound to
+    /// (msg.sender, signer, initKey, blockhash(anchorBlock)); returns the claims and the anchor hash.
+    function _verifyAttestation(
+        bytes4 teeType,
+        bytes calldata evidence,
+        address signer,
+        bytes32 initKey,
+        uint256 anchorBlock
+    ) private view returns (IAttestationVerifier.Claims memory claims, bytes32 anchorHash) {
+        IAttestationVerifier verifier = _verifiers[teeType];
+        if (address(verifier) == address(0)) revert RegistryNoVerifier(teeType);
+        claims = verifier.verify(evidence);
+        if (claims.teeType != teeType) revert RegistryTeeTypeMismatch(teeType, claims.teeType);
+        if (!_allowedMeasurements[claims.measurement]) revert RegistryMeasurementNotAllowed(claims.measurement);
+        if (claims.debug) revert RegistryDebugEnclave(claims.measurement);
+        if (!_acceptableTcb[claims.tcbStatus]) revert RegistryTcbNotAcceptable(claims.tcbStatus);
+        if (anchorBlock >= block.number || block.number - anchorBlock > ANCHOR_MAX_AGE_BLOCKS) {
+            revert RegistryStaleAnchor(anchorBlock, block.number);
+        }
+        anchorHash = blockhash(anchorBlock);
+        bytes32 expected = bindingOf(msg.sender, signer, initKey, anchorHash);
+        if (claims.reportDataLo != expected) revert RegistryBindingMismatch(expected, claims.reportDataLo);
+    }
+
+    /// @dev Appends a KIND_MEMBER_ADDED or KIND_MEMBER_REATTESTED input (layout in InputStream); claims.teeType is the
+    /// caller's teeType, which _verifyAttestation checked.
+    function _appendRegistration(
+        uint8 kind,
+        address signer,
+        bytes32 initKey,
+        IAttestationVerifier.Claims memory claims,
+        bytes32 anchorHash,
+        bytes calldata evidence
+    ) private {
+        bytes memory payload =
+            abi.encode(signer, msg.sender, initKey, claims.measurement, claims.teeType, anchorHash, evidence);
+        _append(kind, payload);
+    }
+
+    /// @dev Whether the rekey that started the current epoch sealed `signer` a share.
+    function _holdsEpoch(address signer) private view returns (bool) {
+        return _enclaves[signer].admittedEpoch < _currentEpoch();
+    }
+
+    /// @dev Whether a member other than `signer` holds the current epoch. The member list is small (≤ 50).
+    function _anotherHoldsEpoch(address signer) private view returns (bool) {
+        for (uint256 i = 0; i < _members.length; ++i) {
+            if (_members[i] != signer && _holdsEpoch(_members[i])) return true;
+        }
+        return false;
     }
 
     /// @dev How many members the group has.

@@ -97,10 +97,13 @@ abstract contract EpochKeys is EnclaveRegistry {
     function updateInitKey(address signer, bytes32 initKey, bytes calldata signature) external {
         if (!isActive(signer)) revert EnclaveNotActive(signer);
         // Binding the key being replaced makes an old signed update useless once it has been applied.
-        _checkSignature(signer, initKeyDigest(signer, _initKeyOf(signer), initKey), signature);
+        bytes32 oldInitKey = _initKeyOf(signer);
+        _checkSignature(signer, initKeyDigest(signer, oldInitKey, initKey), signature);
         _setInitKey(signer, initKey);
         emit InitKeyUpdated(signer, initKey);
-        _append(KIND_INIT_KEY_UPDATED, abi.encode(signer, initKey));
+        // The old key and the signature go with the input: enclaves check them, so a host cannot feed its enclave an
+        // update the member never signed (and have a share sealed to a key the host holds).
+        _append(KIND_INIT_KEY_UPDATED, abi.encode(signer, initKey, oldInitKey, signature));
     }
 
     /// @notice Asks the members to rotate the epoch now, e.g. after a suspected leak or on a schedule (governance).
@@ -139,6 +142,11 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// @return commit Its commitment (zero before genesis).
     function currentEpoch() external view returns (uint64 epoch, bytes32 cmdPubKey, bytes32 commit) {
         return (_epoch, _cmdPubKey, _epochCommit);
+    }
+
+    /// @dev See EnclaveRegistry._currentEpoch.
+    function _currentEpoch() internal view override returns (uint64) {
+        return _epoch;
     }
 
     function _checkSignature(address signer, bytes32 digest, bytes calldata signature) private pure {

@@ -16,20 +16,27 @@ pragma solidity 0.8.37;
 abstract contract InputStream {
     /// @notice A batch of fixed-size encrypted command records.
     uint8 public constant KIND_COMMAND_BATCH = 1;
-    /// @notice An enclave joined: abi.encode(address signer, address operator, bytes32 initKey, bytes32 measurement).
+    /// @notice An enclave joined: abi.encode(address signer, address operator, bytes32 initKey, bytes32 measurement,
+    /// bytes4 teeType, bytes32 anchorHash, bytes evidence). The evidence and what its report_data binds travel with the
+    /// input so that every enclave verifies the attestation itself instead of trusting its host's word for it.
     uint8 public constant KIND_MEMBER_ADDED = 2;
     /// @notice An enclave left: abi.encode(address signer, uint8 reason).
     uint8 public constant KIND_MEMBER_REMOVED = 3;
     /// @notice A new epoch: abi.encode(uint64 epoch, address proposer, bytes32 memberSetHash, bytes32 cmdPubKey,
     /// bytes32 commit, bytes[] shares).
     uint8 public constant KIND_REKEY = 4;
-    /// @notice A member replaced its init key: abi.encode(address signer, bytes32 initKey).
+    /// @notice A member replaced its init key: abi.encode(address signer, bytes32 initKey, bytes32 oldInitKey,
+    /// bytes signature), the signature being the member enclave's over EpochKeys.initKeyDigest, so that an enclave
+    /// can tell an update its host made up from one the member's enclave signed.
     uint8 public constant KIND_INIT_KEY_UPDATED = 5;
     /// @notice Governance asked for a new epoch with the same members: abi.encode(address requester).
     uint8 public constant KIND_REKEY_REQUESTED = 6;
     /// @notice A batch of fixed-size session command records: payload uint64 blockNumber ‖ records. The event carries
     /// only the block number; the records are the calldata of the direct `submitSessions` transaction.
     uint8 public constant KIND_SESSION_BATCH = 7;
+    /// @notice A member renewed its registration with fresh evidence: the KIND_MEMBER_ADDED layout, binding the
+    /// member's current init key, so every enclave re-verifies it.
+    uint8 public constant KIND_MEMBER_REATTESTED = 10;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

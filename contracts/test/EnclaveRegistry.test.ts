@@ -11,6 +11,7 @@ import {
   decodeAbiParameters,
   encodeAbiParameters,
   encodePacked,
+  getAddress,
   hexToBytes,
   http,
   keccak256,
@@ -19,13 +20,16 @@ import {
   type Address,
   type Hex,
 } from 'viem'
+import { privateKeyToAddress, serializeSignature, sign } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../generated/ledger'
 import { simAttestationVerifierAbi } from '../generated/simAttestationVerifier'
 import { ENCLAVE_SIGNER_ID } from '../../enclave-wasm/platform/launchEnclave'
 import { createSimMachine, createSimPlatform, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { TCB_STATUS } from '../../enclave-wasm/platform/teePlatform'
+import { verifySimEvidence } from '../../enclave-wasm/envelopes/verifySimEvidence'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
+import { TEE_TYPE_SIM } from '../../host/ledger/constants'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
 import { deployStack } from '../../host/deployment/deployStack'
@@ -33,7 +37,10 @@ import type { Deployment } from '../../host/deployment/parseDeployment'
 import { deploySimVerifier } from '../../host/ledger/deploySimVerifier'
 import { allowMeasurement, removeEnclave } from '../../host/ledger/governance'
 import { readGroup } from '../../host/ledger/readGroup'
+import { reattestEnclave } from '../../host/ledger/reattestEnclave'
 import { registerEnclave } from '../../host/ledger/registerEnclave'
+import { submitInitKeyUpdate } from '../../host/ledger/submitInitKeyUpdate'
+import { submitRekey } from '../../host/ledger/submitRekey'
 import { buildContracts } from '../build'
 
 const MEASUREMENT: Hex = keccak256(toHex('anonify test enclave'))
@@ -59,7 +66,7 @@ type EvidenceOptions = {
   machine?: SimMachine
   measurement?: Hex
   debug?: boolean
-  operator?: Address
+  operator?: Address | undefined
   chainId?: bigint
   contract?: Address
   anchorBlock?: bigint
@@ -127,9 +134,10 @@ beforeAll(async () => {
 afterAll(async () => anvil?.stop())
 
 describe('EnclaveRegistry', () => {
-  it('admits an enclave with valid evidence and records it in the input stream', async () => {
+  it('admits an enclave with valid evidence and records it in the input stream, evidence and all', async () => {
     const identity = anIdentity()
-    const receipt = await registerEnclave(clientsOf(1), await anEvidence(identity))
+    const registration = await anEvidence(identity)
+    const receipt = await registerEnclave(clientsOf(1), registration)
     const [registered] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'EnclaveRegistered' })
     expect(registered!.args).toMatchObject({
       signer: identity.signer,
@@ -139,6 +147,17 @@ describe('EnclaveRegistry', () => {
     })
     const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
     expect(input!.args.kind).toBe(INPUT_KIND.memberAdded)
+    // What an enclave needs to verify the registration itself: the evidence and everything its report_data binds.
+    const anchorHash = (await clientsOf(0).publicClient.getBlock({ blockNumber: registration.anchorBlock })).hash
+    expect(decodeAbiParameters(REGISTRATION_PAYLOAD, input!.args.payload)).toEqual([
+      identity.signer,
+      accounts[1],
+      identity.initKey,
+      MEASUREMENT,
+      TEE_TYPE_SIM,
+      anchorHash,
+      registration.evidence,
+    ])
     expect((await readGroup(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })).members).toEqual([
       identity.signer,
     ])
@@ -165,7 +184,7 @@ describe('EnclaveRegistry', () => {
   })
 
   it('error: evidence bound to another operator reverts RegistryBindingMismatch', async () => {
-    const registration = await anEvidence(anIdentity(), { operator: accounts[2]! })
+    const registration = await anEvidence(anIdentity(), { operator: accounts[2] })
     expect((await revertOf(registration, 1)).errorName).toBe('RegistryBindingMismatch')
   })
 
@@ -248,10 +267,255 @@ describe('EnclaveRegistry', () => {
     const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
     expect(input!.args.kind).toBe(INPUT_KIND.memberRemoved)
     expect(await memberCount()).toBe(before - 1)
+
+    // Its enclave dropped that identity; fresh evidence for the old signer is refused.
+    expect(await revertOf(await anEvidence(identity))).toEqual({
+      errorName: 'RegistrySignerRetired',
+      args: [getAddress(identity.signer)],
+    })
+    expect(await memberCount()).toBe(before - 1)
+  })
+})
+
+/** Moves the chain's clock forward by `seconds` and mines a block at the new time. */
+async function passTime(seconds: bigint) {
+  const { publicClient } = clientsOf(0)
+  await publicClient.request({ method: 'evm_increaseTime' as never, params: [toHex(seconds)] as never })
+  await publicClient.request({ method: 'evm_mine' as never })
+}
+
+/** KIND_MEMBER_ADDED and KIND_MEMBER_REATTESTED payloads: signer, operator, initKey, measurement, teeType,
+ * anchorHash, evidence. */
+const REGISTRATION_PAYLOAD = [
+  { type: 'address' },
+  { type: 'address' },
+  { type: 'bytes32' },
+  { type: 'bytes32' },
+  { type: 'bytes4' },
+  { type: 'bytes32' },
+  { type: 'bytes' },
+] as const
+/** InputStream.KIND_MEMBER_REATTESTED. */
+const KIND_MEMBER_REATTESTED = 10
+
+const DAY = 24n * 60n * 60n
+const TTL = 30n * DAY
+
+/** An enclave identity whose signer key the test holds, so it can sign rekeys as that enclave would. */
+let keyedCounter = 0
+const aKeyedIdentity = () => {
+  const key = keccak256(toHex(`keyed signer ${++keyedCounter}`))
+  return { key, signer: privateKeyToAddress(key), initKey: keccak256(toHex(`keyed init ${keyedCounter}`)) }
+}
+
+/** Starts the next epoch on `ledger`, proposed by `proposer`, with one placeholder share per member. */
+async function rekeyAs(ledger: Address, proposer: { key: Hex; signer: Address }) {
+  const { publicClient } = clientsOf(0)
+  const read = { address: ledger, abi: ledgerAbi } as const
+  const [[current], setHash, members] = await Promise.all([
+    publicClient.readContract({ ...read, functionName: 'currentEpoch' }),
+    publicClient.readContract({ ...read, functionName: 'memberSetHash' }),
+    publicClient.readContract({ ...read, functionName: 'members' }),
+  ])
+  const epoch = current + 1n
+  const shares = members.map((_, i) => toHex(new Uint8Array(80).fill(i + 1)))
+  const cmdPubKey = keccak256(toHex(`cmd ${epoch}`))
+  const commit = keccak256(toHex(`commit ${epoch}`))
+  const digest = await publicClient.readContract({
+    ...read,
+    functionName: 'rekeyDigest',
+    args: [epoch, setHash, cmdPubKey, commit, shares],
+  })
+  const signature = serializeSignature(await sign({ hash: digest, privateKey: proposer.key }))
+  await submitRekey(clientsOf(1), {
+    ledger,
+    proposal: { epoch, setHash, cmdPubKey, commit, shares, proposer: proposer.signer, signature },
+  })
+}
+
+/** The revert of `removeExpired(signer)` on `ledger`, or undefined if it would succeed; sends it if it would. */
+async function removeExpiredOn(ledger: Address, signer: Address) {
+  const { publicClient, walletClient } = clientsOf(3)
+  try {
+    const { request } = await publicClient.simulateContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'removeExpired',
+      args: [signer],
+      account: walletClient.account,
+    })
+    await publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) })
+    return undefined
+  } catch (error) {
+    const revert = (error as BaseError).walk(
+      (e) => e instanceof ContractFunctionRevertedError,
+    ) as ContractFunctionRevertedError | null
+    if (!revert) throw error
+    return { errorName: revert.data?.errorName, args: revert.data?.args }
+  }
+}
+
+/** The custom error of a registry call, or throws if it did not revert. */
+async function revertOfCall(call: Promise<unknown>) {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(BaseError)
+  const revert = (error as BaseError).walk(
+    (e) => e instanceof ContractFunctionRevertedError,
+  ) as ContractFunctionRevertedError
+  return { errorName: revert.data?.errorName, args: revert.data?.args }
+}
+
+// Last in the file: these tests move the chain's clock, on a Ledger of their own.
+describe('EnclaveRegistry expiry and re-attestation', () => {
+  let ledger: Address
+  const membersOf = async () => (await readGroup(clientsOf(0).publicClient, { ledger })).members
+  const enclaveOf = (signer: Address) =>
+    clientsOf(0).publicClient.readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'enclaveOf',
+      args: [signer],
+    })
+  /** Registers `identity` on this describe's Ledger from account #1. */
+  const admit = async (identity: { signer: Address; initKey: Hex }) =>
+    registerEnclave(clientsOf(1), { ...(await anEvidence(identity, { contract: ledger })), ledger })
+  /** Fresh evidence for `identity` on this Ledger, bound to `initKey` (its current key unless a test bends it). */
+  const reattestation = async (identity: { signer: Address; initKey: Hex }, options: EvidenceOptions = {}) => {
+    const { evidence, anchorBlock } = await anEvidence(identity, { contract: ledger, ...options })
+    return { ledger, evidence, signer: identity.signer, anchorBlock }
+  }
+
+  beforeAll(async () => {
+    ;({ ledger } = (await deployStack({ rpcUrl: anvil.rpcUrl, measurement: MEASUREMENT })).contracts)
+  })
+
+  it('error: removeExpired never removes the last member holding the epoch (RegistryLastEpochHolder), only the others', async () => {
+    const [a, b, c] = [aKeyedIdentity(), aKeyedIdentity(), aKeyedIdentity()]
+    for (const identity of [a, b])
+      await registerEnclave(clientsOf(1), { ...(await anEvidence(identity, { contract: ledger })), ledger })
+    await rekeyAs(ledger, a)
+    // Admitted after epoch 1 began: the rekey that made it sealed no share to C.
+    await registerEnclave(clientsOf(1), { ...(await anEvidence(c, { contract: ledger })), ledger })
+    await passTime(TTL + DAY)
+
+    expect(await removeExpiredOn(ledger, c.signer)).toBeUndefined()
+    expect(await removeExpiredOn(ledger, a.signer)).toBeUndefined()
+    expect(await removeExpiredOn(ledger, b.signer)).toEqual({ errorName: 'RegistryLastEpochHolder', args: [b.signer] })
+    expect(await membersOf()).toEqual([b.signer])
+  })
+
+  it('an expired member re-attests and stays; removeExpired then reverts RegistryNotExpired', async () => {
+    const [b] = await membersOf()
+    const identity = { signer: b!, initKey: (await enclaveOf(b!)).initKey }
+    const receipt = await reattestEnclave(clientsOf(1), await reattestation(identity))
+    const { timestamp } = await clientsOf(0).publicClient.getBlock({ blockNumber: receipt.blockNumber })
+    const [event] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'EnclaveReattested' })
+    expect(event!.args).toEqual({ signer: b, expiresAt: timestamp + TTL, tcbStatus: TCB_STATUS.UpToDate })
+    expect((await enclaveOf(b!)).expiresAt).toBe(timestamp + TTL)
+    expect(await removeExpiredOn(ledger, b!)).toEqual({ errorName: 'RegistryNotExpired', args: [b, timestamp + TTL] })
+  })
+
+  it('a member re-attests before expiry: a full TTL from then, recorded as an input every enclave can verify', async () => {
+    const identity = aKeyedIdentity()
+    await admit(identity)
+    await passTime(25n * DAY)
+    const registration = await reattestation(identity)
+    const receipt = await reattestEnclave(clientsOf(1), registration)
+    const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
+    expect(input!.args.kind).toBe(KIND_MEMBER_REATTESTED)
+    const anchorHash = (await clientsOf(0).publicClient.getBlock({ blockNumber: registration.anchorBlock })).hash
+    expect(decodeAbiParameters(REGISTRATION_PAYLOAD, input!.args.payload)).toEqual([
+      identity.signer,
+      accounts[1],
+      identity.initKey,
+      MEASUREMENT,
+      TEE_TYPE_SIM,
+      anchorHash,
+      registration.evidence,
+    ])
+    // 35 days after it registered, it is still a member.
+    await passTime(10n * DAY)
+    expect(await removeExpiredOn(ledger, identity.signer)).toMatchObject({ errorName: 'RegistryNotExpired' })
+    expect(await membersOf()).toContain(identity.signer)
+  })
+
+  it('error: only the operator re-attests (RegistryNotOperator), only a member (RegistryNotMember), with the same measurement (RegistryMeasurementChanged)', async () => {
+    const identity = aKeyedIdentity()
+    await admit(identity)
+    const before = await enclaveOf(identity.signer)
+    const fromOther = await anEvidence(identity, { contract: ledger, operator: accounts[2] })
+    expect(await revertOfCall(reattestEnclave(clientsOf(2), { ...fromOther, ledger }))).toEqual({
+      errorName: 'RegistryNotOperator',
+      args: [identity.signer, accounts[2]],
+    })
+    const stranger = aKeyedIdentity()
+    expect(await revertOfCall(reattestEnclave(clientsOf(1), await reattestation(stranger)))).toEqual({
+      errorName: 'RegistryNotMember',
+      args: [stranger.signer],
+    })
+    const upgrade = keccak256(toHex('the next build'))
+    await allowMeasurement(clientsOf(0), { ledger, measurement: upgrade })
+    expect(
+      await revertOfCall(reattestEnclave(clientsOf(1), await reattestation(identity, { measurement: upgrade }))),
+    ).toEqual({
+      errorName: 'RegistryMeasurementChanged',
+      args: [MEASUREMENT, upgrade],
+    })
+    expect(await enclaveOf(identity.signer)).toEqual(before)
+  })
+
+  it('error: re-attestation evidence that binds another init key than the registered one reverts RegistryBindingMismatch', async () => {
+    const identity = aKeyedIdentity()
+    await admit(identity)
+    const stale = await reattestation({ ...identity, initKey: keccak256(toHex('an init key the chain does not list')) })
+    expect((await revertOfCall(reattestEnclave(clientsOf(1), stale))).errorName).toBe('RegistryBindingMismatch')
+  })
+
+  it("updateInitKey records the old key and the member enclave's signature in its input", async () => {
+    const identity = aKeyedIdentity()
+    await admit(identity)
+    const initKey = keccak256(toHex('a rotated init key'))
+    const digest = await clientsOf(0).publicClient.readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'initKeyDigest',
+      args: [identity.signer, identity.initKey, initKey],
+    })
+    const signature = serializeSignature(await sign({ hash: digest, privateKey: identity.key }))
+    const receipt = await submitInitKeyUpdate(clientsOf(1), {
+      ledger,
+      update: { signer: identity.signer, initKey, signature },
+    })
+    const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
+    expect(input!.args.kind).toBe(INPUT_KIND.initKeyUpdated)
+    const payload = decodeAbiParameters(
+      [{ type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes' }],
+      input!.args.payload,
+    )
+    expect(payload).toEqual([identity.signer, initKey, identity.initKey, signature])
   })
 })
 
 describe('SimAttestationVerifier', () => {
+  it('reports what the off-chain verifier enclaves and wallets use reports, for the same evidence', async () => {
+    const revoked = await createSimMachine({ tcbStatus: TCB_STATUS.Revoked })
+    for (const options of [{}, { debug: true }, { machine: revoked }] satisfies EvidenceOptions[]) {
+      const { evidence } = await anEvidence(anIdentity(), options)
+      const onChain = await clientsOf(0).publicClient.readContract({
+        address: deployment.contracts.verifier,
+        abi: simAttestationVerifierAbi,
+        functionName: 'verify',
+        args: [evidence],
+      })
+      const offChain = verifySimEvidence(evidence, 31337n)
+      expect(offChain.ok).toBe(true)
+      expect({ teeType: TEE_TYPE_SIM, ...(offChain.ok ? offChain.claims : {}) }).toEqual(onChain)
+    }
+  })
+
   it('error: refuses to verify anything on a chain that is not a test chain', async () => {
     const mainnetLike = await startAnvil({ chainId: 5 })
     try {

@@ -18,6 +18,7 @@ import type { CoreExports } from './coreExports'
 import { createTokenCore, type TokenCore } from './core/createTokenCore'
 import { applyInput } from './group/applyInput'
 import {
+  attestedInitKey,
   ensureIdentity,
   GroupActionError,
   proposeRekey,
@@ -80,13 +81,15 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const { chainId, ledger, sealed } = request.params
       if (state.group) throw new GroupActionError('the enclave is already bound to a deployment')
       if (!sealed) {
-        state.group = emptyGroupState(chainId, ledger)
+        state.group = emptyGroupState(chainId, ledger, state.measurement)
         state.sessions = createSessionBook(state.group)
         return null
       }
       const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
       if (state.token.importSnapshot(snapshot) !== 0)
         throw new GroupActionError('the sealed application state is malformed')
+      // Sealed under the measurement policy, so it was this measurement; taken from the launch all the same.
+      group.measurement = state.measurement
       state.group = group
       state.sessions = createSessionBook(group)
       // Command keys are not sealed; derive the held epoch's now, before the first batch after a restart.
@@ -98,7 +101,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const identity = await ensureIdentity(group)
       const reportData = registrationReportData(group, identity, request.params.operator, request.params.anchorHash)
       const evidence = await state.platform.quote(reportData)
-      return { evidence: bytesToHex(evidence), signer: identity.signer, initKey: identity.initKeys[0]!.publicKey }
+      return { evidence: bytesToHex(evidence), signer: identity.signer, initKey: attestedInitKey(group, identity) }
     }
     case 'ingest': {
       const group = bound(state)

@@ -58,3 +58,20 @@ export class SessionBatchUnavailableError extends AnonifyError {
     })
   }
 }
+
+/**
+ * The command key the chain (as the RPC answers) names for the current epoch does not check out against the rekey
+ * input that set it: no such input, a proposer signature that does not recover, a proposer that is not an active
+ * attested member with an allowed measurement, or a key other than the one proposed. Nothing was sealed to it.
+ */
+export class EpochKeyNotVerifiedError extends AnonifyError {
+  override name = 'EpochKeyNotVerifiedError' as const
+  constructor({ epoch, problem }: { epoch: bigint; problem: string }) {
+    super(`The command key of epoch ${epoch} cannot be trusted: ${problem}.`, {
+      metaMessages: [
+        'Nothing was sealed to it. The RPC may be lying or behind: try again, or use another RPC endpoint.',
+      ],
+      docsPath: 'README.md#security-and-limits',
+    })
+  }
+}

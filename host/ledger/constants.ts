@@ -10,4 +10,4 @@ export { SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 export const MAX_RECORDS_PER_BATCH = 256
 
 /** TEE type of the simulated platform, as bytes4 "SIM\0". */
-export const TEE_TYPE_SIM = '0x53494d00'
+export { TEE_TYPE_SIM } from '../../enclave-wasm/envelopes/verifySimEvidence'

@@ -1,15 +1,18 @@
 /**
- * Keeps one enclave a live member of its group: follows the Ledger's inputs into the enclave, registers it once,
- * posts the rekeys and init-key updates it signs, and stores its sealed state. The same loop runs headless
- * (`anonify node`, `anonify dev`) and in a browser tab.
+ * Keeps one enclave a live member of its group: follows the Ledger's inputs into the enclave, registers it (again,
+ * under a new signer, after a removal), re-attests it before its registration expires, posts the rekeys and
+ * init-key updates it signs, and stores its sealed state. The same loop runs headless (`anonify node`, `anonify dev`)
+ * and in a browser tab.
  */
-import { BaseError, ContractFunctionRevertedError } from 'viem'
+import { BaseError, ContractFunctionRevertedError, isAddressEqual, type Address } from 'viem'
+import { ledgerAbi } from '../../contracts/generated/ledger'
 import { MAX_INPUTS_PER_INGEST, type EnclaveStatus } from '../../enclave-wasm/protocol'
 import type { Deployment } from '../deployment/parseDeployment'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { EnclaveCrashedError } from '../errors/enclave'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import { readInputs } from '../ledger/readInputs'
+import { reattestEnclave } from '../ledger/reattestEnclave'
 import { registerEnclave } from '../ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
 import { submitRekey } from '../ledger/submitRekey'
@@ -17,6 +20,8 @@ import type { SealedStateStore } from '../storage/sealedStateStore'
 
 /** Inputs per ingest call: small enough that a catch-up reports progress often, large enough to amortise the ECALL. */
 const INGEST_CHUNK = Math.min(100, MAX_INPUTS_PER_INGEST)
+/** A member re-attests once less than 1/REATTEST_FRACTION of the attestation TTL is left: the last fifth. */
+const REATTEST_FRACTION = 5n
 
 /** Something the node did or met, for logs and progress displays. */
 export type MemberNodeEvent =
@@ -24,6 +29,8 @@ export type MemberNodeEvent =
   | { type: 'syncing'; seq: bigint; target: bigint }
   | { type: 'synced'; seq: bigint; applied: number }
   | { type: 'registered'; signer: string }
+  /** Renewed its registration until `expiresAt` (seconds, block time). */
+  | { type: 'reattested'; signer: string; expiresAt: bigint }
   | { type: 'rekeyed'; epoch: bigint }
   | { type: 'initKeyRotated'; epoch: bigint }
   | { type: 'raceLost'; action: string; errorName: string }
@@ -76,6 +83,8 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
   // new blocks instead of the whole history. A restart scans once from the deployment block.
   let fromBlock = BigInt(deployment.deployBlock)
   let registering = false
+  // The chain's expiry of the current signer's registration, read once per signer and after each re-attestation.
+  let registration: { signer: Address; expiresAt: bigint; ttlSeconds: bigint } | undefined
   let rekeyNeededSince: bigint | undefined
   let running = false
   let bound = false
@@ -107,19 +116,56 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     return status
   }
 
-  async function register(): Promise<void> {
-    // One block back: a call simulated at the head runs with block.number = head, and the anchor must be older.
+  /** Fresh evidence from the enclave, anchored one block back: a call simulated at the head has block.number = head. */
+  async function attest() {
     const head = await clients.publicClient.getBlockNumber()
     const anchorBlock = await clients.publicClient.getBlock({ blockNumber: head > 0n ? head - 1n : 0n })
     const attested = await enclave.attest({
       operator: clients.walletClient.account.address,
       anchorHash: anchorBlock.hash,
     })
+    return { ...attested, anchorBlock: anchorBlock.number }
+  }
+
+  async function register(): Promise<void> {
+    const attested = await attest()
     // Sealed before the transaction: a crash after it lands must not lose the keys the chain now lists.
     await save()
-    await registerEnclave(clients, { ledger, ...attested, anchorBlock: anchorBlock.number })
+    await registerEnclave(clients, { ledger, ...attested })
     registering = true
     onEvent?.({ type: 'registered', signer: attested.signer })
+  }
+
+  /** Whether `signer`'s registration is in the last fifth of its TTL (or past it), by the chain's latest block time. */
+  async function reattestationDue(signer: Address): Promise<boolean> {
+    if (!registration || !isAddressEqual(registration.signer, signer)) {
+      const read = { address: ledger, abi: ledgerAbi } as const
+      const [enclaveOf, ttlSeconds] = await Promise.all([
+        clients.publicClient.readContract({ ...read, functionName: 'enclaveOf', args: [signer] }),
+        clients.publicClient.readContract({ ...read, functionName: 'attestationTtlSeconds' }),
+      ])
+      if (!enclaveOf.active) return false
+      registration = { signer, expiresAt: enclaveOf.expiresAt, ttlSeconds }
+    }
+    // Block time, not this machine's clock: expiry is judged by the chain, and a test chain's clock can jump.
+    const { timestamp } = await clients.publicClient.getBlock({ blockTag: 'latest' })
+    return registration.expiresAt - timestamp <= registration.ttlSeconds / REATTEST_FRACTION
+  }
+
+  /** Renews the registration with evidence that binds the init key the chain lists for this member. */
+  async function reattest(signer: Address): Promise<void> {
+    await tolerateRace('reattest', async () => {
+      const attested = await attest()
+      await reattestEnclave(clients, { ledger, evidence: attested.evidence, signer, anchorBlock: attested.anchorBlock })
+      registration = undefined
+      const { expiresAt } = await clients.publicClient.readContract({
+        address: ledger,
+        abi: ledgerAbi,
+        functionName: 'enclaveOf',
+        args: [signer],
+      })
+      onEvent?.({ type: 'reattested', signer, expiresAt })
+    })
   }
 
   /** Runs `action`; a revert means another member got there first, which the next sync will show. */
@@ -136,8 +182,14 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
 
   async function step(): Promise<EnclaveStatus> {
     let status = await sync()
-    if (!status.member && !status.removed && !registering) await register()
+    // Also after a removal: the enclave dropped that identity, so this registers a new signer, which the group then
+    // rekeys in. Its application state for the inputs it could not open meanwhile is not restored (until checkpoints).
+    if (!status.member && !registering) await register()
     if (status.member) registering = false
+    if (status.member && status.signer && (await reattestationDue(status.signer))) {
+      await reattest(status.signer)
+      status = await sync()
+    }
 
     if (status.member && status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
       const head = await clients.publicClient.getBlockNumber()

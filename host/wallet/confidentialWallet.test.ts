@@ -3,9 +3,28 @@
  * sealed by the wallet, posted by the user's own transaction (a direct poster with the enclave's precheck), applied
  * by the member, and read back through signed reads: one read-key signature per wallet, however many reads.
  */
-import { createWalletClient, http, keccak256, toHex, type Hex, type TypedDataDefinition } from 'viem'
-import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import {
+  createPublicClient,
+  createWalletClient,
+  custom,
+  decodeFunctionData,
+  decodeFunctionResult,
+  encodeFunctionData,
+  encodeFunctionResult,
+  getAbiItem,
+  http,
+  isAddressEqual,
+  keccak256,
+  toFunctionSelector,
+  toHex,
+  type Hex,
+  type PublicClient,
+  type TypedDataDefinition,
+} from 'viem'
+import { privateKeyToAccount, serializeSignature, sign, type PrivateKeyAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ledgerAbi } from '../../contracts/generated/ledger'
+import { rekeyDigest } from '../../enclave-wasm/envelopes/rekeyDigest'
 import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
@@ -19,6 +38,7 @@ import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
 import { createAccountReader, type ReadTypedData } from '../envelopes/readAccount'
 import { EnclaveRequestError } from '../errors/enclave'
+import { EpochKeyNotVerifiedError } from '../errors/ledger'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import { readGroup } from '../ledger/readGroup'
 import { createMemberNode, type MemberNode } from '../node/createMemberNode'
@@ -67,7 +87,10 @@ function memorySessions(): SessionStore & { saves: SavedSession[] } {
 type Posting = { bytes: number; stored: SavedSession | undefined; taken: boolean }
 
 /** A user's wallet: signer calls are counted by primary type, postings recorded, and the member synced after each. */
-function aWallet(who: PrivateKeyAccount, options: { signer?: PrivateKeyAccount; syncAfterPost?: boolean } = {}) {
+function aWallet(
+  who: PrivateKeyAccount,
+  options: { signer?: PrivateKeyAccount; syncAfterPost?: boolean; publicClient?: PublicClient } = {},
+) {
   const signer = options.signer ?? who
   const signed: string[] = []
   const sessions = memorySessions()
@@ -94,7 +117,8 @@ function aWallet(who: PrivateKeyAccount, options: { signer?: PrivateKeyAccount; 
       signed.push(String(typedData.primaryType))
       return signer.signTypedData(typedData)
     },
-    publicClient: payer.publicClient,
+    publicClient: options.publicClient ?? payer.publicClient,
+    fromBlock: BigInt(deployment.deployBlock),
     reader: enclave,
     poster,
     sessions,
@@ -108,6 +132,39 @@ async function syncMember() {
   await stepUntil([node], ([status]) => status!.seq === seq)
 }
 const chainSeq = async () => (await readGroup(payer.publicClient, { ledger: deployment.contracts.ledger })).seq
+
+type LedgerRead = 'currentEpoch' | 'isMeasurementAllowed' | 'isActive'
+
+/**
+ * A lying RPC: the chain's answers, each passed through `rewrite` first. Stands for a malicious node, or a proxy
+ * between the wallet and an honest one.
+ */
+function rewritingRpc(rewrite: (method: string, params: unknown[], answer: unknown) => unknown): PublicClient {
+  const transport = custom({
+    async request({ method, params }: { method: string; params: unknown }) {
+      const list = Array.isArray(params) ? params : []
+      return rewrite(method, list, await payer.publicClient.request({ method, params } as never))
+    },
+  })
+  return createPublicClient({ transport, pollingInterval: 50 })
+}
+
+/** A lying RPC whose answers to the Ledger's `functionName` view are rewritten by `lie`. */
+function lyingRpc(functionName: LedgerRead, lie: (answer: Hex) => Hex): PublicClient {
+  const selector = toFunctionSelector(getAbiItem({ abi: ledgerAbi, name: functionName }))
+  return rewritingRpc((method, [call], answer) => {
+    const { to, data, input } = (call ?? {}) as { to?: Hex; data?: Hex; input?: Hex }
+    const toLedger = method === 'eth_call' && to !== undefined && isAddressEqual(to, deployment.contracts.ledger)
+    return toLedger && (data ?? input)?.startsWith(selector) ? lie(answer as Hex) : answer
+  })
+}
+
+/** The RPC answers currentEpoch() with the real epoch and commitment but `cmdPubKey` as its key. */
+const forgingEpochKey = (cmdPubKey: Hex) =>
+  lyingRpc('currentEpoch', (answer) => {
+    const [epoch, , commit] = decodeFunctionResult({ abi: ledgerAbi, functionName: 'currentEpoch', data: answer })
+    return encodeFunctionResult({ abi: ledgerAbi, functionName: 'currentEpoch', result: [epoch, cmdPubKey, commit] })
+  })
 
 let issuerWallet: ReturnType<typeof aWallet>
 let aliceWallet: ReturnType<typeof aWallet>
@@ -314,6 +371,61 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
       .catch((error: unknown) => error)
     expect(replayed).toBeInstanceOf(EnclaveRequestError)
     expect((replayed as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)
+  })
+
+  it('error: a forged epoch key from the RPC is refused (EpochKeyNotVerifiedError) before anything is sealed or posted', async () => {
+    // The key a lying node would like commands sealed to: one whose private half it holds.
+    const liar = aWallet(alice, { publicClient: forgingEpochKey(keccak256(toHex('the host knows this key'))) })
+    const seq = await chainSeq()
+    const error = await liar.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EpochKeyNotVerifiedError)
+    expect((error as EpochKeyNotVerifiedError).shortMessage).toContain('does not match the one')
+    expect(liar.postings).toEqual([])
+    expect(liar.signed).not.toContain('Command')
+    expect(await chainSeq()).toBe(seq)
+  })
+
+  it('error: an epoch key whose proposer is no longer active, or runs a measurement no longer allowed, is refused', async () => {
+    const no = (functionName: 'isActive' | 'isMeasurementAllowed') =>
+      lyingRpc(functionName, () => encodeFunctionResult({ abi: ledgerAbi, functionName, result: false }))
+    for (const [functionName, problem] of [
+      ['isActive', 'is not an active member'],
+      ['isMeasurementAllowed', 'is not allowed'],
+    ] as const) {
+      const liar = aWallet(alice, { publicClient: no(functionName) })
+      const error = await liar.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }).catch((e: unknown) => e)
+      expect(error, functionName).toBeInstanceOf(EpochKeyNotVerifiedError)
+      expect((error as EpochKeyNotVerifiedError).shortMessage).toContain(problem)
+      expect(liar.postings).toEqual([])
+    }
+  })
+
+  it('error: an epoch key whose rekey transaction carries a signature not made by its proposer is refused', async () => {
+    const impostor = keccak256(toHex('not the proposer enclave'))
+    const resigned = rewritingRpc(async (method, _params, answer) => {
+      if (method !== 'eth_getTransactionByHash' || answer === null) return answer
+      const transaction = answer as { input: Hex }
+      const call = decodeFunctionData({ abi: ledgerAbi, data: transaction.input })
+      if (call.functionName !== 'rekey') return answer
+      const [epoch, setHash, cmdPubKey, commit, shares, proposer] = call.args
+      const digest = rekeyDigest({
+        chainId: BigInt(deployment.chainId),
+        ledger: deployment.contracts.ledger,
+        epoch,
+        setHash,
+        cmdPubKey,
+        commit,
+        shares,
+      })
+      const signature = serializeSignature(await sign({ hash: digest, privateKey: impostor }))
+      const args = [epoch, setHash, cmdPubKey, commit, shares, proposer, signature] as const
+      return { ...transaction, input: encodeFunctionData({ abi: ledgerAbi, functionName: 'rekey', args }) }
+    })
+    const liar = aWallet(alice, { publicClient: resigned })
+    const error = await liar.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(EpochKeyNotVerifiedError)
+    expect((error as EpochKeyNotVerifiedError).shortMessage).toContain('is not signed by its proposer')
+    expect(liar.postings).toEqual([])
   })
 
   it('behavior: a second send before the first is applied takes the next nonce, so both apply', async () => {

@@ -1,7 +1,8 @@
 /**
  * A user's confidential wallet, the same for the CLI and the browser: it takes the epoch key from the chain (never
- * from a node), signs and seals commands locally, hands only ciphertext to a poster (a relayer, or the user's own
- * transaction), and reads its own account through an enclave with a signed read key.
+ * from a node) and checks it against the rekey that a registered, attested member signed (readEpochKey) before
+ * sealing anything to it; it signs and seals commands locally, hands only ciphertext to a poster (a relayer, or the
+ * user's own transaction), and reads its own account through an enclave with a signed read key.
  */
 import type { Address, Hex, PublicClient, TypedDataDefinition } from 'viem'
 import type { AccountReply } from '../../enclave-wasm/envelopes/accountRead'
@@ -11,7 +12,7 @@ import { createAccountReader } from '../envelopes/readAccount'
 import { createWalletSession } from '../envelopes/createWalletSession'
 import { sealCommand } from '../envelopes/sealCommand'
 import { AnonifyError } from '../errors/base'
-import { readGroup } from '../ledger/readGroup'
+import { readEpochKey, type VerifiedEpochKey } from '../ledger/readEpochKey'
 import type { SessionStore } from './sessionStore'
 
 /** Blocks a command stays valid for once signed. */
@@ -31,6 +32,8 @@ export type CreateConfidentialWalletParameters = {
   /** The account's EIP-712 signer: commands, session grants and the read key. */
   signTypedData: (typedData: TypedDataDefinition) => Promise<Hex>
   publicClient: PublicClient
+  /** The Ledger's deployment block, where the epoch-key check starts reading its logs (0 if not given). */
+  fromBlock?: bigint | undefined
   /** Answers this account's signed reads (a node's API or the page's own enclave). */
   reader: Pick<EnclaveClient, 'readAccount'>
   poster: CommandPoster
@@ -74,20 +77,26 @@ export class CommandNotAppliedError extends AnonifyError {
  * const { receipt } = await wallet.waitForReceipt(posted)
  */
 export function createConfidentialWallet(parameters: CreateConfidentialWalletParameters) {
-  const { chainId, ledger, account, signTypedData, publicClient, reader, poster, sessions } = parameters
+  const { chainId, ledger, account, signTypedData, publicClient, fromBlock, reader, poster, sessions } = parameters
   const accountReader = createAccountReader({ chainId, ledger, account, signTypedData })
   const read = () => accountReader.read(reader)
   // The last command posted and not yet seen applied: a second send before then must take the next nonce, not reuse
   // the enclave's. Forgotten once its deadline passed unapplied (it can no longer be sequenced).
   let inFlight: { nonce: bigint; deadlineBlock: bigint } | undefined
+  // The last epoch key that passed the check; checked again only when the chain names another.
+  let verified: VerifiedEpochKey | undefined
 
-  /** The group's current epoch key, from the chain, with the account's state and the head block. */
+  /**
+   * The group's current epoch key, from the chain and checked against its rekey (throws EpochKeyNotVerifiedError
+   * before anything is signed or sealed), with the account's state and the head block.
+   */
   async function context() {
     const [group, account, head] = await Promise.all([
-      readGroup(publicClient, { ledger }),
+      readEpochKey(publicClient, { chainId, ledger, fromBlock, verified }),
       read(),
       publicClient.getBlockNumber({ cacheTime: 0 }),
     ])
+    verified = group
     if (group.epoch === 0n)
       throw new AnonifyError('The group has no epoch key yet.', {
         metaMessages: ['Wait for a member to key the first epoch.'],

@@ -51,6 +51,7 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       account,
       signTypedData: (typedData) => client().signTypedData(typedData),
       publicClient,
+      fromBlock: BigInt(deployment.deployBlock),
       reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
       poster: { postCommand: (record) => poster().postCommand(record) },
       sessions: blobSessionStore(

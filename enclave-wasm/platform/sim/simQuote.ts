@@ -1,28 +1,23 @@
 /**
  * SIM quotes, laid out like an Intel SGX DCAP v4 quote: a 48-byte header and the 384-byte SGX report body, so the
- * parser and offsets are the ones a DCAP adapter uses. Evidence adds the platform's signature and certificate.
+ * parser and offsets are the ones a DCAP adapter uses. Evidence adds the platform's signature and certificate. The
+ * layout is defined once, with its verifier, in envelopes/verifySimEvidence.ts.
  */
-import { encodeAbiParameters, keccak256, toBytes, toHex, type Hex } from 'viem'
+import { encodeAbiParameters, hexToBytes, keccak256, toBytes, toHex, type Hex } from 'viem'
 import { sha256 } from '@noble/hashes/sha2.js'
+import {
+  ATTRIBUTE_DEBUG,
+  BODY_OFFSETS,
+  QUOTE_HEADER_BYTES,
+  QUOTE_VERSION,
+  REPORT_BODY_BYTES,
+  TEE_TYPE_SIM,
+} from '../../envelopes/verifySimEvidence'
 import { REPORT_DATA_BYTES, type LaunchRecord } from '../teePlatform'
 import type { PlatformCertificate } from './simRootCa'
 
-export const QUOTE_HEADER_BYTES = 48
-export const REPORT_BODY_BYTES = 384
-/** Report body offsets (SGX EnclaveReport). */
-export const BODY_OFFSETS = {
-  cpuSvn: 0,
-  attributes: 48,
-  mrEnclave: 64,
-  mrSigner: 128,
-  isvProdId: 256,
-  isvSvn: 258,
-  reportData: 320,
-} as const
+export { BODY_OFFSETS, QUOTE_HEADER_BYTES, REPORT_BODY_BYTES } from '../../envelopes/verifySimEvidence'
 const ATTRIBUTE_INIT = 0x01
-const ATTRIBUTE_DEBUG = 0x02
-/** "SIM\0", where DCAP puts the TEE type. */
-const TEE_TYPE_SIM = [0x53, 0x49, 0x4d, 0x00]
 const SIM_QE_VENDOR_ID = sha256(new TextEncoder().encode('anonify/v1 sim vendor')).slice(0, 16)
 
 /** Builds the 432-byte quote for `launch` carrying `reportData`; `tcbLevel` fills cpuSvn as on hardware. */
@@ -30,9 +25,9 @@ export function encodeQuote(launch: LaunchRecord, reportData: Uint8Array, tcbLev
   if (reportData.byteLength !== REPORT_DATA_BYTES) throw new Error(`report data must be ${REPORT_DATA_BYTES} bytes`)
   const quote = new Uint8Array(QUOTE_HEADER_BYTES + REPORT_BODY_BYTES)
   const view = new DataView(quote.buffer)
-  view.setUint16(0, 4, true) // version
+  view.setUint16(0, QUOTE_VERSION, true)
   view.setUint16(2, 2, true) // attestation key type (ECDSA P-256 in DCAP; secp256k1 here)
-  quote.set(TEE_TYPE_SIM, 4)
+  quote.set(hexToBytes(TEE_TYPE_SIM), 4)
   quote.set(SIM_QE_VENDOR_ID, 12)
   const body = QUOTE_HEADER_BYTES
   view.setUint16(body + BODY_OFFSETS.cpuSvn, tcbLevel, true)

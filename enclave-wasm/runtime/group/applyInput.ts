@@ -1,6 +1,11 @@
 /**
  * Applies one Ledger input to the group state, after checking it continues the chain's accumulator. Every enclave
  * runs this on the same inputs in the same order and reaches the same member list and epoch.
+ *
+ * The accumulator only proves the input continues the stream the host showed; a host can fabricate a whole stream
+ * with a consistent accumulator. So membership inputs are checked for what only the member's enclave (or its
+ * platform) could have made: registrations carry attestation evidence this enclave verifies itself, init-key updates
+ * carry the member enclave's signature.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
@@ -8,15 +13,19 @@ import {
   concatBytes,
   decodeAbiParameters,
   encodePacked,
-  getAddress,
   hexToBytes,
   isAddressEqual,
   keccak256,
+  type AbiParameter,
+  type DecodeAbiParametersReturnType,
   type Hex,
 } from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
+import { checkRegistration, decodeRegistration, type Registration } from '../../envelopes/checkRegistration'
 import { nextAccumulator } from '../../envelopes/inputAccumulator'
+import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
 import type { GroupState } from './groupState'
+import { initKeyDigest } from './initKeyDigest'
 import { deriveEpochKeys } from './keySchedule'
 import { openWith } from './hpke'
 import { shareInfo } from './shareInfo'
@@ -54,19 +63,35 @@ export async function applyInput(
       outcome = await onCommandBatch(input)
       break
     case INPUT_KIND.memberAdded: {
-      const [signer, operator, initKey, measurement] = decodeAbiParameters(
-        [{ type: 'address' }, { type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }],
-        payload,
-      )
-      state.members.push({ signer: getAddress(signer), operator: getAddress(operator), initKey, measurement })
+      const registration = registrationOf(input)
+      const { signer, operator, initKey, measurement } = registration
+      if (state.members.some((m) => isAddressEqual(m.signer, signer)))
+        throw new InputRejectedError(`input ${input.seq} adds ${signer} twice`)
+      // Deterministic on every replica of this build: the evidence and the policy are all in the input and the code.
+      // A refused member still takes its place, or positions and set hashes would part from the chain's.
+      state.members.push({ signer, operator, initKey, measurement, admitted: admits(state, registration) })
+      break
+    }
+    case INPUT_KIND.memberReattested: {
+      const registration = registrationOf(input)
+      const member = state.members.find((m) => isAddressEqual(m.signer, registration.signer))
+      if (!member)
+        throw new InputRejectedError(`input ${input.seq} re-attests ${registration.signer}, who is not a member`)
+      // The latest evidence decides: one that fails here (or binds another init key than the one this enclave
+      // knows) stops shares to the member; one that passes admits a member refused before.
+      member.admitted = registration.initKey === member.initKey && admits(state, registration)
       break
     }
     case INPUT_KIND.memberRemoved: {
-      const [signer] = decodeAbiParameters([{ type: 'address' }, { type: 'uint8' }], payload)
+      const [signer] = decodeAs(input, [{ type: 'address' }, { type: 'uint8' }])
       state.members = state.members.filter((m) => !isAddressEqual(m.signer, signer))
-      // A removed enclave forgets the group's secret at once; it could read up to here and never beyond.
+      // A removed enclave forgets the group's secret at once; it could read up to here and never beyond. It drops the
+      // identity too: that signer is retired on chain, and the enclave rejoins, if at all, under a new one.
       if (state.identity && isAddressEqual(signer, state.identity.signer)) {
+        for (const initKey of state.identity.initKeys) initKey.privateKey.fill(0)
+        state.identity = undefined
         state.epochSecret = undefined
+        state.initKeyRotationDue = false
         state.removed = true
       }
       break
@@ -78,9 +103,21 @@ export async function applyInput(
       state.rekeyRequested = true
       break
     case INPUT_KIND.initKeyUpdated: {
-      const [signer, initKey] = decodeAbiParameters([{ type: 'address' }, { type: 'bytes32' }], payload)
+      const [signer, initKey, oldInitKey, signature] = decodeAs(input, [
+        { type: 'address' },
+        { type: 'bytes32' },
+        { type: 'bytes32' },
+        { type: 'bytes' },
+      ])
       const member = state.members.find((m) => isAddressEqual(m.signer, signer))
-      if (member) member.initKey = initKey
+      // The Ledger appends an update only for a member, replacing its current key, signed by its enclave. One that
+      // fails any of that here never came from the Ledger: a host made it up to have shares sealed to a key it holds.
+      const signedBy = recoverEnclaveSigner(initKeyDigest(state, signer, oldInitKey, initKey), signature)
+      if (!member || oldInitKey !== member.initKey || !signedBy || !isAddressEqual(signedBy, signer))
+        throw new InputRejectedError(
+          `input ${input.seq} updates the init key of ${signer} without that member's signature`,
+        )
+      member.initKey = initKey
       // Our update landed: every older init key is erased, so a later leak cannot open shares sealed to it.
       if (state.identity && isAddressEqual(signer, state.identity.signer)) {
         state.identity.initKeys = state.identity.initKeys.filter((k) => k.publicKey === initKey)
@@ -96,8 +133,39 @@ export async function applyInput(
   state.root = bytesToHex(sha256(concatBytes([ROOT_LABEL, hexToBytes(state.root), hexToBytes(acc), outcome])))
 }
 
+/** The registration an input carries; a payload that is none cannot have come from the Ledger. */
+function registrationOf(input: LedgerInput): Registration {
+  try {
+    return decodeRegistration(input.payload)
+  } catch {
+    throw new InputRejectedError(`input ${input.seq} of kind ${input.kind} is not a registration`)
+  }
+}
+
+/** Whether this enclave admits `registration`: the registry's policy, with its own measurement as the allow-list. */
+function admits(state: GroupState, registration: Registration): boolean {
+  const { chainId, ledger, measurement } = state
+  return checkRegistration(registration, {
+    chainId,
+    ledger,
+    isMeasurementAllowed: (m) => m === measurement.toLowerCase(),
+  }).ok
+}
+
+/** Decodes `input`'s payload as `types`; a payload that does not decode cannot have come from the Ledger. */
+function decodeAs<const types extends readonly AbiParameter[]>(
+  input: LedgerInput,
+  types: types,
+): DecodeAbiParametersReturnType<types> {
+  try {
+    return decodeAbiParameters(types, input.payload)
+  } catch {
+    throw new InputRejectedError(`input ${input.seq} of kind ${input.kind} is malformed`)
+  }
+}
+
 async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void> {
-  const [epoch, , setHash, cmdPubKey, commit, shares] = decodeAbiParameters(
+  const [epoch, proposer, setHash, cmdPubKey, commit, shares] = decodeAbiParameters(
     [
       { type: 'uint64' },
       { type: 'address' },
@@ -126,6 +194,9 @@ async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void>
   const share = hexToBytes(shares[index]!)
   const initKey = identity.initKeys.find((k) => k.publicKey === state.members[index]!.initKey)
   try {
+    // A proposer whose attestation this enclave refused may be no enclave at all: its secret may be known outside.
+    if (!state.members.find((m) => isAddressEqual(m.signer, proposer))?.admitted)
+      throw new Error('the proposer is a member whose attestation this enclave refused')
     if (!initKey) throw new Error('the share is sealed to an init key this enclave no longer holds')
     const secret = await openWith(
       initKey.privateKey,

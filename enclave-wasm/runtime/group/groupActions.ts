@@ -2,24 +2,16 @@
  * What an enclave produces for the chain: its attestation report data, rekey proposals and init-key updates.
  * Each is signed by the enclave's key; the host only carries it to the Ledger.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
-import {
-  bytesToHex,
-  concatBytes,
-  encodeAbiParameters,
-  encodePacked,
-  hexToBytes,
-  isAddressEqual,
-  keccak256,
-  type Address,
-  type Hex,
-} from 'viem'
+import { bytesToHex, concatBytes, hexToBytes, isAddressEqual, type Address, type Hex } from 'viem'
 import { privateKeyToAddress, serializeSignature, sign } from 'viem/accounts'
 import type { InitKeyUpdate, RekeyProposal } from '../../protocol'
-import { INIT_KEY_TAG, REKEY_TAG } from './constants'
+import { registrationBinding } from '../../envelopes/checkRegistration'
+import { rekeyDigest } from '../../envelopes/rekeyDigest'
+import { SHARE_BYTES } from './constants'
 import type { GroupState, Identity } from './groupState'
 import { sealTo } from '../../envelopes/hpkeSuite'
+import { initKeyDigest } from './initKeyDigest'
 import { deriveX25519 } from './hpke'
 import { deriveEpochKeys, nextEpochSecret } from './keySchedule'
 import { memberSetHash } from './applyInput'
@@ -30,7 +22,10 @@ export class GroupActionError extends Error {
   override name = 'GroupActionError' as const
 }
 
-/** Creates the enclave's signer key and first init key, once. */
+/**
+ * Creates the enclave's signer key and first init key, once per membership: a removed enclave dropped its identity
+ * (applyInput), so the next registration is under a new signer.
+ */
 export async function ensureIdentity(state: GroupState): Promise<Identity> {
   if (!state.identity) {
     const signerKey = bytesToHex(randomBytes(32))
@@ -39,33 +34,39 @@ export async function ensureIdentity(state: GroupState): Promise<Identity> {
       signer: privateKeyToAddress(signerKey),
       initKeys: [await deriveX25519(randomBytes(32))],
     }
+    state.removed = false
   }
   return state.identity
 }
 
-/** report_data for registration: SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchor) ‖ 0³². */
+/**
+ * The init key a registration binds: the one the chain lists for this enclave once it is a member (a re-attestation
+ * must bind the current key, EnclaveRegistry.reattest), else the first one it generated.
+ */
+export function attestedInitKey(state: GroupState, identity: Identity): Hex {
+  const member = state.members.find((m) => isAddressEqual(m.signer, identity.signer))
+  return member?.initKey ?? identity.initKeys[0]!.publicKey
+}
+
+/**
+ * report_data for (re-)registration:
+ * SHA-256("anonify/v1 ra" ‖ chainId ‖ ledger ‖ operator ‖ signer ‖ initKey ‖ anchor) ‖ 0³².
+ */
 export function registrationReportData(
   state: GroupState,
   identity: Identity,
   operator: Address,
   anchorHash: Hex,
 ): Uint8Array {
-  const binding = sha256(
-    hexToBytes(
-      encodePacked(
-        ['string', 'uint256', 'address', 'address', 'address', 'bytes32', 'bytes32'],
-        [
-          'anonify/v1 ra',
-          state.chainId,
-          state.ledger,
-          operator,
-          identity.signer,
-          identity.initKeys[0]!.publicKey,
-          anchorHash,
-        ],
-      ),
-    ),
-  )
+  const { chainId, ledger } = state
+  const binding = registrationBinding({
+    chainId,
+    ledger,
+    operator,
+    signer: identity.signer,
+    initKey: attestedInitKey(state, identity),
+    anchorHash,
+  })
   return concatBytes([binding, new Uint8Array(32)])
 }
 
@@ -81,34 +82,16 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
   const { command, commit } = await deriveEpochKeys(secret, epoch)
   const shares = await Promise.all(
     state.members.map(async (member) =>
-      bytesToHex(await sealTo(member.initKey, shareInfo(state, epoch, member.signer), hexToBytes(commit), secret)),
+      // A member whose attestation this enclave refused keeps its slot (the chain wants one share per member) but
+      // gets bytes nobody can open: the secret never reaches an enclave this one could not verify.
+      member.admitted
+        ? bytesToHex(await sealTo(member.initKey, shareInfo(state, epoch, member.signer), hexToBytes(commit), secret))
+        : bytesToHex(randomBytes(SHARE_BYTES)),
     ),
   )
   const setHash = memberSetHash(state)
-  const digest = keccak256(
-    encodeAbiParameters(
-      [
-        { type: 'bytes32' },
-        { type: 'uint256' },
-        { type: 'address' },
-        { type: 'uint64' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-      ],
-      [
-        REKEY_TAG,
-        state.chainId,
-        state.ledger,
-        epoch,
-        setHash,
-        command.publicKey,
-        commit,
-        keccak256(encodeAbiParameters([{ type: 'bytes[]' }], [shares])),
-      ],
-    ),
-  )
+  const { chainId, ledger } = state
+  const digest = rekeyDigest({ chainId, ledger, epoch, setHash, cmdPubKey: command.publicKey, commit, shares })
   secret.fill(0)
   return {
     epoch,
@@ -131,19 +114,7 @@ export async function rotateInitKey(state: GroupState): Promise<InitKeyUpdate> {
     pending = await deriveX25519(randomBytes(32))
     identity.initKeys.push(pending)
   }
-  const digest = keccak256(
-    encodeAbiParameters(
-      [
-        { type: 'bytes32' },
-        { type: 'uint256' },
-        { type: 'address' },
-        { type: 'address' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-      ],
-      [INIT_KEY_TAG, state.chainId, state.ledger, identity.signer, member.initKey, pending.publicKey],
-    ),
-  )
+  const digest = initKeyDigest(state, identity.signer, member.initKey, pending.publicKey)
   return {
     signer: identity.signer,
     initKey: pending.publicKey,

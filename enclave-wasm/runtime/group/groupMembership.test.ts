@@ -1,21 +1,26 @@
 /**
  * Headless members on a test-owned anvil, driven step by step (no sleeps): they form a group, rotate on every
- * membership change, survive a crash from their data dir, and a removed member cannot derive the new epoch.
+ * membership change, survive a crash from their data dir, a removed member cannot derive the new epoch but rejoins
+ * under a new identity, and the group outlives the attestation TTL because members re-attest on their own.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  BaseError,
+  ContractFunctionRevertedError,
   createPublicClient,
   createWalletClient,
   decodeAbiParameters,
   hexToBytes,
   http,
   isAddressEqual,
+  toHex,
   type Address,
   type Hex,
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ledgerAbi } from '../../../contracts/generated/ledger'
 import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
 import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../platform/manifest'
@@ -129,6 +134,7 @@ describe('member nodes', { timeout: 120_000 }, () => {
   let alice: Member
   let bob: Member
   let carol: Member
+  let removedSigner: Address
 
   it('two nodes register, the first keys genesis, and both reach the epoch the chain publishes', async () => {
     alice = await startMember('alice', 1)
@@ -178,9 +184,13 @@ describe('member nodes', { timeout: 120_000 }, () => {
       (s, c) => c.members.length === 2 && c.epoch > before && allHoldEpochOfChain(s, c),
     )
     await bob.node.step()
+    // Bob applied his removal: he forgot the epoch and dropped the identity, and his node registered a new one.
     const bobStatus = await bob.status()
-    expect(bobStatus.removed).toBe(true)
     expect(bobStatus.holdsEpoch).toBe(false)
+    expect(bobStatus.member).toBe(false)
+    expect(bobStatus.signer).toBeDefined()
+    expect(isAddressEqual(bobStatus.signer!, bobSigner)).toBe(false)
+    removedSigner = bobSigner
 
     // The attack: Bob's init keys open no share of the new epoch, and his old epoch secret does not derive its key.
     const rekeys = (
@@ -230,7 +240,82 @@ describe('member nodes', { timeout: 120_000 }, () => {
     expect(guessed.command.publicKey).not.toBe(cmdPubKey)
     expect(chain.members.some((m) => isAddressEqual(m, bobSigner))).toBe(false)
   })
+
+  it('a removed member registers again under a new signer, is rekeyed in and holds the new epoch', async () => {
+    // Known limit: Bob's application state misses the commands he could not open while he was out (and none were
+    // posted here); restoring it from a checkpoint's snapshot comes with checkpoints.
+    const before = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+    const { statuses, chain } = await converge(
+      [alice, carol, bob],
+      (s, c) => c.members.length === 3 && c.epoch > before.epoch && allHoldEpochOfChain(s, c),
+    )
+    const bobSigner = statuses[2]!.signer!
+    expect(chain.members.at(-1)).toBe(bobSigner)
+    expect(chain.members.some((m) => isAddressEqual(m, removedSigner))).toBe(false)
+    // The old identity stays retired on chain: nobody can register it again.
+    const enclave = await publicClient().readContract({
+      address: deployment.contracts.ledger,
+      abi: ledgerAbi,
+      functionName: 'enclaveOf',
+      args: [removedSigner],
+    })
+    expect(enclave.active).toBe(false)
+  })
+
+  it('the group outlives the attestation TTL: moved past it in steps, the members re-attest on their own and removeExpired fails for each', async () => {
+    const members = [alice, carol, bob]
+    const before = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+    const ttlDays = 30n
+    // Four days a step: each member meets the last fifth of its TTL (six days) at least once before it ends.
+    for (let day = 4n; day <= ttlDays + 10n; day += 4n) {
+      await passTime(4n * DAY)
+      await converge(members, allHoldEpochOfChain)
+      // A stranger tries to end the group at every step.
+      for (const signer of before.members)
+        expect(await removeExpiredRevert(signer), `day ${day}`).toBe('RegistryNotExpired')
+    }
+    const { chain } = await converge(members, allHoldEpochOfChain)
+    expect(chain.members).toEqual(before.members)
+    expect(chain.epoch).toBe(before.epoch)
+    // Each member renewed itself (once: 40 days is one TTL and a margin), without a rekey or anyone's help.
+    const reattested = (
+      await readInputs(publicClient(), { ledger: deployment.contracts.ledger, afterSeq: before.seq, fromBlock: 0n })
+    ).inputs
+      .filter((i) => i.kind === KIND_MEMBER_REATTESTED)
+      .map((i) => decodeAbiParameters([{ type: 'address' }], i.payload)[0])
+    expect([...reattested].sort()).toEqual([...before.members].sort())
+  })
 })
+
+const DAY = 24n * 60n * 60n
+/** EnclaveRegistry's KIND_MEMBER_REATTESTED. */
+const KIND_MEMBER_REATTESTED = 10
+
+/** Moves the chain's clock forward and mines a block at the new time. */
+async function passTime(seconds: bigint) {
+  await publicClient().request({ method: 'evm_increaseTime' as never, params: [toHex(seconds)] as never })
+  await publicClient().request({ method: 'evm_mine' as never })
+}
+
+/** The error name `removeExpired(signer)` reverts with, sent by a stranger; undefined if the member was removed. */
+async function removeExpiredRevert(signer: Address): Promise<string | undefined> {
+  const { publicClient: reader, walletClient } = await clientsFor(5)
+  try {
+    const { request } = await reader.simulateContract({
+      address: deployment.contracts.ledger,
+      abi: ledgerAbi,
+      functionName: 'removeExpired',
+      args: [signer],
+      account: walletClient.account,
+    })
+    await reader.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) })
+    return undefined
+  } catch (error) {
+    const revert = error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : null
+    if (!(revert instanceof ContractFunctionRevertedError)) throw error
+    return revert.data?.errorName
+  }
+}
 
 /** Simulation gives no hardware protection: whoever holds the machine file can derive the seal key. */
 async function unsealAsAttacker(member: Member, blob: Uint8Array | undefined) {

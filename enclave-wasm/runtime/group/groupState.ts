@@ -19,7 +19,18 @@ export type Session = {
   next: bigint
 }
 
-export type Member = { signer: Address; operator: Address; initKey: Hex; measurement: Hex }
+export type Member = {
+  signer: Address
+  operator: Address
+  initKey: Hex
+  measurement: Hex
+  /**
+   * This enclave verified the member's latest attestation evidence itself (checkRegistration, with its own
+   * measurement as the allow-list). A member it refused keeps its place, so positions and set hashes match the
+   * chain's, but is sealed no share and its rekeys are not adopted.
+   */
+  admitted: boolean
+}
 
 /** This enclave's own keys. */
 export type Identity = {
@@ -33,6 +44,11 @@ export type GroupState = {
   /** The deployment this enclave serves; part of every signature and share label. */
   chainId: bigint
   ledger: Address
+  /**
+   * This enclave's own measurement, from its launch: the allow-list it checks members against. The group runs one
+   * build; an upgrade is a new measurement, so its enclaves register as new members.
+   */
+  measurement: Hex
   seq: bigint
   acc: Hex
   /** Running transition root: SHA-256("anonify/v1 root" ‖ root ‖ acc ‖ outcome) per input; equal on every replica. */
@@ -48,7 +64,10 @@ export type GroupState = {
   rekeyRequested: boolean
   /** Our init key opened the current epoch's share; it must be replaced so a later leak cannot reopen it. */
   initKeyRotationDue: boolean
-  /** Governance or expiry removed this enclave; it must not register again under the same identity. */
+  /**
+   * Governance or expiry removed this enclave and it dropped the identity it was a member under; the next
+   * registration creates a new one (the old signer can never register again).
+   */
   removed: boolean
   /** The outcome of each account's latest signed command (core code or FAIL_EXPIRED), for its wallet only. */
   receipts: Record<string, Receipt>
@@ -64,10 +83,11 @@ export type GroupState = {
 export const ZERO_HASH: Hex = `0x${'00'.repeat(32)}`
 
 /** The state of an enclave bound to a deployment that has seen no input yet. */
-export function emptyGroupState(chainId: bigint, ledger: Address): GroupState {
+export function emptyGroupState(chainId: bigint, ledger: Address, measurement: Hex): GroupState {
   return {
     chainId,
     ledger,
+    measurement,
     seq: 0n,
     acc: ZERO_HASH,
     root: ZERO_HASH,

@@ -16,9 +16,11 @@ export function groupStatus(state: GroupState): GroupView {
       state.rekeyRequested ||
       members.length !== keyedFor.length ||
       members.some((m, i) => !isAddressEqual(m, keyedFor[i]!)))
-  // Genesis: the first member. Later: the first current member that was keyed into the current epoch.
+  // Genesis: the first admitted member. Later: the first admitted member that was keyed into the current epoch. A
+  // member this enclave refused is never designated: its rekeys would not be adopted here.
+  const admitted = state.members.filter((m) => m.admitted).map((m) => m.signer)
   const proposer =
-    state.epoch === 0n ? members[0] : members.find((m) => state.epochMembers.some((e) => isAddressEqual(e, m)))
+    state.epoch === 0n ? admitted[0] : admitted.find((m) => state.epochMembers.some((e) => isAddressEqual(e, m)))
   return {
     signer,
     member,

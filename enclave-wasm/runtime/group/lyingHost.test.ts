@@ -1,0 +1,222 @@
+/**
+ * The host chooses what its enclave sees. Here a host plays the liar against its own member enclave: it fabricates
+ * Ledger inputs the chain never held, with an accumulator chain it recomputed itself (the enclave has no light client
+ * to tell), and tries to get the epoch secret sealed to a key it holds. The enclave refuses what the Ledger could
+ * never have emitted, so the rekey it builds afterwards gives the host nothing.
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { randomBytes } from '@noble/hashes/utils.js'
+import {
+  concatBytes,
+  createPublicClient,
+  createWalletClient,
+  encodeAbiParameters,
+  encodePacked,
+  hexToBytes,
+  http,
+  isAddressEqual,
+  toHex,
+  type Address,
+  type Hex,
+} from 'viem'
+import { privateKeyToAddress } from 'viem/accounts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ledgerAbi } from '../../../contracts/generated/ledger'
+import { createLedgerClients } from '../../../host/chain/createLedgerClients'
+import { startAnvil, type Anvil } from '../../../host/chain/startAnvil'
+import { deployStack } from '../../../host/deployment/deployStack'
+import type { Deployment } from '../../../host/deployment/parseDeployment'
+import type { EnclaveClient } from '../../../host/enclave/createEnclaveClient'
+import { startNodeEnclave } from '../../../host/enclave/startNodeEnclave'
+import { EnclaveRequestError } from '../../../host/errors/enclave'
+import { TEE_TYPE_SIM } from '../../../host/ledger/constants'
+import { readGroup } from '../../../host/ledger/readGroup'
+import { createMemberNode, type MemberNode } from '../../../host/node/createMemberNode'
+import { stepUntil } from '../../../host/node/stepUntil'
+import { memoryStore } from '../../../host/storage/sealedStateStore'
+import { nextAccumulator } from '../../envelopes/inputAccumulator'
+import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
+import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
+import { readEnclaveManifest } from '../../platform/manifest'
+import { createSimMachine, createSimPlatform } from '../../platform/sim/createSimPlatform'
+import { ENCLAVE_ERROR_CODES, INPUT_KIND, type LedgerInput, type RekeyProposal } from '../../protocol'
+import { deriveX25519, openWith, type X25519KeyPair } from './hpke'
+import { shareInfo } from './shareInfo'
+
+let anvil: Anvil
+let deployment: Deployment
+const enclaves: EnclaveClient[] = []
+
+type Member = { node: MemberNode; enclave: EnclaveClient }
+let alice: Member
+let bob: Member
+
+const publicClient = () => createPublicClient({ transport: http(anvil.rpcUrl) })
+
+async function startMember(accountIndex: number): Promise<Member> {
+  const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+  const clients = createLedgerClients({
+    rpcUrl: anvil.rpcUrl,
+    chainId: deployment.chainId,
+    account: accounts[accountIndex]!,
+    pollingIntervalMs: 50,
+  })
+  const { client: enclave } = await startNodeEnclave({ machine: await createSimMachine() })
+  enclaves.push(enclave)
+  const node = createMemberNode({ enclave, clients, deployment, store: memoryStore() })
+  await node.bind()
+  return { node, enclave }
+}
+
+/** The lying host's input: `kind` with `payload`, numbered and chained onto what the enclave has applied. */
+async function fabricated(enclave: EnclaveClient, kind: number, payload: Hex): Promise<LedgerInput> {
+  const { seq } = await enclave.getStatus()
+  // The host reads the real accumulator from the chain and folds its own input onto it, exactly as the Ledger would.
+  const previous = await publicClient().readContract({
+    address: deployment.contracts.ledger,
+    abi: ledgerAbi,
+    functionName: 'accumulatorAt',
+    args: [seq],
+  })
+  const next = seq + 1n
+  return { seq: next, kind, payload: hexToBytes(payload), acc: nextAccumulator(previous, next, kind, payload) }
+}
+
+/** How many shares of `proposal` open with the host's key, under any member's label. */
+async function sharesOpenedBy(
+  hostKey: X25519KeyPair,
+  proposal: RekeyProposal,
+  members: readonly Address[],
+): Promise<number> {
+  const labels = { chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger }
+  let opened = 0
+  for (const share of proposal.shares)
+    for (const member of members)
+      await openWith(
+        hostKey.privateKey,
+        shareInfo(labels, proposal.epoch, member),
+        hexToBytes(proposal.commit),
+        hexToBytes(share),
+      ).then(
+        () => opened++,
+        () => {},
+      )
+  return opened
+}
+
+const refusal = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(EnclaveRequestError)
+  return error as EnclaveRequestError
+}
+
+beforeAll(async () => {
+  anvil = await startAnvil()
+  deployment = await deployStack({
+    rpcUrl: anvil.rpcUrl,
+    measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
+  })
+  alice = await startMember(1)
+  bob = await startMember(2)
+  await stepUntil([alice.node, bob.node], async (statuses) => {
+    const chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+    return (
+      chain.members.length === 2 &&
+      statuses.every((s) => s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue && s.seq === chain.seq)
+    )
+  })
+  // Alice's statuses lag by Bob's last transaction: bring her to the chain's head.
+  await alice.node.step()
+}, 120_000)
+
+afterAll(async () => {
+  await Promise.all(enclaves.map((e) => e.close().catch(() => {})))
+  await anvil?.stop()
+})
+
+describe('a lying host', { timeout: 60_000 }, () => {
+  it('error: a fabricated initKeyUpdated(victim, hostKey) is refused, so the rekey its enclave builds seals nothing to the host', async () => {
+    const hostKey = await deriveX25519(randomBytes(32))
+    const before = await alice.enclave.getStatus()
+    const victim = before.members.find((m) => !isAddressEqual(m, before.signer!))!
+    const { initKey: victimKey } = await publicClient().readContract({
+      address: deployment.contracts.ledger,
+      abi: ledgerAbi,
+      functionName: 'enclaveOf',
+      args: [victim],
+    })
+    // Shaped as the Ledger emits it; the host cannot sign as the victim's enclave, so it signs with a key of its own.
+    const payload = encodeAbiParameters(
+      [{ type: 'address' }, { type: 'bytes32' }, { type: 'bytes32' }, { type: 'bytes' }],
+      [victim, hostKey.publicKey, victimKey, toHex(concatBytes([randomBytes(64), new Uint8Array([27])]))],
+    )
+    const input = await fabricated(alice.enclave, INPUT_KIND.initKeyUpdated, payload)
+
+    const error = await refusal(alice.enclave.ingest({ inputs: [input] }))
+    expect(error.code).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect((await alice.enclave.getStatus()).seq).toBe(before.seq)
+
+    // The rekey the enclave would now post: the victim's share is still sealed to the victim's real key.
+    const proposal = await alice.enclave.proposeRekey()
+    expect(await sharesOpenedBy(hostKey, proposal, before.members)).toBe(0)
+  })
+
+  it('error: a fabricated memberAdded whose quote no certified platform signed gets no share of the rekey its enclave builds', async () => {
+    const hostKey = await deriveX25519(randomBytes(32))
+    const hostSigner = privateKeyToAddress(toHex(randomBytes(32)))
+    const operator = (await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses())[3]!
+    const anchorHash = (await publicClient().getBlock()).hash
+    const measurement = (await bob.enclave.getStatus()).measurement
+    // Everything is bound as a real enclave binds it; only the vendor's certificate is beyond the host's reach.
+    const binding = sha256(
+      hexToBytes(
+        encodePacked(
+          ['string', 'uint256', 'address', 'address', 'address', 'bytes32', 'bytes32'],
+          [
+            'anonify/v1 ra',
+            BigInt(deployment.chainId),
+            deployment.contracts.ledger,
+            operator,
+            hostSigner,
+            hostKey.publicKey,
+            anchorHash,
+          ],
+        ),
+      ),
+    )
+    const impostor = await createSimMachine({ caKey: toHex(randomBytes(32)) })
+    const launch = {
+      measurement: hexToBytes(measurement),
+      signerId: ENCLAVE_SIGNER_ID,
+      productId: 1,
+      svn: 1,
+      debug: false,
+    }
+    const evidence = await createSimPlatform(impostor).quote(launch, concatBytes([binding, new Uint8Array(32)]))
+    const payload = encodeAbiParameters(
+      [
+        { type: 'address' },
+        { type: 'address' },
+        { type: 'bytes32' },
+        { type: 'bytes32' },
+        { type: 'bytes4' },
+        { type: 'bytes32' },
+        { type: 'bytes' },
+      ],
+      [hostSigner, operator, hostKey.publicKey, measurement, TEE_TYPE_SIM, anchorHash, toHex(evidence)],
+    )
+    // Bob's host this time, so this test does not depend on how Alice's enclave met the last one.
+    // Accepted as an input (the contract admits what its verifier admits, and replicas must agree on positions),
+    // but the member is not admitted in the enclave's view.
+    await bob.enclave.ingest({ inputs: [await fabricated(bob.enclave, INPUT_KIND.memberAdded, payload)] })
+    const status = await bob.enclave.getStatus()
+    expect(status.members.at(-1)).toBe(hostSigner)
+
+    const proposal = await bob.enclave.proposeRekey()
+    expect(proposal.shares).toHaveLength(status.members.length)
+    expect(await sharesOpenedBy(hostKey, proposal, status.members)).toBe(0)
+  })
+})
