@@ -264,9 +264,15 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         return _members;
     }
 
-    /// @notice keccak256 of the packed member list: what a rekey must cover.
+    /// @notice keccak256 of (signer ‖ current init key) of every member, in order: what a rekey must cover. Binding
+    /// the init keys makes a proposal built before any member replaced its init key stale: its share for that member
+    /// is sealed to a key the member has erased, so accepting it would leave the group with an epoch nobody opens.
     function memberSetHash() public view returns (bytes32) {
-        return keccak256(abi.encodePacked(_members));
+        bytes memory packed = new bytes(0);
+        for (uint256 i = 0; i < _members.length; ++i) {
+            packed = abi.encodePacked(packed, _members[i], _enclaves[_members[i]].initKey);
+        }
+        return keccak256(packed);
     }
 
     /// @notice The registration of `signer` (inactive if unknown or removed).

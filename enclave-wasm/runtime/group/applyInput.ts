@@ -35,9 +35,10 @@ export class InputRejectedError extends Error {
   override name = 'InputRejectedError' as const
 }
 
-/** keccak256 of the packed member list, as EnclaveRegistry.memberSetHash(). */
+/** keccak256 of (signer ‖ init key) of every member, in order, as EnclaveRegistry.memberSetHash(). */
 export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
-  return keccak256(encodePacked(['address[]'], [state.members.map((m) => m.signer)]))
+  const types = state.members.flatMap(() => ['address', 'bytes32'] as const)
+  return keccak256(encodePacked(types, state.members.flatMap((m) => [m.signer, m.initKey])))
 }
 
 /** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */

@@ -35,10 +35,13 @@ import { createLedgerClients } from '../../../host/chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../../../host/chain/startAnvil'
 import { deployStack } from '../../../host/deployment/deployStack'
 import type { Deployment } from '../../../host/deployment/parseDeployment'
+import type { EnclaveClient } from '../../../host/enclave/createEnclaveClient'
 import { startNodeEnclave } from '../../../host/enclave/startNodeEnclave'
 import { removeEnclave, requestRekey } from '../../../host/ledger/governance'
 import { readGroup } from '../../../host/ledger/readGroup'
 import { readInputs } from '../../../host/ledger/readInputs'
+import { submitInitKeyUpdate } from '../../../host/ledger/submitInitKeyUpdate'
+import { submitRekey } from '../../../host/ledger/submitRekey'
 import { fileStore } from '../../../host/storage/fileStore'
 import { createMemberNode, type MemberNode } from '../../../host/node/createMemberNode'
 import { stepUntil } from '../../../host/node/stepUntil'
@@ -61,6 +64,7 @@ async function clientsFor(accountIndex: number) {
 
 type Member = {
   node: MemberNode
+  enclave: EnclaveClient
   machine: SimMachine
   dir: string
   close: () => Promise<void>
@@ -79,7 +83,7 @@ async function startMember(name: string, accountIndex: number): Promise<Member> 
     store: fileStore(join(dir, 'enclave.sealed')),
   })
   await node.bind()
-  const member = { node, machine, dir, close: () => client.close(), status: () => client.getStatus() }
+  const member = { node, enclave: client, machine, dir, close: () => client.close(), status: () => client.getStatus() }
   running.push(member)
   return member
 }
@@ -284,6 +288,37 @@ describe('member nodes', { timeout: 120_000 }, () => {
       .filter((i) => i.kind === KIND_MEMBER_REATTESTED)
       .map((i) => decodeAbiParameters([{ type: 'address' }], i.payload)[0])
     expect([...reattested].sort()).toEqual([...before.members].sort())
+  })
+
+  it('attack: a rekey held while a member replaced its init key is refused when posted later, and the group goes on', async () => {
+    const members = [alice, carol, bob]
+    const before = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
+    // Anyone can carry a signed proposal: one is built now and held back…
+    const held = await alice.enclave.proposeRekey()
+    // …while a member replaces its init key (the erased key is the one the held share was sealed to).
+    await submitInitKeyUpdate(await clientsFor(3), {
+      ledger: deployment.contracts.ledger,
+      update: await carol.enclave.rotateInitKey(),
+    })
+    await converge(members, (s, c) => s.every((x) => x.seq === c.seq))
+
+    // Accepting it would start an epoch carol cannot open, that nobody could rekey out of.
+    const refused = await submitRekey(await clientsFor(5), {
+      ledger: deployment.contracts.ledger,
+      proposal: held,
+    }).then(
+      () => undefined,
+      (error: unknown) => {
+        const revert = error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : null
+        return revert instanceof ContractFunctionRevertedError ? revert.data?.errorName : String(error)
+      },
+    )
+    expect(refused).toBe('EpochMemberSetChanged')
+
+    // The members still hold the epoch and rotate on the next request as usual.
+    await requestRekey(await clientsFor(0), { ledger: deployment.contracts.ledger })
+    const { chain } = await converge(members, (s, c) => c.epoch === before.epoch + 1n && allHoldEpochOfChain(s, c))
+    expect(chain.members).toEqual(before.members)
   })
 })
 
