@@ -213,7 +213,7 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
     // Checked here, not left to HPKE: sealing to a low-order point throws deep inside the reply.
     const replyKey = hexOf(p.replyKey, 32, 'replyKey')
     if (!isValidX25519PublicKey(replyKey)) throw invalid('replyKey must be a canonical X25519 public key of full order')
-    return { account: hexOf(p.account, 20, 'account'), replyKey, signature: hexOf(p.signature, 65, 'signature') }
+    return { account: addressOf(p.account, 'account'), replyKey, signature: hexOf(p.signature, 65, 'signature') }
   },
   proposeRekey: noParams('proposeRekey'),
   rotateInitKey: noParams('rotateInitKey'),
@@ -221,11 +221,11 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   bind: (params) => {
     const p = asRecord(params, 'bind params')
     const sealed = p.sealed === undefined ? undefined : bytesOf(p.sealed, MAX_SEALED_BYTES, 'sealed')
-    return { chainId: uint(p.chainId, 'chainId'), ledger: hexOf(p.ledger, 20, 'ledger'), sealed }
+    return { chainId: uint(p.chainId, 'chainId'), ledger: addressOf(p.ledger, 'ledger'), sealed }
   },
   attest: (params) => {
     const p = asRecord(params, 'attest params')
-    return { operator: hexOf(p.operator, 20, 'operator'), anchorHash: hexOf(p.anchorHash, 32, 'anchorHash') }
+    return { operator: addressOf(p.operator, 'operator'), anchorHash: hexOf(p.anchorHash, 32, 'anchorHash') }
   },
   ingest: (params) => {
     const p = asRecord(params, 'ingest params')
@@ -383,6 +383,14 @@ function hexOf(value: unknown, bytes: number, name: string): Hex {
   if (typeof value !== 'string' || value.length !== 2 + bytes * 2 || !/^0x[0-9a-fA-F]*$/.test(value))
     throw invalid(`${name} must be ${bytes} bytes of hex`)
   return value as Hex
+}
+
+/**
+ * Checks `value` is an address in any case and returns it lowercase: viem refuses mixed or upper case that is not a
+ * valid checksum, which would otherwise throw deep inside a handler.
+ */
+function addressOf(value: unknown, name: string): Address {
+  return hexOf(value, 20, name).toLowerCase() as Address
 }
 
 /**

@@ -141,13 +141,14 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
 }
 
 /**
- * A batch is its block number (u64) then whole records, as the Ledger emits it. Checked before anything is applied,
- * so a host that forges a short payload under a matching accumulator is refused instead of breaking the replay.
+ * A batch is its block number (u64) then one or more whole records, as the Ledger emits it. Checked before anything
+ * is applied, so a host that forges a short payload under a matching accumulator is refused instead of breaking the
+ * replay.
  */
 function refuseUnframedBatch({ seq, kind, payload }: LedgerInput): void {
   const recordBytes = kind === INPUT_KIND.sessionBatch ? SESSION_RECORD_BYTES : COMMAND_RECORD_BYTES
-  if (payload.byteLength < 8 || (payload.byteLength - 8) % recordBytes !== 0)
-    throw new InputRejectedError(`input ${seq} is not a block number and whole ${recordBytes}-byte records`)
+  if (payload.byteLength < 8 + recordBytes || (payload.byteLength - 8) % recordBytes !== 0)
+    throw new InputRejectedError(`input ${seq} is not a block number and one or more ${recordBytes}-byte records`)
 }
 
 /** Whether a session record opens at its counter and its nonce is not behind; changes nothing. */

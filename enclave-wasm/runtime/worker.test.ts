@@ -69,11 +69,19 @@ describe('enclave Worker under hostile requests', () => {
     }
   })
 
+  it('takes addresses in any case: an upper-case operator (not a viem checksum) is attested, not thrown on', async () => {
+    const enclave = await aBoundEnclave()
+    const operator = `0x${'8C076A2ACD7D25B8F4AD24CC871711652C41AF03'}` as Address
+    await expect(enclave.attest({ operator, anchorHash: `0x${'22'.repeat(32)}` })).resolves.toMatchObject({ evidence: expect.any(String) })
+    await expect(enclave.getStatus()).resolves.toMatchObject({ booted: true })
+  })
+
   it('error: refuses inputs that continue the stream but cannot be applied as rejected; seq and root stay', async () => {
     const enclave = await aBoundEnclave()
     const before = await enclave.getStatus()
     const malformed = [
       { kind: INPUT_KIND.commandBatch, payload: Uint8Array.of(1, 2, 3) },
+      { kind: INPUT_KIND.commandBatch, payload: new Uint8Array(8) },
       { kind: INPUT_KIND.commandBatch, payload: new Uint8Array(8 + 5) },
       { kind: INPUT_KIND.sessionBatch, payload: new Uint8Array(0) },
       { kind: INPUT_KIND.sessionBatch, payload: new Uint8Array(8 + 95) },
