@@ -1,8 +1,8 @@
-/** `anonify node`: keeps one enclave member running until Ctrl-C; it restarts from its data dir. */
+/** `anonify node`: keeps one enclave member running until Ctrl-C; it restarts from its data dir, also after a crash. */
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import type { MemberNodeEvent } from '../../host/node/createMemberNode'
-import { startHeadlessMember } from '../../host/node/startHeadlessMember'
+import { superviseMember, type SupervisionEvent } from '../../host/node/superviseMember'
 import { formatError } from '../../host/errors/formatError'
 import { defineCommand } from '../command'
 import { operatorAccount } from './operatorAccount'
@@ -24,7 +24,7 @@ export const nodeCommand = defineCommand({
     const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/node'))
     const account = await operatorAccount(rpcUrl, integerOption('operator-account', values['operator-account'], 0, 255))
     const httpPort = integerOption('http-port', values['http-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
-    const member = await startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort })
+    const member = await superviseMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort })
     console.log(`Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`)
     await untilSignal(member.done)
     await member.stop()
@@ -36,8 +36,8 @@ export const nodeCommand = defineCommand({
 /** Where a node serves its HTTP API unless told otherwise, and where `anonify wallet` looks first. */
 export const DEFAULT_NODE_PORT = 8547
 
-/** One line per member event, for the terminal. */
-export function logMemberEvent(event: MemberNodeEvent): void {
+/** One line per member or supervisor event, for the terminal. */
+export function logMemberEvent(event: MemberNodeEvent | SupervisionEvent): void {
   switch (event.type) {
     case 'syncing':
       // Only long catch-ups are worth a line per chunk.
@@ -54,5 +54,15 @@ export function logMemberEvent(event: MemberNodeEvent): void {
       return console.log(`member: ${event.action} lost a race (${event.errorName}); following the chain`)
     case 'error':
       return console.error(`member: ${formatError(event.error)}`)
+    case 'memberCrashed':
+      return console.error(`member: stopped (${formatError(event.error)}); restarting from its sealed state in ${event.restartInMs} ms`)
+    case 'memberRestarted':
+      return console.log(`member: restarted (${event.restarts} restart(s) in the last minute)`)
+    case 'memberGaveUp':
+      return console.error(`member: ${formatError(event.error)}`)
+    default: {
+      const unreachable: never = event
+      return unreachable
+    }
   }
 }

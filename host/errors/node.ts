@@ -21,3 +21,15 @@ export class NodeUnavailableError extends AnonifyError {
     })
   }
 }
+
+/** A supervised member kept crashing; it was left stopped so a broken state does not loop forever. */
+export class MemberRestartLimitError extends AnonifyError {
+  override name = 'MemberRestartLimitError' as const
+  constructor({ restarts, windowMs, cause }: { restarts: number; windowMs: number; cause: unknown }) {
+    super(`The member node crashed again after ${restarts} restart(s) within ${windowMs / 1000} s; it stays stopped.`, {
+      metaMessages: ['The chain and the web app keep running. Read the errors above, then start the member again.'],
+      details: cause instanceof Error ? cause.message : String(cause),
+      cause,
+    })
+  }
+}

@@ -111,7 +111,14 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(port, host, resolve))
+  // An 'error' event without a listener would end the process (a port in use on a member's restart).
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const address = server.address() as AddressInfo
   return {
     url: `http://${host}:${address.port}`,
