@@ -3,6 +3,7 @@
  * This is the only file of enclave-wasm/ that code outside it may import (plus the platform loader entries).
  * Types, constants and parsers only: it imports nothing from runtime/, assembly/ or platform/.
  */
+import { isValidX25519PublicKey } from './envelopes/x25519Key'
 
 /** Bumped on any change to the messages below; checked at boot so a stale host cannot talk to a new enclave. */
 export const PROTOCOL_VERSION = 2
@@ -97,6 +98,13 @@ export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
 
 /** The most inputs one `ingest` may carry; the host splits longer catch-ups. */
 export const MAX_INPUTS_PER_INGEST = 1000
+
+/**
+ * Largest Ledger input payload the enclave accepts (bytes). The Ledger's largest is a batch of 256 sealed records
+ * (79,880 bytes) or a rekey with a share per member (~160 bytes each); the bound keeps a hostile host from making
+ * the enclave hash gigabytes.
+ */
+export const MAX_INPUT_PAYLOAD_BYTES = 256 * 1024
 
 /** The ECALL table: each method with its params and result (shaped like viem's EIP-1193 schema). */
 export type EnclaveSchema = {
@@ -207,11 +215,10 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   },
   readAccount: (params) => {
     const p = asRecord(params, 'readAccount params')
-    return {
-      account: hexOf(p.account, 20, 'account'),
-      replyKey: hexOf(p.replyKey, 32, 'replyKey'),
-      signature: hexOf(p.signature, 65, 'signature'),
-    }
+    // Checked here, not left to HPKE: sealing to a low-order point throws deep inside the reply.
+    const replyKey = hexOf(p.replyKey, 32, 'replyKey')
+    if (!isValidX25519PublicKey(replyKey)) throw invalid('replyKey must be a canonical X25519 public key of full order')
+    return { account: addressOf(p.account, 'account'), replyKey, signature: hexOf(p.signature, 65, 'signature') }
   },
   proposeRekey: noParams('proposeRekey'),
   rotateInitKey: noParams('rotateInitKey'),
@@ -219,35 +226,25 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   bind: (params) => {
     const p = asRecord(params, 'bind params')
     // No size cap: the sealed state grows with the group's real state, and the blob is authenticated before use.
-    if (p.sealed !== undefined && !(p.sealed instanceof Uint8Array)) throw invalid('sealed must be bytes')
-    return {
-      chainId: uint(p.chainId, 'chainId'),
-      ledger: hexOf(p.ledger, 20, 'ledger'),
-      sealed: p.sealed as Uint8Array | undefined,
-    }
+    const sealed = p.sealed === undefined ? undefined : bytesOf(p.sealed, Number.POSITIVE_INFINITY, 'sealed')
+    return { chainId: uint(p.chainId, 'chainId'), ledger: addressOf(p.ledger, 'ledger'), sealed }
   },
   attest: (params) => {
     const p = asRecord(params, 'attest params')
-    return { operator: hexOf(p.operator, 20, 'operator'), anchorHash: hexOf(p.anchorHash, 32, 'anchorHash') }
+    return { operator: addressOf(p.operator, 'operator'), anchorHash: hexOf(p.anchorHash, 32, 'anchorHash') }
   },
   ingest: (params) => {
     const p = asRecord(params, 'ingest params')
     if (!Array.isArray(p.inputs) || p.inputs.length > MAX_INPUTS_PER_INGEST)
       throw invalid(`inputs must be an array of at most ${MAX_INPUTS_PER_INGEST}`)
     return {
-      inputs: p.inputs.map((value: unknown) => {
+      // Array.from visits holes too (map skips them), so a sparse array cannot smuggle `undefined` inputs through.
+      inputs: Array.from(p.inputs as unknown[], (value) => {
         const input = asRecord(value, 'input')
         if (typeof input.kind !== 'number' || !Number.isInteger(input.kind) || input.kind < 0 || input.kind > 255)
           throw invalid('input.kind must be a uint8')
-        // Not a view of shared memory: the host could change the bytes between the accumulator check and their use.
-        if (!(input.payload instanceof Uint8Array) || !(input.payload.buffer instanceof ArrayBuffer))
-          throw invalid('input.payload must be bytes')
-        return {
-          seq: uint(input.seq, 'input.seq'),
-          kind: input.kind,
-          payload: input.payload,
-          acc: hexOf(input.acc, 32, 'input.acc'),
-        }
+        const payload = bytesOf(input.payload, MAX_INPUT_PAYLOAD_BYTES, 'input.payload')
+        return { seq: uint(input.seq, 'input.seq'), kind: input.kind, payload, acc: hexOf(input.acc, 32, 'input.acc') }
       }),
     }
   },
@@ -403,6 +400,26 @@ function hexOf(value: unknown, bytes: number, name: string): Hex {
   if (typeof value !== 'string' || value.length !== 2 + bytes * 2 || !/^0x[0-9a-fA-F]*$/.test(value))
     throw invalid(`${name} must be ${bytes} bytes of hex`)
   return value as Hex
+}
+
+/**
+ * Checks `value` is an address in any case and returns it lowercase: viem refuses mixed or upper case that is not a
+ * valid checksum, which would otherwise throw deep inside a handler.
+ */
+function addressOf(value: unknown, name: string): Address {
+  return hexOf(value, 20, name).toLowerCase() as Address
+}
+
+/**
+ * Checks `value` is bytes of at most `maxBytes`, and not a view of shared memory: the host could change shared bytes
+ * between the enclave's check and their use.
+ */
+function bytesOf(value: unknown, maxBytes: number, name: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || !(value.buffer instanceof ArrayBuffer) || value.byteLength > maxBytes)
+    throw invalid(
+      `${name} must be bytes${Number.isFinite(maxBytes) ? ` (at most ${maxBytes})` : ''}, not shared memory`,
+    )
+  return value
 }
 
 /** Checks `value` is a non-negative bigint below 2^256. */

@@ -6,7 +6,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { keccak256, toHex } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { READ_TYPES } from '../../enclave-wasm/envelopes/accountRead'
+import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
 import { REPO_ROOT } from '../../host/deployment/paths'
 
 const dirs: string[] = []
@@ -23,7 +25,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('anonify dev', () => {
-  it('serves the app and a chain, answers status --json, runs the wallet, and Ctrl-C stops every child', {
+  it('serves the app and a chain, refuses hostile reads through its proxy, answers status --json, runs the wallet, and Ctrl-C stops every child', {
     timeout: 300_000,
   }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
@@ -85,6 +87,34 @@ describe('anonify dev', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
     }).then(async (response) => ((await response.json()) as { result: string }).result)
     expect(Number(chainId)).toBe(deployment.chainId)
+
+    // The review's attack, through the dev server's proxy: a page elsewhere posts a signed read to a low-order reply
+    // key as text/plain. Refused before the enclave (403, 415, 400 for each disguise); the same record from the app's
+    // own origin reaches the enclave (422), and the chain, the web app and the node answer afterwards.
+    const stranger = privateKeyToAccount(generatePrivateKey())
+    const read = { account: stranger.address, replyKey: `0x${'00'.repeat(32)}` as const }
+    const domain = commandDomain(BigInt(deployment.chainId), deployment.contracts.ledger as `0x${string}`)
+    const body = JSON.stringify({
+      ...read,
+      signature: await stranger.signTypedData({ domain, types: READ_TYPES, primaryType: 'Read', message: read }),
+    })
+    const proxied = (path: string, type: string, headers: Record<string, string> = {}, payload: BodyInit = body) =>
+      fetch(new URL(path, url), { method: 'POST', headers: { 'content-type': type, ...headers }, body: payload }).then(
+        (r) => r.status,
+      )
+    const webOrigin = new URL(url).origin
+    expect(
+      await proxied('/v1/reads', 'text/plain', { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site' }),
+    ).toBe(403)
+    expect(await proxied('/v1/reads', 'text/plain', { origin: webOrigin, 'sec-fetch-site': 'same-origin' })).toBe(415)
+    expect(await proxied('/v1/reads', 'application/json', { origin: webOrigin, 'sec-fetch-site': 'same-origin' })).toBe(
+      400,
+    )
+    expect(
+      await proxied('/v1/commands', 'application/octet-stream', { origin: webOrigin }, new Uint8Array(312).fill(7)),
+    ).toBe(422)
+    expect((await fetch(url)).status).toBe(200)
+    expect((await fetch(new URL('/v1/status', url))).status).toBe(200)
 
     // `anonify status --json` against the running stack, reading the member's sealed state: what dashboards read.
     const status = async () =>

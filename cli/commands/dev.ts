@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises'
 import type { ViteDevServer } from 'vite'
 import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
-import { startHeadlessMember } from '../../host/node/startHeadlessMember'
+import { superviseMember } from '../../host/node/superviseMember'
 import { defineCommand } from '../command'
 import { DEFAULT_NODE_PORT, logMemberEvent } from './node'
 import { operatorAccount } from './operatorAccount'
@@ -56,10 +56,22 @@ export const devCommand = defineCommand({
       }
       const deployment = await deployAndRecord(rpcUrl, measurement, deploymentPath)
       const account = await operatorAccount(rpcUrl, DEV_OPERATOR_ACCOUNT)
+      // The web app's origin, known once Vite listens: the proxy forwards the browser's Origin to the node unchanged.
+      const webOrigins = new Set<string>()
+      // Supervised: a member that crashes restarts from its data dir; one that keeps crashing stays down with a
+      // message, and anvil and the web app keep running either way.
       const member = await step(
         'Starting the member node',
         () =>
-          startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort: nodePort }),
+          superviseMember({
+            deployment,
+            rpcUrl,
+            dataDir,
+            account,
+            onEvent: logMemberEvent,
+            httpPort: nodePort,
+            allowedOrigins: webOrigins,
+          }),
         (m) => `relayer at ${m.url}`,
       )
       stoppers.push(member.stop)
@@ -70,8 +82,7 @@ export const devCommand = defineCommand({
         const { createServer } = await import('vite')
         const vite = await createServer({
           configFile: resolveRepoPath('vite.config.ts'),
-          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open. The member was
-          // started with an httpPort, so it serves one.
+          // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open.
           server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url! } } },
           clearScreen: false,
           logLevel: 'warn',
@@ -80,13 +91,14 @@ export const devCommand = defineCommand({
         return vite.listen()
       })
       const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`
+      for (const local of server.resolvedUrls?.local ?? [url]) webOrigins.add(new URL(local).origin)
       console.log('')
       console.log(`  Anonify is running on chain ${deployment.chainId} (${rpcUrl})`)
       console.log(`  Web app:  ${url}`)
       console.log(`  Node API: ${member.url} (anonify wallet --node ${member.url})`)
       console.log('  Simulation mode: the enclave has NO hardware protection.')
       console.log('  Press Ctrl-C to stop.')
-      await Promise.race([stopped, member.done])
+      await stopped
     } finally {
       await stopAll()
     }

@@ -1,8 +1,8 @@
-/** `anonify node`: keeps one enclave member running until Ctrl-C; it restarts from its data dir. */
+/** `anonify node`: keeps one enclave member running until Ctrl-C; it restarts from its data dir, also after a crash. */
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import type { MemberNodeEvent } from '../../host/node/createMemberNode'
-import { startHeadlessMember } from '../../host/node/startHeadlessMember'
+import { superviseMember, type SupervisionEvent } from '../../host/node/superviseMember'
 import { formatError } from '../../host/errors/formatError'
 import { defineCommand } from '../command'
 import { operatorAccount } from './operatorAccount'
@@ -26,7 +26,7 @@ export const nodeCommand = defineCommand({
     const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/node'))
     const account = await operatorAccount(rpcUrl, integerOption('operator-account', values['operator-account'], 0, 255))
     const httpPort = integerOption('http-port', values['http-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
-    const member = await startHeadlessMember({
+    const member = await superviseMember({
       deployment,
       rpcUrl,
       dataDir,
@@ -47,17 +47,25 @@ export const nodeCommand = defineCommand({
 /** Where a node serves its HTTP API unless told otherwise, and where `anonify wallet` looks first. */
 export const DEFAULT_NODE_PORT = 8547
 
-/** One line per member event, for the terminal: errors on stderr, the rest on stdout. */
-export function logMemberEvent(event: MemberNodeEvent): void {
-  if (event.type === 'error') {
+/** One line per member or supervisor event, for the terminal: errors on stderr, the rest on stdout. */
+export function logMemberEvent(event: MemberNodeEvent | SupervisionEvent): void {
+  if (event.type === 'error' || event.type === 'memberGaveUp') {
     console.error(`member: ${formatError(event.error)}`)
+    return
+  }
+  if (event.type === 'memberCrashed') {
+    console.error(
+      `member: stopped (${formatError(event.error)}); restarting from its sealed state in ${event.restartInMs} ms`,
+    )
     return
   }
   const line = describeMemberEvent(event)
   if (line !== undefined) console.log(`member: ${line}`)
 }
 
-function describeMemberEvent(event: Exclude<MemberNodeEvent, { type: 'error' }>): string | undefined {
+function describeMemberEvent(
+  event: Exclude<MemberNodeEvent | SupervisionEvent, { type: 'error' | 'memberGaveUp' | 'memberCrashed' }>,
+): string | undefined {
   switch (event.type) {
     case 'syncing':
       // Only long catch-ups are worth a line per chunk.
@@ -72,6 +80,8 @@ function describeMemberEvent(event: Exclude<MemberNodeEvent, { type: 'error' }>)
       return `proposed epoch ${event.epoch}`
     case 'initKeyRotated':
       return `rotated its init key after epoch ${event.epoch}`
+    case 'memberRestarted':
+      return `restarted (${event.restarts} restart(s) in the last minute)`
     case 'raceLost':
       return `${event.action} lost a race (${event.errorName}); following the chain`
   }

@@ -8,15 +8,18 @@ import {
   COMMAND_RECORD_BYTES,
   INPUT_KIND,
   PROTOCOL_VERSION,
+  SESSION_RECORD_BYTES,
   type EnclaveRequest,
   type EnclaveSchema,
   type EnclaveStatus,
   type GroupView,
   type Hex,
+  type LedgerInput,
 } from '../protocol'
 import type { CoreExports } from './coreExports'
 import { createTokenCore, type TokenCore } from './core/createTokenCore'
-import { applyInput } from './group/applyInput'
+import { applyWholeOrNothing } from './applyWholeOrNothing'
+import { applyInput, InputRejectedError } from './group/applyInput'
 import {
   attestedInitKey,
   ensureIdentity,
@@ -107,17 +110,20 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const group = bound(state)
       const sessions = state.sessions!
       for (const input of request.params.inputs) {
-        await applyInput(group, input, async ({ kind, seq, payload }) => {
-          const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
-          if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
-          const keys = {
-            chainId: group.chainId,
-            ledger: group.ledger,
-            commandKeyOf: (epoch: number) => state.commandKeys.get(epoch),
-          }
-          return applyCommandBatch({ ...context, ...keys }, payload)
+        await applyWholeOrNothing(group, input, async () => {
+          await applyInput(group, input, async ({ kind, seq, payload }) => {
+            refuseUnframedBatch(input)
+            const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
+            if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
+            const keys = {
+              chainId: group.chainId,
+              ledger: group.ledger,
+              commandKeyOf: (epoch: number) => state.commandKeys.get(epoch),
+            }
+            return applyCommandBatch({ ...context, ...keys }, payload)
+          })
+          await refreshCommandKey(state, group)
         })
-        await refreshCommandKey(state, group)
       }
       return { seq: group.seq }
     }
@@ -169,6 +175,17 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       throw new Error(`unhandled method ${String((unreachable as EnclaveRequest).method)}`)
     }
   }
+}
+
+/**
+ * A batch is its block number (u64) then one or more whole records, as the Ledger emits it. Checked before anything
+ * is applied, so a host that forges a short payload under a matching accumulator is refused instead of breaking the
+ * replay.
+ */
+function refuseUnframedBatch({ seq, kind, payload }: LedgerInput): void {
+  const recordBytes = kind === INPUT_KIND.sessionBatch ? SESSION_RECORD_BYTES : COMMAND_RECORD_BYTES
+  if (payload.byteLength < 8 + recordBytes || (payload.byteLength - 8) % recordBytes !== 0)
+    throw new InputRejectedError(`input ${seq} is not a block number and one or more ${recordBytes}-byte records`)
 }
 
 /** Whether a session record opens at its counter and its nonce is not behind; changes nothing. */

@@ -13,10 +13,8 @@ import {
 } from '../protocol'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { createPlatformClient } from '../platform/platformChannel'
+import { BrokenInvariantError } from './applyWholeOrNothing'
 import { bootState, dispatch, type EnclaveState } from './dispatch'
-import { InputRejectedError } from './group/applyInput'
-import { GroupActionError } from './group/groupActions'
-import { UnsealError } from './sealState'
 import { startCore } from './startCore'
 
 type Port = {
@@ -51,13 +49,20 @@ port.onMessage((data) => {
     return
   }
   const current = state
-  queue = queue.then(async () => {
-    const response = await handle(current, data)
-    port.post(response)
-    // After a broken invariant the state may be half-applied: never serve another request from it.
-    if (!response.ok && response.error.code === ENCLAVE_ERROR_CODES.internal) port.close()
-  })
+  queue = queue.then(() => serve(current, data))
 })
+
+/** Answers one request. Never rejects: a rejected link would silently stop every request queued after it. */
+async function serve(current: EnclaveState, data: unknown): Promise<void> {
+  const response = await handle(current, data)
+  try {
+    port.post(response)
+  } catch (error) {
+    port.post({ id: response.id, ok: false, error: toErrorData(error) } satisfies EnclaveResponse)
+  }
+  // After a broken invariant the state may be half-applied: never serve another request from it.
+  if (!response.ok && response.error.code === ENCLAVE_ERROR_CODES.internal) port.close()
+}
 
 async function boot(data: unknown): Promise<BootReply> {
   try {
@@ -67,7 +72,8 @@ async function boot(data: unknown): Promise<BootReply> {
     return { kind: 'booted', coreAbiVersion: core.coreAbiVersion() }
   } catch (error) {
     booting = false
-    return { kind: 'bootFailed', error: toErrorData(error, ENCLAVE_ERROR_CODES.bootFailed) }
+    const code = error instanceof ProtocolViolation ? error.code : ENCLAVE_ERROR_CODES.bootFailed
+    return { kind: 'bootFailed', error: { code, message: messageOf(error) } }
   }
 }
 
@@ -77,7 +83,7 @@ async function handle(current: EnclaveState, data: unknown): Promise<EnclaveResp
   try {
     return { id, ok: true, result: await dispatch(current, parseRequest(data)) }
   } catch (error) {
-    return { id, ok: false, error: toErrorData(error, ENCLAVE_ERROR_CODES.internal) }
+    return { id, ok: false, error: toErrorData(error) }
   }
 }
 
@@ -86,9 +92,16 @@ function readId(data: unknown): number {
   return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : 0
 }
 
-function toErrorData(error: unknown, fallback: EnclaveErrorData['code']): EnclaveErrorData {
+/**
+ * Only a `BrokenInvariantError` (an input failed half-applied) is `internal`, which ends the instance. Any other
+ * failure of one request left nothing half-done that the next request relies on: it is refused and the enclave serves on.
+ */
+function toErrorData(error: unknown): EnclaveErrorData {
   if (error instanceof ProtocolViolation) return { code: error.code, message: error.message }
-  if (error instanceof InputRejectedError || error instanceof GroupActionError || error instanceof UnsealError)
-    return { code: ENCLAVE_ERROR_CODES.rejected, message: error.message }
-  return { code: fallback, message: error instanceof Error ? error.message : 'unknown failure' }
+  if (error instanceof BrokenInvariantError) return { code: ENCLAVE_ERROR_CODES.internal, message: error.message }
+  return { code: ENCLAVE_ERROR_CODES.rejected, message: messageOf(error) }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : 'unknown failure'
 }

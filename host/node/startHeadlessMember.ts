@@ -4,8 +4,9 @@ import type { Account, Address } from 'viem'
 import { loadOrCreateSimMachine } from '../storage/simMachineStore'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import type { Deployment } from '../deployment/parseDeployment'
+import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
-import { createNodeServer } from '../relayer/createNodeServer'
+import { createNodeServer, type NodeServer } from '../relayer/createNodeServer'
 import { createRelayer } from '../relayer/createRelayer'
 import { fileStore } from '../storage/fileStore'
 import { createMemberNode, type MemberNode, type MemberNodeEvent } from './createMemberNode'
@@ -26,10 +27,13 @@ export type StartHeadlessMemberParameters = {
   onEvent?: ((event: MemberNodeEvent) => void) | undefined
   /** Serve the relayer and read API on this loopback port (0 picks a free one); off when undefined. */
   httpPort?: number | undefined
+  /** Web origins whose pages may call that API (createNodeServer); none by default. */
+  allowedOrigins?: ReadonlySet<string> | undefined
 }
 
 export type HeadlessMember = {
   node: MemberNode
+  enclave: EnclaveClient
   /** Base URL of the node's HTTP API, when it serves one. */
   url: string | undefined
   /** Resolves when the loop ends; rejects if the enclave crashed. */
@@ -44,35 +48,44 @@ export type HeadlessMember = {
  * process.once('SIGINT', () => void member.stop())
  */
 export async function startHeadlessMember(parameters: StartHeadlessMemberParameters): Promise<HeadlessMember> {
-  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort } = parameters
+  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort, allowedOrigins } = parameters
   const files = dataDirFiles(dataDir)
   const { client } = await startNodeEnclave({
     machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine),
   })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
   const node = createMemberNode({ enclave: client, clients, deployment, store: fileStore(files.sealedState), onEvent })
-  await node.bind().catch(async (error: unknown) => {
-    await client.close()
-    throw error
-  })
-  const done = node.start()
   const relayer = createRelayer({
     enclave: client,
     clients,
     ledger: deployment.contracts.ledger,
     onError: (error) => onEvent?.({ type: 'error', error }),
   })
-  const server =
-    httpPort === undefined ? undefined : await createNodeServer({ enclave: client, relayer, port: httpPort })
+  // Bound and listening before the loop starts, so a failure here leaves no loop or Worker running behind it.
+  let server: NodeServer | undefined
+  try {
+    await node.bind()
+    if (httpPort !== undefined)
+      server = await createNodeServer({ enclave: client, relayer, port: httpPort, allowedOrigins })
+  } catch (error) {
+    await client.close()
+    throw error
+  }
+  const done = node.start()
   return {
     node,
+    enclave: client,
     url: server?.url,
     done,
     stop: async () => {
-      await server?.close()
-      await relayer.stop()
-      await node.stop()
-      await client.close()
+      try {
+        await server?.close()
+        await relayer.stop()
+        await node.stop()
+      } finally {
+        // Even when the last seal fails (a crashed enclave), no Worker outlives its member.
+        await client.close()
+      }
     },
   }
 }

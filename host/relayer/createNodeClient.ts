@@ -1,16 +1,6 @@
 /** A wallet's client of a node's HTTP API: relays sealed commands and authenticated reads, trusts nothing it answers. */
 import type { Hex } from 'viem'
-import { AnonifyError } from '../errors/base'
-
-/** The node refused a request or could not be reached. */
-export class NodeRequestError extends AnonifyError {
-  override name = 'NodeRequestError' as const
-  constructor({ url, status, message }: { url: string; status?: number | undefined; message: string }) {
-    super(`The node at ${url} ${status ? `answered ${status}: ${message}` : `is unreachable: ${message}`}`, {
-      metaMessages: ['Check --node (default http://127.0.0.1:8547) and that `anonify node` or `npm start` is running.'],
-    })
-  }
-}
+import { NodeRequestError, NodeUnavailableError } from '../errors/node'
 
 /**
  * @example
@@ -23,10 +13,17 @@ export function createNodeClient(url: string) {
     try {
       response = await fetch(new URL(path, url), init)
     } catch (cause) {
-      throw new NodeRequestError({ url, message: (cause as Error).message })
+      throw new NodeUnavailableError({ url, message: (cause as Error).message, cause })
     }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>
     return { status: response.status, body }
+  }
+  /** 5xx is the node's trouble (its enclave restarting or busy), 4xx the request's. */
+  const fail = (status: number, body: Record<string, unknown>, fallback: string) => {
+    const message = String(body.error ?? fallback)
+    return status >= 500
+      ? new NodeUnavailableError({ url, status, message })
+      : new NodeRequestError({ url, status, message })
   }
   return {
     /** Hands a sealed record to the node's relayer; resolves to whether its enclave accepted it for posting. */
@@ -38,7 +35,7 @@ export function createNodeClient(url: string) {
       })
       if (status === 202) return true
       if (status === 422) return false
-      throw new NodeRequestError({ url, status, message: String(body.error ?? 'unexpected answer') })
+      throw fail(status, body, 'unexpected answer')
     },
     /** Same shape as the enclave's ECALL, so `readAccount` works through a node as through a local enclave. */
     async readAccount(params: { account: Hex; replyKey: Hex; signature: Hex }): Promise<{ reply: Hex }> {
@@ -47,8 +44,7 @@ export function createNodeClient(url: string) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(params),
       })
-      if (status !== 200 || typeof body.reply !== 'string')
-        throw new NodeRequestError({ url, status, message: String(body.error ?? 'no reply') })
+      if (status !== 200 || typeof body.reply !== 'string') throw fail(status, body, 'no reply')
       return { reply: body.reply as Hex }
     },
   }

@@ -1,12 +1,14 @@
 /**
  * A node's HTTP API on loopback (or where its operator binds it): relay a sealed command, relay an authenticated
  * read, and report the node's position. Every body is validated and size-limited, every client rate-limited;
- * answers never carry plaintext of anyone's state.
+ * answers never carry plaintext of anyone's state. Browsers reach it only from origins it was told to serve.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { COMMAND_RECORD_BYTES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
+import { isValidX25519PublicKey } from '../../enclave-wasm/envelopes/x25519Key'
+import { COMMAND_RECORD_BYTES, ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
+import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
 import type { Relayer } from './createRelayer'
 
 export type CreateNodeServerParameters = {
@@ -16,6 +18,12 @@ export type CreateNodeServerParameters = {
   port?: number | undefined
   /** Requests per second each client address may make (with a burst of twice that). */
   ratePerSecond?: number | undefined
+  /**
+   * Browser origins (`http://127.0.0.1:5173`) whose pages may call this API, read on every request so a caller may
+   * add one it learns later (`anonify dev` adds its web app's once Vite listens). Requests without an Origin (curl,
+   * the CLI) are always served; a browser request from any other origin is refused 403.
+   */
+  allowedOrigins?: ReadonlySet<string> | undefined
 }
 
 export type NodeServer = { url: string; close: () => Promise<void> }
@@ -36,7 +44,7 @@ class HttpError extends Error {
  * const server = await createNodeServer({ enclave, relayer, port: 8547 })
  */
 export async function createNodeServer(parameters: CreateNodeServerParameters): Promise<NodeServer> {
-  const { enclave, relayer, host = '127.0.0.1', port = 0, ratePerSecond = 20 } = parameters
+  const { enclave, relayer, host = '127.0.0.1', port = 0, ratePerSecond = 20, allowedOrigins = new Set() } = parameters
   const buckets = new Map<string, { tokens: number; at: number }>()
   const allow = (client: string) => {
     const now = Date.now()
@@ -51,6 +59,7 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
 
   const routes: Record<string, (request: IncomingMessage) => Promise<{ status: number; body: unknown }>> = {
     'POST /v1/commands': async (request) => {
+      requireContentType(request, 'application/octet-stream')
       const body = await readBody(request, COMMAND_RECORD_BYTES)
       if (body.byteLength !== COMMAND_RECORD_BYTES && body.byteLength !== SESSION_RECORD_BYTES)
         throw new HttpError(
@@ -64,14 +73,24 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
         : { status: 422, body: { accepted: false, error: 'The enclave refused the command.' } }
     },
     'POST /v1/reads': async (request) => {
+      // Only JSON: a cross-origin page can send text/plain or a form without asking; JSON needs a preflight we refuse.
+      requireContentType(request, 'application/json')
       const value = parseJson(await readBody(request, MAX_JSON_BYTES))
-      const { account, replyKey, signature } = value as Record<string, unknown>
+      const { account, replyKey, signature } = (typeof value === 'object' && value !== null ? value : {}) as Record<
+        string,
+        unknown
+      >
       if (!isHex(account, 20) || !isHex(replyKey, 32) || !isHex(signature, 65))
         throw new HttpError(
           400,
           'A read needs account (20 bytes), replyKey (32 bytes) and signature (65 bytes) as 0x-hex.',
         )
-      const { reply } = await enclave.readAccount({ account, replyKey, signature }).catch(() => {
+      if (!isValidX25519PublicKey(replyKey))
+        throw new HttpError(400, 'The replyKey is not a usable X25519 public key (low-order or non-canonical).')
+      const { reply } = await enclave.readAccount({ account, replyKey, signature }).catch(async (error: unknown) => {
+        if (!(error instanceof EnclaveRequestError) || error.code !== ENCLAVE_ERROR_CODES.rejected) throw error
+        if (!(await enclave.getStatus()).bound)
+          throw new HttpError(503, "The node's enclave has not joined its deployment yet; retry shortly.")
         throw new HttpError(403, "The enclave refused the read: the signature is not the account's.")
       })
       return { status: 200, body: { reply } }
@@ -95,22 +114,32 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
   })
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      // Refused before its body was read: close, so a keep-alive client does not reuse a socket we abandon.
+      const connection = request.complete ? {} : { connection: 'close' }
+      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...connection })
       response.end(JSON.stringify(body))
     }
     try {
+      refuseForeignBrowser(request, allowedOrigins)
       if (!allow(request.socket.remoteAddress ?? 'unknown')) throw new HttpError(429, 'Too many requests; slow down.')
       const route = routes[`${request.method} ${(request.url ?? '').split('?')[0]}`]
       if (!route) throw new HttpError(404, 'Unknown endpoint. Try POST /v1/commands, POST /v1/reads or GET /v1/status.')
       const { status, body } = await route(request)
       send(status, body)
     } catch (error) {
-      if (error instanceof HttpError) send(error.status, { error: error.message })
-      else send(500, { error: 'The node failed to handle the request.' })
+      const refusal = toHttpError(error)
+      send(refusal.status, { error: refusal.message })
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(port, host, resolve))
+  // An 'error' event without a listener would end the process (a port in use on a member's restart).
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const address = server.address() as AddressInfo
   return {
     url: `http://${host}:${address.port}`,
@@ -128,6 +157,43 @@ async function readBody(request: IncomingMessage, limit: number): Promise<Uint8A
     chunks.push(chunk as Buffer)
   }
   return new Uint8Array(Buffer.concat(chunks))
+}
+
+/**
+ * A browser names the page that sent a request in `Origin` (on every POST, and on cross-origin GETs from fetch) and
+ * in `Sec-Fetch-Site` (on everything, <img> tags included). Refused unless the origin was allowed: another port of
+ * 127.0.0.1 is the same site but not the same origin, so `same-site` is refused too. The Vite proxy of `anonify dev`
+ * forwards both headers unchanged (its `changeOrigin` rewrites only Host), which is why dev allows its own origin.
+ */
+function refuseForeignBrowser(request: IncomingMessage, allowedOrigins: ReadonlySet<string>): void {
+  const origin = request.headers.origin
+  if (origin !== undefined) {
+    if (!allowedOrigins.has(origin))
+      throw new HttpError(403, 'Requests from this web page are not served by this node.')
+    return
+  }
+  const site = request.headers['sec-fetch-site']
+  if (site !== undefined && site !== 'none' && site !== 'same-origin')
+    throw new HttpError(403, 'Cross-site requests are not served by this node.')
+}
+
+function requireContentType(request: IncomingMessage, expected: string): void {
+  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
+  if (type !== expected) throw new HttpError(415, `Send the body as ${expected}.`)
+}
+
+/** Refusals keep their status; an enclave that is gone or busy is unavailable (503), not a refusal of the request. */
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error
+  if (error instanceof EnclaveCrashedError)
+    return new HttpError(503, "The node's enclave is not running; it restarts from its sealed state. Retry shortly.")
+  if (error instanceof EnclaveTimeoutError) return new HttpError(503, "The node's enclave is busy; retry shortly.")
+  if (error instanceof EnclaveRequestError && error.code === ENCLAVE_ERROR_CODES.invalidRequest)
+    return new HttpError(400, 'The enclave refused a malformed request.')
+  // The routes answer every refusal of the request itself; an enclave that still says no cannot serve yet (unbound).
+  if (error instanceof EnclaveRequestError)
+    return new HttpError(503, "The node's enclave cannot serve this yet; retry shortly.")
+  return new HttpError(500, 'The node failed to handle the request.')
 }
 
 function parseJson(bytes: Uint8Array): unknown {

@@ -38,7 +38,12 @@ export class InputRejectedError extends Error {
 /** keccak256 of (signer ‖ init key) of every member, in order, as EnclaveRegistry.memberSetHash(). */
 export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
   const types = state.members.flatMap(() => ['address', 'bytes32'] as const)
-  return keccak256(encodePacked(types, state.members.flatMap((m) => [m.signer, m.initKey])))
+  return keccak256(
+    encodePacked(
+      types,
+      state.members.flatMap((m) => [m.signer, m.initKey]),
+    ),
+  )
 }
 
 /** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */

@@ -1,0 +1,43 @@
+/**
+ * Applies one Ledger input whole or not at all, so a refused input never costs the enclave its instance. Group
+ * inputs (membership, rekeys: a few per epoch) run against a saved copy of what they change and roll back on any
+ * failure. Command batches (the hot path) change the core in place; they are refused only before they start, so a
+ * failure inside one is a broken invariant.
+ */
+import { INPUT_KIND, type LedgerInput } from '../protocol'
+import { InputRejectedError } from './group/applyInput'
+import type { GroupState } from './group/groupState'
+
+/** An input failed after it began to change the state: the instance must not serve another request. */
+export class BrokenInvariantError extends Error {
+  override name = 'BrokenInvariantError' as const
+}
+
+/** Runs `apply` for `input`; throws `InputRejectedError` if nothing changed, `BrokenInvariantError` otherwise. */
+export async function applyWholeOrNothing(
+  group: GroupState,
+  input: LedgerInput,
+  apply: () => Promise<void>,
+): Promise<void> {
+  const commandBatch = input.kind === INPUT_KIND.commandBatch || input.kind === INPUT_KIND.sessionBatch
+  const saved = commandBatch ? undefined : save(group)
+  try {
+    await apply()
+  } catch (error) {
+    if (saved) Object.assign(group, saved)
+    if (error instanceof InputRejectedError) throw error
+    const reason = error instanceof Error ? error.message : String(error)
+    if (saved)
+      throw new InputRejectedError(`input ${input.seq} (kind ${input.kind}) cannot be applied: ${reason}`, {
+        cause: error,
+      })
+    throw new BrokenInvariantError(`input ${input.seq} failed half-applied: ${reason}`, { cause: error })
+  }
+}
+
+function save(group: GroupState): GroupState {
+  const { receipts, history, sessions, ...rest } = group
+  // Only command batches change these per-account maps in place; a group input at most replaces `sessions` (a rekey
+  // ends every session), which restoring the reference undoes. Not copying them keeps this O(members), not O(accounts).
+  return { ...structuredClone(rest), receipts, history, sessions }
+}
