@@ -42,6 +42,7 @@ import { registerEnclave } from '../../host/ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../../host/ledger/submitInitKeyUpdate'
 import { submitRekey } from '../../host/ledger/submitRekey'
 import { buildContracts } from '../build'
+import { REGISTRATION_PAYLOAD } from '../../enclave-wasm/envelopes/checkRegistration'
 
 const MEASUREMENT: Hex = keccak256(toHex('anonify test enclave'))
 let anvil: Anvil
@@ -284,17 +285,6 @@ async function passTime(seconds: bigint) {
   await publicClient.request({ method: 'evm_mine' as never })
 }
 
-/** KIND_MEMBER_ADDED and KIND_MEMBER_REATTESTED payloads: signer, operator, initKey, measurement, teeType,
- * anchorHash, evidence. */
-const REGISTRATION_PAYLOAD = [
-  { type: 'address' },
-  { type: 'address' },
-  { type: 'bytes32' },
-  { type: 'bytes32' },
-  { type: 'bytes4' },
-  { type: 'bytes32' },
-  { type: 'bytes' },
-] as const
 /** InputStream.KIND_MEMBER_REATTESTED. */
 const KIND_MEMBER_REATTESTED = 10
 

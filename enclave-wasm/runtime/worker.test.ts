@@ -13,6 +13,7 @@ import { GENESIS_ACCUMULATOR, nextAccumulator } from '../envelopes/inputAccumula
 import { launchNodeEnclave } from '../platform/launchNodeEnclave'
 import { createSimMachine, createSimPlatform } from '../platform/sim/createSimPlatform'
 import { ENCLAVE_ERROR_CODES, INPUT_KIND, type LedgerInput } from '../protocol'
+import { REGISTRATION_PAYLOAD } from '../envelopes/checkRegistration'
 
 const CHAIN_ID = 31337n
 const LEDGER: Address = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
@@ -74,15 +75,7 @@ const memberAdded = (signer: Address, initKey: Hex) =>
       encodeAbiParameters(
         // KIND_MEMBER_ADDED: signer, operator, initKey, measurement, teeType, anchorHash, evidence. No valid
         // evidence here: the enclave keeps the member's place but does not admit it (seals it no share).
-        [
-          { type: 'address' },
-          { type: 'address' },
-          { type: 'bytes32' },
-          { type: 'bytes32' },
-          { type: 'bytes4' },
-          { type: 'bytes32' },
-          { type: 'bytes' },
-        ],
+        REGISTRATION_PAYLOAD,
         [signer, LEDGER, initKey, `0x${'11'.repeat(32)}`, '0x53494d00', `0x${'22'.repeat(32)}`, '0x'],
       ).slice(2),
       'hex',

@@ -42,6 +42,7 @@ import { createSimMachine, createSimPlatform } from '../../platform/sim/createSi
 import { ENCLAVE_ERROR_CODES, INPUT_KIND, type LedgerInput, type RekeyProposal } from '../../protocol'
 import { deriveX25519, openWith, type X25519KeyPair } from './hpke'
 import { shareInfo } from './shareInfo'
+import { REGISTRATION_PAYLOAD } from '../../envelopes/checkRegistration'
 
 let anvil: Anvil
 let deployment: Deployment
@@ -196,18 +197,15 @@ describe('a lying host', { timeout: 60_000 }, () => {
       debug: false,
     }
     const evidence = await createSimPlatform(impostor).quote(launch, concatBytes([binding, new Uint8Array(32)]))
-    const payload = encodeAbiParameters(
-      [
-        { type: 'address' },
-        { type: 'address' },
-        { type: 'bytes32' },
-        { type: 'bytes32' },
-        { type: 'bytes4' },
-        { type: 'bytes32' },
-        { type: 'bytes' },
-      ],
-      [hostSigner, operator, hostKey.publicKey, measurement, TEE_TYPE_SIM, anchorHash, toHex(evidence)],
-    )
+    const payload = encodeAbiParameters(REGISTRATION_PAYLOAD, [
+      hostSigner,
+      operator,
+      hostKey.publicKey,
+      measurement,
+      TEE_TYPE_SIM,
+      anchorHash,
+      toHex(evidence),
+    ])
     // Bob's host this time, so this test does not depend on how Alice's enclave met the last one.
     // Accepted as an input (the contract admits what its verifier admits, and replicas must agree on positions),
     // but the member is not admitted in the enclave's view.
