@@ -1,12 +1,12 @@
 /** Errors of the local chain process and of talking to a chain. */
 import { AnonifyError } from './base'
 
-/** The anvil binary from `@foundry-rs/anvil` could not be found or started. */
-export class AnvilStartError extends AnonifyError {
-  override name = 'AnvilStartError' as const
-  constructor({ details, cause }: { details: string; cause?: unknown }) {
-    super('The local chain (anvil) did not start.', {
-      metaMessages: ['Run `npm ci` so the @foundry-rs/anvil package and its platform binary are installed.'],
+/** A local chain (anvil from `@foundry-rs/anvil`, hardhat's node) could not be found or started. */
+export class ChainStartError extends AnonifyError {
+  override name = 'ChainStartError' as const
+  constructor({ name, packageName, details, cause }: { name: string; packageName: string; details: string; cause?: unknown }) {
+    super(`The local chain (${name}) did not start.`, {
+      metaMessages: [`The details say why; if ${packageName} is missing, \`npm ci\` installs it and its platform binary.`],
       details,
       cause,
     })
