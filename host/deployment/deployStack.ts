@@ -1,6 +1,7 @@
 /** Deploys Anonify's contracts to a chain, admits the built enclave, and returns the deployment record. */
 import { createPublicClient, createWalletClient, http, type Account, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { DEFAULT_EVM_VERSION, type EvmVersion } from '../../contracts/generated/evmVersions'
 import { AnonifyError } from '../errors/base'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { ChainUnreachableError } from '../errors/chain'
@@ -14,8 +15,10 @@ export type DeployStackParameters = {
   rpcUrl: string
   /** Enclave measurement the registry allows (from enclave-wasm/build/manifest.json). */
   measurement: Hex
-  /** Deployer key; without it the node's first unlocked account deploys (anvil, ganache). It becomes governor. */
+  /** Deployer key; without it the node's first unlocked account deploys (anvil, hardhat). It becomes governor. */
   privateKey?: Hex | undefined
+  /** The compilation to deploy (default: the oldest, which runs on every supported chain). */
+  evmVersion?: EvmVersion | undefined
 }
 
 /**
@@ -24,7 +27,7 @@ export type DeployStackParameters = {
  * const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: manifest.measurement })
  */
 export async function deployStack(parameters: DeployStackParameters): Promise<Deployment> {
-  const { rpcUrl, measurement, privateKey } = parameters
+  const { rpcUrl, measurement, privateKey, evmVersion = DEFAULT_EVM_VERSION } = parameters
   // Poll receipts often: a local chain mines within a second, and viem's default is 4 s.
   const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: 250 })
   let chainId: number
@@ -36,8 +39,8 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
   const clients = createLedgerClients({ rpcUrl, chainId, account })
   const { walletClient } = clients
-  const verifier = await deploySimVerifier(clients)
-  const ledger = await deployLedger(clients, { governor: walletClient.account.address })
+  const verifier = await deploySimVerifier(clients, { evmVersion })
+  const ledger = await deployLedger(clients, { governor: walletClient.account.address, evmVersion })
   await setVerifier(clients, { ledger: ledger.address, teeType: TEE_TYPE_SIM, verifier })
   await allowMeasurement(clients, { ledger: ledger.address, measurement })
   return {
@@ -45,6 +48,7 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
     chainId,
     rpcUrl,
     deployBlock: Number(ledger.blockNumber),
+    evmVersion,
     contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
   }

@@ -6,9 +6,9 @@ import { MAX_RECORDS_PER_BATCH, RECORD_BYTES } from '../ledger/constants'
 /** A deployment transaction was mined but reverted, or created no contract. */
 export class ContractDeploymentError extends AnonifyError {
   override name = 'ContractDeploymentError' as const
-  constructor({ contract, hash }: { contract: string; hash: Hash }) {
-    super(`Deploying ${contract} failed in transaction ${hash}.`, {
-      metaMessages: ['Check that the deployer account is funded and that the chain supports the Cancun EVM.'],
+  constructor({ contract, hash, evmVersion }: { contract: string; hash: Hash; evmVersion: string }) {
+    super(`Deploying ${contract} (compiled for ${evmVersion}) failed in transaction ${hash}.`, {
+      metaMessages: ['Check that the deployer account is funded and that the chain runs that EVM version or a later one.'],
     })
   }
 }
