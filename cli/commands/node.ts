@@ -28,8 +28,12 @@ export const nodeCommand = defineCommand({
     const httpPort = integerOption('http-port', values['http-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
     const member = await startHeadlessMember({ deployment, rpcUrl, dataDir, account, onEvent: logMemberEvent, httpPort })
     console.log(`Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`)
-    await untilSignal(member.done)
-    await member.stop()
+    try {
+      // A member that cannot register ends `done` with the reason, which main prints.
+      await untilSignal(member.done)
+    } finally {
+      await member.stop()
+    }
     console.log('Stopped; state sealed.')
     return 0
   },
@@ -54,6 +58,10 @@ export function logMemberEvent(event: MemberNodeEvent): void {
       return console.log(`member: rotated its init key after epoch ${event.epoch}`)
     case 'raceLost':
       return console.log(`member: ${event.action} lost a race (${event.errorName}); following the chain`)
+    case 'retrying':
+      return console.error(
+        `member: ${event.action} failed (${formatError(event.error)}); attempt ${event.attempt + 1} of ${event.attempts} in ${event.delayMs / 1000} s`,
+      )
     case 'error':
       return console.error(`member: ${formatError(event.error)}`)
   }

@@ -4,7 +4,8 @@ import { privateKeyToAccount } from 'viem/accounts'
 import { DEFAULT_EVM_VERSION, type EvmVersion } from '../../contracts/generated/evmVersions'
 import { AnonifyError } from '../errors/base'
 import { createLedgerClients } from '../chain/createLedgerClients'
-import { ChainUnreachableError } from '../errors/chain'
+import { findMissingOpcode } from '../chain/findMissingOpcode'
+import { ChainUnreachableError, EvmVersionMismatchError } from '../errors/chain'
 import { TEE_TYPE_SIM } from '../ledger/constants'
 import { deployLedger } from '../ledger/deployLedger'
 import { deploySimVerifier } from '../ledger/deploySimVerifier'
@@ -22,7 +23,8 @@ export type DeployStackParameters = {
 }
 
 /**
- * Deploys the SIM verifier and the Ledger, wires the verifier and allows `measurement`.
+ * Deploys the SIM verifier and the Ledger, wires the verifier and allows `measurement`. Throws
+ * `EvmVersionMismatchError` before sending anything if the chain does not run the `evmVersion` compilation.
  * @example
  * const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: manifest.measurement })
  */
@@ -36,6 +38,9 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   } catch (cause) {
     throw new ChainUnreachableError({ rpcUrl, cause })
   }
+  // Bytecode with an opcode the chain lacks may deploy and then fail at its first call: refuse it before that.
+  const opcode = await findMissingOpcode(publicClient, evmVersion)
+  if (opcode) throw new EvmVersionMismatchError({ evmVersion, opcode, rpcUrl, deployed: false })
   const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
   const clients = createLedgerClients({ rpcUrl, chainId, account })
   const { walletClient } = clients

@@ -23,3 +23,28 @@ export class ChainUnreachableError extends AnonifyError {
     })
   }
 }
+
+/** The chain lacks an opcode of the EVM version the contracts were compiled for: its fork is older. `deployed`: already on it. */
+export class EvmVersionMismatchError extends AnonifyError {
+  override name = 'EvmVersionMismatchError' as const
+  constructor({ evmVersion, opcode, rpcUrl, deployed }: { evmVersion: string; opcode: string; rpcUrl: string; deployed: boolean }) {
+    // PUSH0 is the oldest opcode any compilation uses: a chain without it predates every supported fork.
+    const remedy =
+      opcode === 'PUSH0'
+        ? 'Use a chain at the Shanghai fork or later: Anonify does not support older ones.'
+        : `${deployed ? 'Redeploy' : 'Deploy'} with --evm-version shanghai, which runs on every chain from Shanghai on: anonify deploy --rpc ${rpcUrl} --evm-version shanghai`
+    super(`The contracts compiled for ${evmVersion} cannot run on the chain at ${rpcUrl}: it is at an older fork, where ${opcode} is an invalid opcode.`, {
+      metaMessages: [remedy],
+    })
+  }
+}
+
+/** The RPC endpoint serves another chain than the deployment's. */
+export class WrongChainError extends AnonifyError {
+  override name = 'WrongChainError' as const
+  constructor({ rpcUrl, chainId, expectedChainId }: { rpcUrl: string; chainId: number; expectedChainId: number }) {
+    super(`The RPC at ${rpcUrl} serves chain ${chainId}, but the deployment is on chain ${expectedChainId}.`, {
+      metaMessages: ['Point --rpc at an endpoint of the deployment\'s chain, or deploy to this chain and use that deployment file.'],
+    })
+  }
+}

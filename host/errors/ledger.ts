@@ -56,3 +56,14 @@ export class SessionBatchUnavailableError extends AnonifyError {
     })
   }
 }
+
+/** Registering the enclave failed for a reason that retrying cannot fix, or kept failing transiently: the node stops. */
+export class RegistrationFailedError extends AnonifyError {
+  override name = 'RegistrationFailedError' as const
+  constructor({ reason, remedies, cause }: { reason: string; remedies: string[]; cause?: unknown }) {
+    super(`The enclave cannot register: ${reason}`, {
+      metaMessages: [...remedies, 'The node stopped instead of retrying; start it again once that is fixed.'],
+      cause,
+    })
+  }
+}
