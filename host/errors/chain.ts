@@ -1,4 +1,5 @@
 /** Errors of the local chain process and of talking to a chain. */
+import { DEFAULT_EVM_VERSION } from '../../contracts/generated/evmVersions'
 import { AnonifyError } from './base'
 
 /** A local chain (anvil from `@foundry-rs/anvil`, hardhat's node) could not be found or started. */
@@ -32,7 +33,7 @@ export class EvmVersionMismatchError extends AnonifyError {
     const remedy =
       opcode === 'PUSH0'
         ? 'Use a chain at the Shanghai fork or later: Anonify does not support older ones.'
-        : `${deployed ? 'Redeploy' : 'Deploy'} with --evm-version shanghai, which runs on every chain from Shanghai on: anonify deploy --rpc ${rpcUrl} --evm-version shanghai`
+        : `${deployed ? 'Redeploy' : 'Deploy'} with --evm-version ${DEFAULT_EVM_VERSION}, which runs on every supported chain: anonify deploy --rpc ${rpcUrl} --evm-version ${DEFAULT_EVM_VERSION}`
     super(`The contracts compiled for ${evmVersion} cannot run on the chain at ${rpcUrl}: it is at an older fork, where ${opcode} is an invalid opcode.`, {
       metaMessages: [remedy],
     })
