@@ -1,6 +1,7 @@
 /**
  * Compiles contracts/src/**.sol with the npm `solc` package (pinned, optimizer on) into typed modules:
- *   contracts/generated/<name>.ts = `<name>Abi` (as const, so viem infers types) + `<name>Bytecode`.
+ *   contracts/generated/<name>.ts = `<name>Abi` (as const, so viem infers types) + `<name>Bytecode`, the creation
+ *   bytecode for each EVM version in EVM_VERSIONS; contracts/generated/evmVersions.ts = that list and its type.
  * Generated files are not committed; `npm start` and `npm test` regenerate them. Unchanged sources are not recompiled.
  */
 import { createHash } from 'node:crypto'
@@ -16,10 +17,18 @@ const OUT_DIR = join(ROOT, 'generated')
 const STAMP = join(OUT_DIR, '.stamp')
 const require = createRequire(import.meta.url)
 
-/** Compiler settings: part of the stamp, so changing them recompiles. */
+const VERSIONS_MODULE = 'evmVersions'
+
+/**
+ * EVM versions the bytecode is compiled for, oldest first; a deployment names one. The contracts use no opcode newer
+ * than Istanbul's, but solc emits PUSH0 from Shanghai on and MCOPY from Cancun on, so bytecode runs only on chains at
+ * its version or later. The first is the default: Shanghai, the oldest fork Anonify supports (DESIGN §1).
+ */
+const EVM_VERSIONS = ['shanghai', 'cancun', 'prague', 'osaka'] as const
+
+/** Compiler settings but the EVM version: part of the stamp, so changing them recompiles. */
 const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
-  evmVersion: 'cancun',
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
 } as const
 
@@ -28,56 +37,92 @@ type SolcOutput = {
   contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>
 }
 
+type Solc = { version: () => string; compile: (input: string, callbacks: object) => string }
+
 /**
  * Compiles when sources, settings or compiler changed; returns whether it did, the contracts it emitted and solc's
- * warnings, which the caller prints.
+ * warnings (of the first EVM version: the others repeat them), which the caller prints.
  */
 export async function buildContracts(): Promise<{ compiled: boolean; contracts: string[]; warnings: string[] }> {
   const sources = await readSources()
-  const solc = require('solc') as { version: () => string; compile: (input: string, callbacks: object) => string }
-  // The generator itself is part of the stamp: changing how modules are written regenerates them.
+  const solc = require('solc') as Solc
+  // The generator itself is part of the stamp: changing how modules (or EVM_VERSIONS) are written regenerates them.
   const generator = await readFile(fileURLToPath(import.meta.url), 'utf8')
   const stamp = hashOf(solc.version(), SETTINGS, sources, generator)
   if (existsSync(STAMP) && (await readFile(STAMP, 'utf8')) === stamp) {
-    const contracts = (await readdir(OUT_DIR)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3))
-    return { compiled: false, contracts, warnings: [] }
+    const modules = (await readdir(OUT_DIR)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3))
+    return { compiled: false, contracts: modules.filter((m) => m !== VERSIONS_MODULE), warnings: [] }
   }
 
-  const input = {
-    language: 'Solidity',
-    sources: Object.fromEntries(Object.entries(sources).map(([path, content]) => [path, { content }])),
-    settings: SETTINGS,
-  }
-  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: resolveImport })) as SolcOutput
-  const problems = output.errors ?? []
-  const warnings = problems.filter((p) => p.severity === 'warning').map((p) => p.formattedMessage)
-  const errors = problems.filter((p) => p.severity === 'error')
-  if (errors.length > 0)
-    throw new Error(`solc ${solc.version()} failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`)
-
+  // ABIs do not depend on the EVM version: they come from the first compilation, the bytecode from each.
+  const compiled = EVM_VERSIONS.map((evmVersion) => compile(solc, sources, evmVersion))
+  const outputs = compiled.map((c) => c.contracts)
   await rm(OUT_DIR, { recursive: true, force: true })
   await mkdir(OUT_DIR, { recursive: true })
   const emitted: string[] = []
-  for (const [path, contracts] of Object.entries(output.contracts ?? {})) {
+  for (const [path, contracts] of Object.entries(outputs[0]!)) {
     // Only our own deployable contracts become modules; OpenZeppelin's stay inside their bytecode.
     if (!(path in sources)) continue
     for (const [name, artifact] of Object.entries(contracts)) {
       // Abstract bases and interfaces have no bytecode; their ABI is part of the deployable contract's.
       if (artifact.evm.bytecode.object === '') continue
       const id = name.charAt(0).toLowerCase() + name.slice(1)
+      const bytecodes = EVM_VERSIONS.map(
+        (evmVersion, i) => `  ${evmVersion}: '0x${outputs[i]![path]![name]!.evm.bytecode.object}',`,
+      )
       const module = [
         `// generated by contracts/build.ts from contracts/${path} with solc ${solc.version()} — do not edit`,
         `export const ${id}Abi = ${JSON.stringify(artifact.abi, null, 2)} as const`,
         '',
-        `export const ${id}Bytecode = '0x${artifact.evm.bytecode.object}' as const`,
+        `/** Creation bytecode for each EVM version (./${VERSIONS_MODULE}.ts). */`,
+        `export const ${id}Bytecode = {`,
+        ...bytecodes,
+        '} as const',
         '',
       ].join('\n')
       await writeFile(join(OUT_DIR, `${id}.ts`), module)
       emitted.push(id)
     }
   }
+  await writeFile(join(OUT_DIR, `${VERSIONS_MODULE}.ts`), versionsModule())
   await writeFile(STAMP, stamp)
-  return { compiled: true, contracts: emitted, warnings }
+  return { compiled: true, contracts: emitted, warnings: compiled[0]!.warnings }
+}
+
+/** One standard-JSON compilation for `evmVersion`; throws on any error. */
+function compile(
+  solc: Solc,
+  sources: Record<string, string>,
+  evmVersion: string,
+): { contracts: NonNullable<SolcOutput['contracts']>; warnings: string[] } {
+  const input = {
+    language: 'Solidity',
+    sources: Object.fromEntries(Object.entries(sources).map(([path, content]) => [path, { content }])),
+    settings: { ...SETTINGS, evmVersion },
+  }
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: resolveImport })) as SolcOutput
+  const problems = output.errors ?? []
+  const errors = problems.filter((p) => p.severity === 'error')
+  if (errors.length > 0)
+    throw new Error(
+      `solc ${solc.version()} (${evmVersion}) failed:\n${errors.map((e) => e.formattedMessage).join('\n')}`,
+    )
+  const warnings = problems.filter((p) => p.severity === 'warning').map((p) => p.formattedMessage)
+  return { contracts: output.contracts ?? {}, warnings }
+}
+
+function versionsModule(): string {
+  return [
+    '// generated by contracts/build.ts — do not edit',
+    "/** EVM versions the contracts' bytecode exists for, oldest first (solc's names, which are the forks'). */",
+    `export const EVM_VERSIONS = ${JSON.stringify(EVM_VERSIONS)} as const`,
+    '',
+    'export type EvmVersion = (typeof EVM_VERSIONS)[number]',
+    '',
+    '/** The oldest: its bytecode runs on every supported chain, and a deployment that names no version has it. */',
+    `export const DEFAULT_EVM_VERSION = '${EVM_VERSIONS[0]}' satisfies EvmVersion`,
+    '',
+  ].join('\n')
 }
 
 async function readSources(): Promise<Record<string, string>> {

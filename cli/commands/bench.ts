@@ -22,7 +22,7 @@ export const benchCommand = defineCommand({
     const stack = await startBenchStack({ measurement })
     const { publicGas, sealed, session, chromium } = await (async () => {
       try {
-        const publicGas = await measurePublicTransfer(stack.relayer, stack.payee.address)
+        const publicGas = await measurePublicTransfer(stack.relayer, stack.payee.address, stack.deployment.evmVersion)
         const sealed = await measureSealedPath(stack, log)
         const session = await measureSessionPath(stack, log)
         return { publicGas, sealed, session, chromium: await measureChromiumPath(stack, session.replay, log) }

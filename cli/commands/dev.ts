@@ -7,7 +7,7 @@ import { superviseMember } from '../../host/node/superviseMember'
 import { defineCommand } from '../command'
 import { DEFAULT_NODE_PORT, logMemberEvent } from './node'
 import { operatorAccount } from './operatorAccount'
-import { integerOption, stringOption, urlOption } from './parseOptions'
+import { evmVersionOption, integerOption, stringOption, urlOption } from './parseOptions'
 import { buildArtifacts } from '../artifacts'
 import { step } from '../step'
 import { deployAndRecord } from './stack'
@@ -17,7 +17,9 @@ import { untilSignal } from './untilSignal'
 const DEV_OPERATOR_ACCOUNT = 9
 
 export const devCommand = defineCommand({
-  usage: ['anonify dev [--rpc URL] [--port N] [--node-port N] [--block-time SECONDS] [--deployment FILE] [--data DIR]'],
+  usage: [
+    'anonify dev [--rpc URL] [--port N] [--node-port N] [--block-time SECONDS] [--deployment FILE] [--data DIR] [--evm-version VERSION]',
+  ],
   options: {
     rpc: { type: 'string' },
     port: { type: 'string' },
@@ -25,6 +27,7 @@ export const devCommand = defineCommand({
     deployment: { type: 'string' },
     data: { type: 'string' },
     'node-port': { type: 'string' },
+    'evm-version': { type: 'string' },
   },
   async run(values) {
     const rpc = urlOption('rpc', values.rpc)
@@ -33,6 +36,8 @@ export const devCommand = defineCommand({
     const deploymentPath = resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH))
     const dataDir = resolveRepoPath(stringOption(values.data, '.anonify/dev-node'))
     const nodePort = integerOption('node-port', values['node-port'], 0, 65_535) ?? DEFAULT_NODE_PORT
+
+    const evmVersion = evmVersionOption('evm-version', values['evm-version'])
 
     const stoppers: (() => Promise<void>)[] = []
     const stopAll = async () => {
@@ -54,7 +59,7 @@ export const devCommand = defineCommand({
         // A fresh chain: the member's sealed state belongs to the previous one.
         await rm(dataDir, { recursive: true, force: true })
       }
-      const deployment = await deployAndRecord(rpcUrl, measurement, deploymentPath)
+      const deployment = await deployAndRecord(rpcUrl, measurement, deploymentPath, evmVersion)
       const account = await operatorAccount(rpcUrl, DEV_OPERATOR_ACCOUNT)
       // The web app's origin, known once Vite listens: the proxy forwards the browser's Origin to the node unchanged.
       const webOrigins = new Set<string>()

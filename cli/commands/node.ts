@@ -37,8 +37,12 @@ export const nodeCommand = defineCommand({
     console.log(
       `Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`,
     )
-    await untilSignal(member.done)
-    await member.stop()
+    try {
+      // A member that cannot register (or gave up restarting) ends `done` with the reason, which main prints.
+      await untilSignal(member.done)
+    } finally {
+      await member.stop()
+    }
     console.log('Stopped; state sealed.')
     return 0
   },
@@ -82,6 +86,8 @@ function describeMemberEvent(
       return `rotated its init key after epoch ${event.epoch}`
     case 'memberRestarted':
       return `restarted (${event.restarts} restart(s) in the last minute)`
+    case 'retrying':
+      return `${event.action} failed (${formatError(event.error)}); attempt ${event.attempt + 1} of ${event.attempts} in ${event.delayMs / 1000} s`
     case 'raceLost':
       return `${event.action} lost a race (${event.errorName}); following the chain`
   }

@@ -1,7 +1,9 @@
 /** The account a node operates with: a key from ANONIFY_OPERATOR_KEY, or an unlocked account of a local node. */
 import { createWalletClient, http, type Account, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { isTransientError } from '../../host/chain/isTransientError'
 import { AnonifyError } from '../../host/errors/base'
+import { ChainUnreachableError } from '../../host/errors/chain'
 
 /** Reads the operator from the environment (never argv, which `ps` shows), else the node's unlocked account `index`. */
 export async function operatorAccount(rpcUrl: string, index: number | undefined): Promise<Account | Address> {
@@ -13,7 +15,11 @@ export async function operatorAccount(rpcUrl: string, index: number | undefined)
       })
     return privateKeyToAccount(key as Hex)
   }
-  const addresses = await createWalletClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getAddresses()
+  const addresses = await createWalletClient({ transport: http(rpcUrl, { retryCount: 0 }) })
+    .getAddresses()
+    .catch((cause: unknown) => {
+      throw isTransientError(cause) ? new ChainUnreachableError({ rpcUrl, cause }) : cause
+    })
   const address = addresses[index ?? 0]
   if (!address)
     throw new AnonifyError(`The node at ${rpcUrl} has no unlocked account #${index ?? 0} to operate with.`, {

@@ -1,4 +1,6 @@
 /** Validators for command-line option values: each rejection names the option and the expected form. */
+import { EVM_VERSIONS, type EvmVersion } from '../../contracts/generated/evmVersions'
+import { isEvmVersion } from '../../host/deployment/parseDeployment'
 import { AnonifyError } from '../../host/errors/base'
 
 /** An option value is malformed. */
@@ -37,6 +39,14 @@ export function urlOption(option: string, value: string | boolean | undefined): 
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new InvalidOptionError({ option, expected: 'an http(s) URL', value: text })
   return text
+}
+
+/** Parses an EVM version option (the compilation to deploy); `undefined` when absent. */
+export function evmVersionOption(option: string, value: string | boolean | undefined): EvmVersion | undefined {
+  if (value === undefined) return undefined
+  if (!isEvmVersion(value))
+    throw new InvalidOptionError({ option, expected: `one of ${EVM_VERSIONS.join(', ')}`, value: String(value) })
+  return value
 }
 
 /** Reads a string option, or `fallback` when absent. */

@@ -1,4 +1,5 @@
 /** The step `anonify dev` and `anonify deploy` share: deploy, then record the deployment. */
+import type { EvmVersion } from '../../contracts/generated/evmVersions'
 import { deployStack } from '../../host/deployment/deployStack'
 import { writeDeployment } from '../../host/deployment/deploymentFile'
 import type { Deployment } from '../../host/deployment/parseDeployment'
@@ -6,13 +7,18 @@ import { AnonifyError } from '../../host/errors/base'
 import type { Hex } from 'viem'
 import { step } from '../step'
 
-/** Deploys to `rpcUrl` and writes the deployment file at `path`. */
-export async function deployAndRecord(rpcUrl: string, measurement: Hex, path: string): Promise<Deployment> {
+/** Deploys the `evmVersion` compilation (default: the oldest) to `rpcUrl` and writes the deployment file at `path`. */
+export async function deployAndRecord(
+  rpcUrl: string,
+  measurement: Hex,
+  path: string,
+  evmVersion?: EvmVersion,
+): Promise<Deployment> {
   const privateKey = readDeployerKey()
   const deployment = await step(
     'Deploying contracts',
-    () => deployStack({ rpcUrl, measurement, privateKey }),
-    (d) => `Ledger ${d.contracts.ledger}`,
+    () => deployStack({ rpcUrl, measurement, privateKey, evmVersion }),
+    (d) => `Ledger ${d.contracts.ledger} (${d.evmVersion})`,
   )
   await writeDeployment(path, deployment)
   console.log(`Deployment written to ${path}`)

@@ -20,6 +20,7 @@ import {
 import { mnemonicToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildContracts } from '../build'
+import { DEFAULT_EVM_VERSION } from '../generated/evmVersions'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { GENESIS_ACCUMULATOR, nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
@@ -242,7 +243,10 @@ function compileForwarder(): { abi: Abi; bytecode: Hex } {
   const input = {
     language: 'Solidity',
     sources: { 'Forwarder.sol': { content: FORWARDER_SOURCE } },
-    settings: { evmVersion: 'cancun', outputSelection: { '*': { Forwarder: ['abi', 'evm.bytecode.object'] } } },
+    settings: {
+      evmVersion: DEFAULT_EVM_VERSION,
+      outputSelection: { '*': { Forwarder: ['abi', 'evm.bytecode.object'] } },
+    },
   }
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as {
     errors?: { severity: string; formattedMessage: string }[]

@@ -3,6 +3,7 @@
  * cost is compared with what a transparent token costs under the same fork and gas schedule.
  */
 import type { Address } from 'viem'
+import type { EvmVersion } from '../../contracts/generated/evmVersions'
 import { publicErc20Abi, publicErc20Bytecode } from '../../contracts/generated/publicErc20'
 import { ContractDeploymentError } from '../errors/ledger'
 import { confirmTransaction, type LedgerClients } from '../ledger/confirmTransaction'
@@ -14,21 +15,25 @@ export type PublicTransferGas = {
   erc20TransferToNewHolder: number
 }
 
-/** Deploys a public ERC20 from `clients` and measures two transfers to `recipient`: its first and a later one. */
+/**
+ * Deploys a public ERC20 (compiled for `evmVersion`, the deployment's) from `clients` and measures two transfers to
+ * `recipient`: its first and a later one.
+ */
 export async function measurePublicTransfer(
   { walletClient, publicClient }: LedgerClients,
   recipient: Address,
+  evmVersion: EvmVersion,
 ): Promise<PublicTransferGas> {
   const chain = walletClient.chain ?? null
   const deployHash = await walletClient.deployContract({
     abi: publicErc20Abi,
-    bytecode: publicErc20Bytecode,
+    bytecode: publicErc20Bytecode[evmVersion],
     args: [10n ** 24n],
     chain,
   })
   const deployed = await publicClient.waitForTransactionReceipt({ hash: deployHash })
   if (deployed.status !== 'success' || !deployed.contractAddress)
-    throw new ContractDeploymentError({ contract: 'PublicErc20', hash: deployHash })
+    throw new ContractDeploymentError({ contract: 'PublicErc20', hash: deployHash, evmVersion })
   const transferGas = async () => {
     const hash = await walletClient.writeContract({
       address: deployed.contractAddress!,

@@ -1,9 +1,11 @@
 /** Deploys Anonify's contracts to a chain, admits the built enclave, and returns the deployment record. */
 import { createPublicClient, createWalletClient, http, type Account, type Address, type Hex } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
+import { DEFAULT_EVM_VERSION, type EvmVersion } from '../../contracts/generated/evmVersions'
 import { AnonifyError } from '../errors/base'
 import { createLedgerClients } from '../chain/createLedgerClients'
-import { ChainUnreachableError } from '../errors/chain'
+import { findMissingOpcode } from '../chain/findMissingOpcode'
+import { ChainUnreachableError, EvmVersionMismatchError } from '../errors/chain'
 import { TEE_TYPE_SIM } from '../ledger/constants'
 import { deployLedger } from '../ledger/deployLedger'
 import { deploySimVerifier } from '../ledger/deploySimVerifier'
@@ -14,17 +16,20 @@ export type DeployStackParameters = {
   rpcUrl: string
   /** Enclave measurement the registry allows (from enclave-wasm/build/manifest.json). */
   measurement: Hex
-  /** Deployer key; without it the node's first unlocked account deploys (anvil, ganache). It becomes governor. */
+  /** Deployer key; without it the node's first unlocked account deploys (anvil, hardhat). It becomes governor. */
   privateKey?: Hex | undefined
+  /** The compilation to deploy (default: the oldest, which runs on every supported chain). */
+  evmVersion?: EvmVersion | undefined
 }
 
 /**
- * Deploys the SIM verifier and the Ledger, wires the verifier and allows `measurement`.
+ * Deploys the SIM verifier and the Ledger, wires the verifier and allows `measurement`. Throws
+ * `EvmVersionMismatchError` before sending anything if the chain does not run the `evmVersion` compilation.
  * @example
  * const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: manifest.measurement })
  */
 export async function deployStack(parameters: DeployStackParameters): Promise<Deployment> {
-  const { rpcUrl, measurement, privateKey } = parameters
+  const { rpcUrl, measurement, privateKey, evmVersion = DEFAULT_EVM_VERSION } = parameters
   // Poll receipts often: a local chain mines within a second, and viem's default is 4 s.
   const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: 250 })
   let chainId: number
@@ -33,11 +38,14 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   } catch (cause) {
     throw new ChainUnreachableError({ rpcUrl, cause })
   }
+  // Bytecode with an opcode the chain lacks may deploy and then fail at its first call: refuse it before that.
+  const opcode = await findMissingOpcode(publicClient, evmVersion)
+  if (opcode) throw new EvmVersionMismatchError({ evmVersion, opcode, rpcUrl, deployed: false })
   const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
   const clients = createLedgerClients({ rpcUrl, chainId, account })
   const { walletClient } = clients
-  const verifier = await deploySimVerifier(clients)
-  const ledger = await deployLedger(clients, { governor: walletClient.account.address })
+  const verifier = await deploySimVerifier(clients, { evmVersion })
+  const ledger = await deployLedger(clients, { governor: walletClient.account.address, evmVersion })
   await setVerifier(clients, { ledger: ledger.address, teeType: TEE_TYPE_SIM, verifier })
   await allowMeasurement(clients, { ledger: ledger.address, measurement })
   return {
@@ -45,6 +53,7 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
     chainId,
     rpcUrl,
     deployBlock: Number(ledger.blockNumber),
+    evmVersion,
     contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
   }

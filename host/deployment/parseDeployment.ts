@@ -1,5 +1,6 @@
 /** The deployment record: where a chain's Anonify contracts live and which enclave they accept. Data, never source. */
 import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem'
+import { DEFAULT_EVM_VERSION, EVM_VERSIONS, type EvmVersion } from '../../contracts/generated/evmVersions'
 import { AnonifyError } from '../errors/base'
 
 export type Deployment = {
@@ -9,8 +10,15 @@ export type Deployment = {
   rpcUrl: string
   /** Block of the first contract deployment: followers start reading here. */
   deployBlock: number
+  /** The EVM version the deployed bytecode was compiled for; files written before it existed mean the default. */
+  evmVersion: EvmVersion
   contracts: { ledger: Address; verifier: Address }
   enclave: { measurement: Hex }
+}
+
+/** Whether `value` names an EVM version the contracts are compiled for. */
+export function isEvmVersion(value: unknown): value is EvmVersion {
+  return (EVM_VERSIONS as readonly unknown[]).includes(value)
 }
 
 /** The deployment file is missing fields or holds values of the wrong shape. */
@@ -34,6 +42,8 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
   if (!Number.isSafeInteger(v.chainId) || (v.chainId as number) <= 0) fail('chainId must be a positive integer')
   if (typeof v.rpcUrl !== 'string' || !/^https?:\/\//.test(v.rpcUrl)) fail('rpcUrl must be an http(s) URL')
   if (!Number.isSafeInteger(v.deployBlock) || (v.deployBlock as number) < 0) fail('deployBlock must be a block number')
+  const evmVersion = v.evmVersion ?? DEFAULT_EVM_VERSION
+  if (!isEvmVersion(evmVersion)) fail(`evmVersion must be one of ${EVM_VERSIONS.join(', ')}`)
   const contracts = v.contracts as Record<string, unknown> | undefined
   if (typeof contracts !== 'object' || contracts === null) return fail('contracts is missing')
   if (typeof contracts.ledger !== 'string' || !isAddress(contracts.ledger)) fail('contracts.ledger is not an address')
@@ -48,6 +58,7 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
     chainId: v.chainId as number,
     rpcUrl: v.rpcUrl as string,
     deployBlock: v.deployBlock as number,
+    evmVersion: evmVersion as EvmVersion,
     contracts: { ledger: getAddress(contracts.ledger as string), verifier: getAddress(contracts.verifier as string) },
     enclave: { measurement: (enclave.measurement as string).toLowerCase() as Hex },
   }

@@ -10,7 +10,9 @@ export function formatError(error: unknown, { multiline = false }: { multiline?:
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError)
     if (revert instanceof ContractFunctionRevertedError && revert.data)
       return `${revert.data.errorName}(${(revert.data.args ?? []).map(String).join(', ')})`
-    return error.shortMessage
+    // viem names the JSON-RPC code ("Missing or invalid parameters." for -32000); the node's own words say why.
+    const { shortMessage, details } = error
+    return details && !shortMessage.includes(details) ? `${shortMessage.split('\n')[0]} ${details}` : shortMessage
   }
   return error instanceof Error ? error.message : String(error)
 }

@@ -6,9 +6,11 @@ import { MAX_RECORDS_PER_BATCH, RECORD_BYTES } from '../ledger/constants'
 /** A deployment transaction was mined but reverted, or created no contract. */
 export class ContractDeploymentError extends AnonifyError {
   override name = 'ContractDeploymentError' as const
-  constructor({ contract, hash }: { contract: string; hash: Hash }) {
-    super(`Deploying ${contract} failed in transaction ${hash}.`, {
-      metaMessages: ['Check that the deployer account is funded and that the chain supports the Cancun EVM.'],
+  constructor({ contract, hash, evmVersion }: { contract: string; hash: Hash; evmVersion: string }) {
+    super(`Deploying ${contract} (compiled for ${evmVersion}) failed in transaction ${hash}.`, {
+      metaMessages: [
+        'Check that the deployer account is funded and that the chain runs that EVM version or a later one.',
+      ],
     })
   }
 }
@@ -72,6 +74,17 @@ export class EpochKeyNotVerifiedError extends AnonifyError {
         'Nothing was sealed to it. The RPC may be lying or behind: try again, or use another RPC endpoint.',
       ],
       docsPath: 'README.md#security-and-limits',
+    })
+  }
+}
+
+/** Registering the enclave failed for a reason that retrying cannot fix, or kept failing transiently: the node stops. */
+export class RegistrationFailedError extends AnonifyError {
+  override name = 'RegistrationFailedError' as const
+  constructor({ reason, remedies, cause }: { reason: string; remedies: string[]; cause?: unknown }) {
+    super(`The enclave cannot register: ${reason}`, {
+      metaMessages: [...remedies, 'The node stopped instead of retrying; start it again once that is fixed.'],
+      cause,
     })
   }
 }

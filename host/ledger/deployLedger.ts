@@ -1,5 +1,6 @@
 /** Deploys the Ledger (input stream, registry, epoch keys) and waits for it to be mined. */
 import { getAddress, type Address } from 'viem'
+import { DEFAULT_EVM_VERSION, type EvmVersion } from '../../contracts/generated/evmVersions'
 import { ledgerAbi, ledgerBytecode } from '../../contracts/generated/ledger'
 import { ContractDeploymentError } from '../errors/ledger'
 import type { LedgerClients } from './confirmTransaction'
@@ -7,6 +8,8 @@ import type { LedgerClients } from './confirmTransaction'
 export type DeployLedgerParameters = {
   /** Receives the registry's governance roles. */
   governor: Address
+  /** Which compilation to deploy (default: the oldest): the chain must run this EVM version or a later one. */
+  evmVersion?: EvmVersion | undefined
 }
 export type DeployLedgerReturnType = { address: Address; blockNumber: bigint }
 export type DeployLedgerErrorType = ContractDeploymentError
@@ -18,16 +21,16 @@ export type DeployLedgerErrorType = ContractDeploymentError
  */
 export async function deployLedger(
   { walletClient, publicClient }: LedgerClients,
-  { governor }: DeployLedgerParameters,
+  { governor, evmVersion = DEFAULT_EVM_VERSION }: DeployLedgerParameters,
 ): Promise<DeployLedgerReturnType> {
   const hash = await walletClient.deployContract({
     abi: ledgerAbi,
-    bytecode: ledgerBytecode,
+    bytecode: ledgerBytecode[evmVersion],
     args: [governor],
     chain: walletClient.chain ?? null,
   })
   const receipt = await publicClient.waitForTransactionReceipt({ hash })
   if (receipt.status !== 'success' || !receipt.contractAddress)
-    throw new ContractDeploymentError({ contract: 'Ledger', hash })
+    throw new ContractDeploymentError({ contract: 'Ledger', hash, evmVersion })
   return { address: getAddress(receipt.contractAddress), blockNumber: receipt.blockNumber }
 }

@@ -9,7 +9,10 @@ import { ledgerAbi } from '../../contracts/generated/ledger'
 import { MAX_INPUTS_PER_INGEST, type EnclaveStatus } from '../../enclave-wasm/protocol'
 import type { Deployment } from '../deployment/parseDeployment'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
+import { WrongChainError } from '../errors/chain'
 import { EnclaveCrashedError } from '../errors/enclave'
+import { RegistrationFailedError } from '../errors/ledger'
+import { formatError } from '../errors/formatError'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import { readInputs } from '../ledger/readInputs'
 import { reattestEnclave } from '../ledger/reattestEnclave'
@@ -17,6 +20,7 @@ import { registerEnclave } from '../ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
 import { submitRekey } from '../ledger/submitRekey'
 import type { SealedStateStore } from '../storage/sealedStateStore'
+import { classifyRegistrationFailure } from './classifyRegistrationFailure'
 
 /** Inputs per ingest call: small enough that a catch-up reports progress often, large enough to amortise the ECALL. */
 const INGEST_CHUNK = Math.min(100, MAX_INPUTS_PER_INGEST)
@@ -34,6 +38,8 @@ export type MemberNodeEvent =
   | { type: 'rekeyed'; epoch: bigint }
   | { type: 'initKeyRotated'; epoch: bigint }
   | { type: 'raceLost'; action: string; errorName: string }
+  /** Registration failed transiently; attempt `attempt + 1` of `attempts` follows in `delayMs`. */
+  | { type: 'retrying'; action: 'register'; attempt: number; attempts: number; delayMs: number; error: unknown }
   | { type: 'error'; error: unknown }
 
 export type CreateMemberNodeParameters = {
@@ -48,13 +54,18 @@ export type CreateMemberNodeParameters = {
   saveIntervalMs?: number | undefined
   /** Blocks a non-designated member waits before proposing a needed rekey itself. */
   rekeyFallbackBlocks?: number | undefined
+  /** Registration attempts before a transient failure ends the node, and the first wait between them (it doubles). */
+  registerRetry?: { attempts: number; delayMs: number } | undefined
   onEvent?: ((event: MemberNodeEvent) => void) | undefined
 }
 
 export type MemberNode = {
   /** Binds the enclave to the deployment, from the stored sealed state if there is one. */
   bind: () => Promise<void>
-  /** Binds if needed, then runs the loop until `stop`; rejects only if the enclave crashes. */
+  /**
+   * Binds if needed, then runs the loop until `stop`. Rejects if the enclave crashes, and with
+   * `RegistrationFailedError` if registering cannot succeed (a revert, an opcode the chain lacks, the wrong chain…).
+   */
   start: () => Promise<void>
   /** One pass: sync, register, rekey, rotate. Resolves to the enclave's status afterwards. */
   step: () => Promise<EnclaveStatus>
@@ -78,13 +89,20 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     rekeyFallbackBlocks = 5,
     onEvent,
   } = parameters
+  const { attempts: registerAttempts, delayMs: registerDelayMs } = parameters.registerRetry ?? {
+    attempts: 5,
+    delayMs: 1_000,
+  }
   const ledger = deployment.contracts.ledger
+  const rpcUrl = clients.publicClient.chain?.rpcUrls.default.http[0] ?? deployment.rpcUrl
   // Where the next read of the Ledger starts: advanced only after what was read has been applied, so each poll reads
   // new blocks instead of the whole history. A restart scans once from the deployment block.
   let fromBlock = BigInt(deployment.deployBlock)
   let registering = false
   // The chain's expiry of the current signer's registration, read once per signer and after each re-attestation.
   let registration: { signer: Address; expiresAt: bigint; ttlSeconds: bigint } | undefined
+  let registerFailures = 0
+  let registerNotBefore = 0
   let rekeyNeededSince: bigint | undefined
   let running = false
   let bound = false
@@ -116,6 +134,55 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     return status
   }
 
+  /** One attempt; a transient failure schedules the next after a doubling wait, a deterministic one throws. */
+  async function register(): Promise<void> {
+    try {
+      await attemptRegistration()
+    } catch (error) {
+      const failure = await classifyRegistrationFailure(error, {
+        publicClient: clients.publicClient,
+        deployment,
+        rpcUrl,
+      })
+      if (failure.kind === 'fatal') throw failure.error
+      if (failure.kind === 'race') {
+        registering = true
+        onEvent?.({ type: 'raceLost', action: 'register', errorName: failure.errorName })
+        return
+      }
+      registerFailures++
+      if (registerFailures >= registerAttempts)
+        throw new RegistrationFailedError({
+          reason: `it failed ${registerAttempts} times in a row: ${formatError(error)}`,
+          remedies: [`Check that the chain's RPC endpoint ${rpcUrl} is up and reachable from this machine.`],
+          cause: error,
+        })
+      const delayMs = registerDelayMs * 2 ** (registerFailures - 1)
+      registerNotBefore = performance.now() + delayMs
+      onEvent?.({
+        type: 'retrying',
+        action: 'register',
+        attempt: registerFailures,
+        attempts: registerAttempts,
+        delayMs,
+        error,
+      })
+    }
+  }
+
+  async function attemptRegistration(): Promise<void> {
+    // A wrong endpoint would have the enclave attest for a chain whose registry it can never join.
+    const chainId = await clients.publicClient.getChainId()
+    if (chainId !== deployment.chainId)
+      throw new WrongChainError({ rpcUrl, chainId, expectedChainId: deployment.chainId })
+    const attested = await attest()
+    // Sealed before the transaction: a crash after it lands must not lose the keys the chain now lists.
+    await save()
+    await registerEnclave(clients, { ledger, ...attested })
+    registering = true
+    onEvent?.({ type: 'registered', signer: attested.signer })
+  }
+
   /** Fresh evidence from the enclave, anchored one block back: a call simulated at the head has block.number = head. */
   async function attest() {
     const head = await clients.publicClient.getBlockNumber()
@@ -125,15 +192,6 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
       anchorHash: anchorBlock.hash,
     })
     return { ...attested, anchorBlock: anchorBlock.number }
-  }
-
-  async function register(): Promise<void> {
-    const attested = await attest()
-    // Sealed before the transaction: a crash after it lands must not lose the keys the chain now lists.
-    await save()
-    await registerEnclave(clients, { ledger, ...attested })
-    registering = true
-    onEvent?.({ type: 'registered', signer: attested.signer })
   }
 
   /** Whether `signer`'s registration is in the last fifth of its TTL (or past it), by the chain's latest block time. */
@@ -184,7 +242,7 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     let status = await sync()
     // Also after a removal: the enclave dropped that identity, so this registers a new signer, which the group then
     // rekeys in. Its application state for the inputs it could not open meanwhile is not restored (until checkpoints).
-    if (!status.member && !registering) await register()
+    if (!status.member && !registering && performance.now() >= registerNotBefore) await register()
     if (status.member) registering = false
     if (status.member && status.signer && (await reattestationDue(status.signer))) {
       await reattest(status.signer)
@@ -222,7 +280,7 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
       try {
         await step()
       } catch (error) {
-        if (error instanceof EnclaveCrashedError) {
+        if (error instanceof EnclaveCrashedError || error instanceof RegistrationFailedError) {
           running = false
           throw error
         }
