@@ -21,9 +21,11 @@ import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
 import { submitRekey } from '../ledger/submitRekey'
 import type { SealedStateStore } from '../storage/sealedStateStore'
 import { classifyRegistrationFailure } from './classifyRegistrationFailure'
+import { ingestChunks } from './ingestChunks'
 
-/** Inputs per ingest call: small enough that a catch-up reports progress often, large enough to amortise the ECALL. */
-const INGEST_CHUNK = Math.min(100, MAX_INPUTS_PER_INGEST)
+/** Per ingest call: small enough that a catch-up reports progress often and each call ends well within the enclave
+ * client's timeout (~1 s of signature checks at most), large enough to amortise the ECALL. */
+const INGEST_BOUNDS = { maxInputs: Math.min(100, MAX_INPUTS_PER_INGEST), maxBytes: 256 * 1024 }
 /** A member re-attests once less than 1/REATTEST_FRACTION of the attestation TTL is left: the last fifth. */
 const REATTEST_FRACTION = 5n
 
@@ -116,8 +118,8 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     const { inputs, toBlock } = await readInputs(clients.publicClient, { ledger, afterSeq: status.seq, fromBlock })
     const target = inputs.at(-1)?.seq ?? status.seq
     let savedAt = performance.now()
-    for (let i = 0; i < inputs.length; i += INGEST_CHUNK) {
-      const { seq } = await enclave.ingest({ inputs: inputs.slice(i, i + INGEST_CHUNK) })
+    for (const chunk of ingestChunks(inputs, INGEST_BOUNDS)) {
+      const { seq } = await enclave.ingest({ inputs: chunk })
       // A long catch-up is sealed as it goes: a crash or a reload mid-way resumes here, not from the start.
       if (performance.now() - savedAt >= saveIntervalMs && seq < target) {
         await save()
