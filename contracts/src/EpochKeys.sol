@@ -23,8 +23,8 @@ abstract contract EpochKeys is EnclaveRegistry {
     bytes32 public constant REKEY_TAG = keccak256("anonify/v1 rekey");
     /// @notice Domain tag of init-key update signatures.
     bytes32 public constant INIT_KEY_TAG = keccak256("anonify/v1 init-key");
-    /// @notice Domain tag of rekey acks and complaints.
-    bytes32 public constant REKEY_VOTE_TAG = keccak256("anonify/v1 rekey-vote");
+    /// @notice Domain tag of rekey answers (acks and complaints).
+    bytes32 public constant REKEY_ANSWER_TAG = keccak256("anonify/v1 rekey-answer");
     /// @notice Inputs after which a pending rekey nobody settled or voided may be replaced by a new proposal, so
     /// members that are away cannot stall the group's rekeys for ever.
     uint64 public constant REKEY_TIMEOUT_INPUTS = 16;
@@ -142,7 +142,7 @@ abstract contract EpochKeys is EnclaveRegistry {
      * @param epoch The pending epoch.
      * @param rekeySeq The input that carries the pending rekey.
      * @param signer The answering member.
-     * @param signature The member enclave's signature over rekeyVoteDigest(epoch, rekeySeq, signer, true).
+     * @param signature The member enclave's signature over rekeyAnswerDigest(epoch, rekeySeq, signer, true).
      */
     function acknowledgeRekey(uint64 epoch, uint64 rekeySeq, address signer, bytes calldata signature) external {
         _answer(epoch, rekeySeq, signer, true, signature);
@@ -155,7 +155,7 @@ abstract contract EpochKeys is EnclaveRegistry {
      * @param epoch The pending epoch.
      * @param rekeySeq The input that carries the pending rekey.
      * @param signer The complaining member.
-     * @param signature The member enclave's signature over rekeyVoteDigest(epoch, rekeySeq, signer, false).
+     * @param signature The member enclave's signature over rekeyAnswerDigest(epoch, rekeySeq, signer, false).
      */
     function complainRekey(uint64 epoch, uint64 rekeySeq, address signer, bytes calldata signature) external {
         _answer(epoch, rekeySeq, signer, false, signature);
@@ -227,8 +227,8 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// @param rekeySeq The input that carries the rekey, which tells apart proposals for the same epoch.
     /// @param signer The answering member.
     /// @param ack True for an ack, false for a complaint.
-    function rekeyVoteDigest(uint64 epoch, uint64 rekeySeq, address signer, bool ack) public view returns (bytes32) {
-        return keccak256(abi.encode(REKEY_VOTE_TAG, block.chainid, address(this), epoch, rekeySeq, signer, ack));
+    function rekeyAnswerDigest(uint64 epoch, uint64 rekeySeq, address signer, bool ack) public view returns (bytes32) {
+        return keccak256(abi.encode(REKEY_ANSWER_TAG, block.chainid, address(this), epoch, rekeySeq, signer, ack));
     }
 
     /// @notice What a member signs to replace its init key.
@@ -306,7 +306,7 @@ abstract contract EpochKeys is EnclaveRegistry {
         }
         if (!isActive(signer)) revert EnclaveNotActive(signer);
         if (signer == pending.proposer || _answered[signer] == rekeySeq) revert EpochAlreadyAnswered(signer);
-        _checkSignature(signer, rekeyVoteDigest(epoch, rekeySeq, signer, ack), signature);
+        _checkSignature(signer, rekeyAnswerDigest(epoch, rekeySeq, signer, ack), signature);
         _answered[signer] = rekeySeq;
         emit RekeyAnswered(epoch, signer, ack);
         // The signature goes with the input: enclaves count only answers a member's enclave signed.

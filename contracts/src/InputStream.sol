@@ -36,17 +36,11 @@ abstract contract InputStream {
     /// @notice A batch of fixed-size session command records: payload uint64 blockNumber ‖ records. The event carries
     /// only the block number; the records are the calldata of the direct `submitSessions` transaction.
     uint8 public constant KIND_SESSION_BATCH = 7;
-    /// @notice A member's enclave opened its share of the pending rekey and it matched the commitment:
-    /// abi.encode(address signer, uint64 rekeySeq, bytes signature) over EpochKeys.rekeyAnswerDigest(true, …).
-    uint8 public constant KIND_REKEY_ACKNOWLEDGED = 8;
-    /// @notice A member's enclave could not open its share of the pending rekey, or it did not match the commitment:
-    /// abi.encode(address signer, uint64 rekeySeq, bytes signature) over EpochKeys.rekeyAnswerDigest(false, …).
-    uint8 public constant KIND_REKEY_COMPLAINED = 9;
     /// @notice A member renewed its registration with fresh evidence: the KIND_MEMBER_ADDED layout, binding the
     /// member's current init key, so every enclave re-verifies it.
     uint8 public constant KIND_MEMBER_REATTESTED = 10;
     /// @notice A member's enclave opened its share of the pending rekey and it matched the commitment:
-    /// abi.encode(uint64 epoch, uint64 rekeySeq, address signer, bytes signature) over EpochKeys.rekeyVoteDigest.
+    /// abi.encode(uint64 epoch, uint64 rekeySeq, address signer, bytes signature) over EpochKeys.rekeyAnswerDigest.
     uint8 public constant KIND_REKEY_ACK = 11;
     /// @notice A member's enclave could not open its share of the pending rekey, or it did not match: the KIND_REKEY_ACK
     /// layout, signed with ack = false.
@@ -84,11 +78,6 @@ abstract contract InputStream {
 
     /// @dev The sequence number of the latest input.
     function _lastSeq() internal view returns (uint64) {
-        return _seq;
-    }
-
-    /// @dev The sequence number of the latest input.
-    function _latestSeq() internal view returns (uint64) {
         return _seq;
     }
 

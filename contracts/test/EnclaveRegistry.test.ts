@@ -41,6 +41,7 @@ import { reattestEnclave } from '../../host/ledger/reattestEnclave'
 import { registerEnclave } from '../../host/ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../../host/ledger/submitInitKeyUpdate'
 import { submitRekey } from '../../host/ledger/submitRekey'
+import { submitRekeyAnswer } from '../../host/ledger/submitRekeyAnswer'
 import { buildContracts } from '../build'
 import { REGISTRATION_PAYLOAD } from '../../enclave-wasm/envelopes/checkRegistration'
 
@@ -298,14 +299,22 @@ const aKeyedIdentity = () => {
   return { key, signer: privateKeyToAddress(key), initKey: keccak256(toHex(`keyed init ${keyedCounter}`)) }
 }
 
-/** Starts the next epoch on `ledger`, proposed by `proposer`, with one placeholder share per member. */
-async function rekeyAs(ledger: Address, proposer: { key: Hex; signer: Address }) {
+/**
+ * Proposes the next epoch on `ledger` as `proposer`, with one placeholder share per member, and has each of `ackers`
+ * acknowledge it (the proposer plus a majority settles it). Returns the rekey's input.
+ */
+async function rekeyAs(
+  ledger: Address,
+  proposer: { key: Hex; signer: Address },
+  ackers: { key: Hex; signer: Address }[] = [],
+) {
   const { publicClient } = clientsOf(0)
   const read = { address: ledger, abi: ledgerAbi } as const
-  const [[current], setHash, members] = await Promise.all([
+  const [[current], setHash, members, atSeq] = await Promise.all([
     publicClient.readContract({ ...read, functionName: 'currentEpoch' }),
     publicClient.readContract({ ...read, functionName: 'memberSetHash' }),
     publicClient.readContract({ ...read, functionName: 'members' }),
+    publicClient.readContract({ ...read, functionName: 'seq' }),
   ])
   const epoch = current + 1n
   const shares = members.map((_, i) => toHex(new Uint8Array(80).fill(i + 1)))
@@ -314,13 +323,32 @@ async function rekeyAs(ledger: Address, proposer: { key: Hex; signer: Address })
   const digest = await publicClient.readContract({
     ...read,
     functionName: 'rekeyDigest',
-    args: [epoch, setHash, cmdPubKey, commit, shares],
+    args: [epoch, atSeq, setHash, cmdPubKey, commit, shares],
   })
   const signature = serializeSignature(await sign({ hash: digest, privateKey: proposer.key }))
   await submitRekey(clientsOf(1), {
     ledger,
-    proposal: { epoch, setHash, cmdPubKey, commit, shares, proposer: proposer.signer, signature },
+    proposal: { epoch, atSeq, setHash, cmdPubKey, commit, shares, proposer: proposer.signer, signature },
   })
+  const rekeySeq = await publicClient.readContract({ ...read, functionName: 'seq' })
+  for (const acker of ackers) await answerAs(ledger, acker, { epoch, rekeySeq, ack: true })
+  return { epoch, rekeySeq }
+}
+
+/** Posts `member`'s signed answer to the pending rekey (epoch, rekeySeq). */
+async function answerAs(
+  ledger: Address,
+  member: { key: Hex; signer: Address },
+  { epoch, rekeySeq, ack }: { epoch: bigint; rekeySeq: bigint; ack: boolean },
+) {
+  const digest = await clientsOf(0).publicClient.readContract({
+    address: ledger,
+    abi: ledgerAbi,
+    functionName: 'rekeyAnswerDigest',
+    args: [epoch, rekeySeq, member.signer, ack],
+  })
+  const signature = serializeSignature(await sign({ hash: digest, privateKey: member.key }))
+  return submitRekeyAnswer(clientsOf(1), { ledger, answer: { epoch, rekeySeq, signer: member.signer, ack, signature } })
 }
 
 /** The revert of `removeExpired(signer)` on `ledger`, or undefined if it would succeed; sends it if it would. */
@@ -386,7 +414,7 @@ describe('EnclaveRegistry expiry and re-attestation', () => {
     const [a, b, c] = [aKeyedIdentity(), aKeyedIdentity(), aKeyedIdentity()]
     for (const identity of [a, b])
       await registerEnclave(clientsOf(1), { ...(await anEvidence(identity, { contract: ledger })), ledger })
-    await rekeyAs(ledger, a)
+    await rekeyAs(ledger, a, [b])
     // Admitted after epoch 1 began: the rekey that made it sealed no share to C.
     await registerEnclave(clientsOf(1), { ...(await anEvidence(c, { contract: ledger })), ledger })
     await passTime(TTL + DAY)
