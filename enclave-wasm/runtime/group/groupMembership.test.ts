@@ -28,7 +28,8 @@ import { INPUT_KIND } from '../../protocol'
 import { openWith } from './hpke'
 import { deriveEpochKeys } from './keySchedule'
 import { shareInfo } from './shareInfo'
-import { unsealAsAttacker } from './unsealAsAttacker'
+import { stolenMachineClient } from '../../platform/sim/stolenMachineClient'
+import { unsealState } from '../sealState'
 import { createLedgerClients } from '../../../host/chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../../../host/chain/startAnvil'
 import { deployStack } from '../../../host/deployment/deployStack'
@@ -176,10 +177,12 @@ describe('member nodes', { timeout: 120_000 }, () => {
   it('after governance removes a member the rest rotate, and the removed member cannot derive the new command key', async () => {
     const bobSigner = (await bob.status()).signer!
     // What an attacker who later breaks into Bob's machine gets: his sealed state from while he was a member.
-    const stolen = await unsealAsAttacker(bob.machine, (await fileStore(join(bob.dir, 'enclave.sealed')).load())!, {
-      chainId: BigInt(deployment.chainId),
-      ledger: deployment.contracts.ledger,
-    })
+    const { group: stolen } = await unsealState(
+      await stolenMachineClient(bob.machine),
+      (await fileStore(join(bob.dir, 'enclave.sealed')).load())!,
+      BigInt(deployment.chainId),
+      deployment.contracts.ledger,
+    )
     const governor = await clientsFor(0)
     await removeEnclave(governor, { ledger: deployment.contracts.ledger, signer: bobSigner })
 

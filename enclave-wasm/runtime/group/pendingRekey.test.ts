@@ -40,7 +40,8 @@ import { createSimMachine, type SimMachine } from '../../platform/sim/createSimP
 import { INPUT_KIND, type EnclaveStatus } from '../../protocol'
 import { SHARE_BYTES } from './constants'
 import { deriveEpochKeys } from './keySchedule'
-import { unsealAsAttacker } from './unsealAsAttacker'
+import { stolenMachineClient } from '../../platform/sim/stolenMachineClient'
+import { unsealState } from '../sealState'
 
 const wallet = (name: string) => privateKeyToAccount(keccak256(toHex(name)))
 const issuer = wallet('issuer')
@@ -254,10 +255,12 @@ describe('pending rekeys', { timeout: 120_000 }, () => {
     const before = await chain()
     // What a malicious member can do with its own enclave's signer key (read here from its sealed state, as whoever
     // holds a simulated machine can): sign a well-formed rekey with garbage shares.
-    const stolen = await unsealAsAttacker(mallory.machine, (await storeOf('m').load())!, {
-      chainId: BigInt(deployment.chainId),
-      ledger: deployment.contracts.ledger,
-    })
+    const { group: stolen } = await unsealState(
+      await stolenMachineClient(mallory.machine),
+      (await storeOf('m').load())!,
+      BigInt(deployment.chainId),
+      deployment.contracts.ledger,
+    )
     const read = { address: deployment.contracts.ledger, abi: ledgerAbi } as const
     const [setHash, atSeq] = await Promise.all([
       relayer.publicClient.readContract({ ...read, functionName: 'memberSetHash' }),
