@@ -1,16 +1,17 @@
 // The core's entry points over fixed buffers: apply a command, answer a query. Numbers and bytes only.
 import {
-  APP_SESSION,
+  APP_CORE,
   CORE_INPUT_BYTES,
-  OK,
   CORE_OUTPUT_BYTES,
+  CORE_QUERY_NONCE,
   FAIL_MALFORMED,
+  FAIL_UNKNOWN_APP,
   FAIL_WRONG_NONCE,
 } from '../shared/constants'
-import { applyToken } from './apps/token'
+import { appOf } from './apps/registry'
 import { Reader, Writer } from './codec'
-import { decodeCommand } from './command'
-import { state } from './state'
+import { Effects } from './effects'
+import { nonceOf, spendNonce } from './nonces'
 
 const INPUT = memory.data(CORE_INPUT_BYTES)
 const OUTPUT = memory.data(CORE_OUTPUT_BYTES)
@@ -20,58 +21,69 @@ export function inputPtr(): usize {
   return INPUT
 }
 
-/** Address of the output buffer query answers are written to. */
+/** Address of the output buffer: query answers, or the effects of the last command. */
 export function outputPtr(): usize {
   return OUTPUT
 }
 
 /**
- * Applies the command in the input buffer (`length` bytes). A malformed command or a wrong nonce changes nothing;
- * any other failure still consumes the nonce, so a failed command can never be replayed later.
+ * Applies the command in the input buffer (`length` bytes: caller ‖ nonce u64 ‖ app u8 ‖ op u8 ‖ arguments) as
+ * sequenced at `block`, and writes its effects to the output buffer. A malformed command or a wrong nonce changes
+ * no state; any other failure still consumes the nonce, so a failed command can never be replayed later.
  */
-export function apply(length: i32): i32 {
+export function apply(length: i32, block: u64): i32 {
+  store<u8>(OUTPUT, 0)
   if (length < 0 || length > CORE_INPUT_BYTES) return FAIL_MALFORMED
-  const command = decodeCommand(new Reader(INPUT, length))
+  const reader = new Reader(INPUT, length)
+  const caller = reader.address()
+  const nonce = reader.u64()
+  const id = reader.u8()
+  const op = reader.u8()
+  if (!reader.ok) return FAIL_MALFORMED
+  const app = appOf(id)
+  if (app == null) return FAIL_UNKNOWN_APP
+  const command = app.decode(caller, op, reader)
   if (command == null) return FAIL_MALFORMED
-  const expected = state.peek(command.caller)
-  if (command.nonce != (expected ? expected.nonce : 0)) return FAIL_WRONG_NONCE
-  state.touch(command.caller).nonce = command.nonce + 1
-  if (command.app == APP_SESSION) return OK
-  return applyToken(command)
+  // The caller's history shows the command whatever its outcome (the runtime drops copies of spent nonces).
+  const effects = new Effects()
+  effects.sent(caller, id, op, command.counterparty, command.amount)
+  let code = FAIL_WRONG_NONCE
+  if (nonce == nonceOf(caller)) {
+    spendNonce(caller, nonce)
+    code = app.apply(command, block, effects)
+  }
+  writeEffects(effects)
+  return code
 }
 
-/** Query: account(address) -> balance u128 ‖ next nonce u64, written to the output buffer; returns its length. */
-export function queryAccount(): i32 {
-  const reader = new Reader(INPUT, 20)
-  const key = reader.address()
-  const account = state.peek(key)
+/**
+ * Answers the query for `app` in the first `length` input bytes into the output buffer; returns the answer's
+ * length, or -1 for a malformed query or an unknown app. App 0 is the core: nonce(address) -> u64.
+ */
+export function query(app: i32, length: i32): i32 {
+  if (length < 0 || length > CORE_INPUT_BYTES) return -1
+  const reader = new Reader(INPUT, length)
   const writer = new Writer()
-  writer.u128(state.balanceOf(key))
-  writer.u64(account ? account.nonce : 0)
-  return flush(writer)
+  if (app == APP_CORE) {
+    if (reader.u8() != CORE_QUERY_NONCE) return -1
+    const account = reader.address()
+    if (!reader.done()) return -1
+    writer.u64(nonceOf(account))
+  } else {
+    const target = app >= 0 && app <= 255 ? appOf(<u8>app) : null
+    if (target == null || !target.query(reader, writer)) return -1
+  }
+  return flush(writer.bytes, 0)
 }
 
-/** Query: allowance(owner, spender) -> u128. */
-export function queryAllowance(): i32 {
-  const reader = new Reader(INPUT, 40)
-  const owner = reader.address()
-  const spender = reader.address()
-  const writer = new Writer()
-  writer.u128(state.allowanceOf(owner, spender))
-  return flush(writer)
+function writeEffects(effects: Effects): void {
+  store<u8>(OUTPUT, <u8>effects.count)
+  flush(effects.writer.bytes, 1)
 }
 
-/** Query: token -> initialised u8 ‖ issuer (20, zero if none) ‖ total supply u128. */
-export function queryToken(): i32 {
-  const writer = new Writer()
-  writer.u8(state.issuer != '' ? 1 : 0)
-  writer.address(state.issuer != '' ? state.issuer : '0000000000000000000000000000000000000000')
-  writer.u128(state.totalSupply)
-  return flush(writer)
-}
-
-function flush(writer: Writer): i32 {
-  const bytes = writer.bytes
-  for (let i = 0; i < bytes.length; i++) store<u8>(OUTPUT + <usize>i, bytes[i])
+function flush(bytes: u8[], at: i32): i32 {
+  // Answers and effects are bounded by the codecs well below the buffer; exceeding it is a broken invariant.
+  assert(at + bytes.length <= CORE_OUTPUT_BYTES, 'output overflow')
+  for (let i = 0; i < bytes.length; i++) store<u8>(OUTPUT + <usize>(at + i), bytes[i])
   return bytes.length
 }

@@ -36,6 +36,16 @@ export class Reader {
     return this.ok ? load<u8>(at) : 0
   }
 
+  u16(): u16 {
+    const at = this.take(2)
+    return this.ok ? bswap<u16>(load<u16>(at)) : 0
+  }
+
+  u32(): u32 {
+    const at = this.take(4)
+    return this.ok ? bswap<u32>(load<u32>(at)) : 0
+  }
+
   u64(): u64 {
     const at = this.take(8)
     return this.ok ? bswap<u64>(load<u64>(at)) : 0
@@ -63,6 +73,15 @@ export class Writer {
     this.bytes.push(value)
   }
 
+  u16(value: u16): void {
+    this.bytes.push(<u8>(value >> 8))
+    this.bytes.push(<u8>(value & 0xff))
+  }
+
+  u32(value: u32): void {
+    for (let shift: i32 = 24; shift >= 0; shift -= 8) this.bytes.push(<u8>((value >> <u32>shift) & 0xff))
+  }
+
   u64(value: u64): void {
     for (let shift: i32 = 56; shift >= 0; shift -= 8) this.bytes.push(<u8>((value >> <u64>shift) & 0xff))
   }
@@ -72,12 +91,20 @@ export class Writer {
     this.u64(value.lo)
   }
 
+  /** Appends another writer's bytes. */
+  append(other: Writer): void {
+    for (let i = 0; i < other.bytes.length; i++) this.bytes.push(other.bytes[i])
+  }
+
   /** Writes a 40-character hex key back as 20 bytes. */
   address(key: string): void {
     for (let i = 0; i < 40; i += 2)
       this.bytes.push(<u8>(nibble(key.charCodeAt(i)) * 16 + nibble(key.charCodeAt(i + 1))))
   }
 }
+
+/** The all-zero address key: "none" in encodings that always carry an address. */
+export const NO_ADDRESS = '0000000000000000000000000000000000000000'
 
 // One allocation per key: building the string by concatenation cost two allocations per nibble on every lookup.
 function hexOf(ptr: usize, bytes: i32): string {

@@ -1,12 +1,12 @@
-// The whole state as one canonical byte string: accounts and allowances sorted by address, zero allowances absent.
-// Two replicas with equal states export equal bytes, whatever order their maps were filled in.
-import { FAIL_MALFORMED, OK } from '../shared/constants'
+// The whole state as one canonical byte string of app-tagged sections:
+//   version u8 = 2 ‖ count u8 ‖ count × (app u8 ‖ length u32 ‖ section), app 0 (nonces) first, then APPS in id order.
+// Every app's section is present exactly once, so two replicas with equal states export equal bytes.
+import { APP_CORE, FAIL_MALFORMED, OK } from '../shared/constants'
+import { APPS } from './apps/registry'
 import { Reader, Writer } from './codec'
-import { Account, replaceState, State, state } from './state'
-import { U128 } from './u128'
+import { commitNonces, exportNonces, stageNonces } from './nonces'
 
-const SNAPSHOT_VERSION: u8 = 1
-const NO_ISSUER = '0000000000000000000000000000000000000000'
+const SNAPSHOT_VERSION: u8 = 2
 
 // Kept in globals so the collector never frees a buffer the host is reading or writing.
 let exported: StaticArray<u8> = new StaticArray<u8>(0)
@@ -16,26 +16,25 @@ let staged: StaticArray<u8> = new StaticArray<u8>(0)
 export function snapshotExport(): i32 {
   const writer = new Writer()
   writer.u8(SNAPSHOT_VERSION)
-  writer.address(state.issuer != '' ? state.issuer : NO_ISSUER)
-  writer.u128(state.totalSupply)
-  const keys = state.accounts.keys().sort()
-  writer.u64(<u64>keys.length)
-  for (let i = 0; i < keys.length; i++) {
-    const account = state.accounts.get(keys[i])
-    writer.address(keys[i])
-    writer.u128(account.balance)
-    writer.u64(account.nonce)
-    const spenders = account.allowances.keys().sort()
-    writer.u64(<u64>spenders.length)
-    for (let j = 0; j < spenders.length; j++) {
-      writer.address(spenders[j])
-      writer.u128(account.allowances.get(spenders[j]))
-    }
+  writer.u8(<u8>(APPS.length + 1))
+  const nonces = new Writer()
+  exportNonces(nonces)
+  section(writer, <u8>APP_CORE, nonces)
+  for (let i = 0; i < APPS.length; i++) {
+    const body = new Writer()
+    APPS[i].exportSection(body)
+    section(writer, APPS[i].id, body)
   }
   const bytes = writer.bytes
   exported = new StaticArray<u8>(bytes.length)
   for (let i = 0; i < bytes.length; i++) exported[i] = bytes[i]
   return bytes.length
+}
+
+function section(writer: Writer, app: u8, body: Writer): void {
+  writer.u8(app)
+  writer.u32(<u32>body.bytes.length)
+  writer.append(body)
 }
 
 export function snapshotPtr(): usize {
@@ -52,41 +51,26 @@ export function snapshotStage(length: i32): usize {
   return changetype<usize>(staged)
 }
 
-/** Replaces the state with the staged snapshot if it is well formed and canonical; otherwise keeps the old one. */
+/** Replaces the state with the staged snapshot if every section is well formed and canonical; else keeps the old. */
 export function snapshotImport(): i32 {
-  const reader = new Reader(changetype<usize>(staged), staged.length)
-  if (reader.u8() != SNAPSHOT_VERSION) return FAIL_MALFORMED
-  const next = new State()
-  const issuer = reader.address()
-  next.issuer = issuer == NO_ISSUER ? '' : issuer
-  next.totalSupply = reader.u128()
-  const count = reader.u64()
-  let previous = ''
-  let sum = U128.zero()
-  for (let i: u64 = 0; i < count && reader.ok; i++) {
-    const key = reader.address()
-    // Strictly increasing keys: the canonical order, and no duplicates.
-    if (key <= previous) return FAIL_MALFORMED
-    previous = key
-    const account = new Account()
-    account.balance = reader.u128()
-    account.nonce = reader.u64()
-    const spenders = reader.u64()
-    let previousSpender = ''
-    for (let j: u64 = 0; j < spenders && reader.ok; j++) {
-      const spender = reader.address()
-      const amount = reader.u128()
-      if (spender <= previousSpender || amount.isZero()) return FAIL_MALFORMED
-      previousSpender = spender
-      account.allowances.set(spender, amount)
-    }
-    const total = sum.checkedAdd(account.balance)
-    if (total == null) return FAIL_MALFORMED
-    sum = total
-    next.accounts.set(key, account)
+  const base = changetype<usize>(staged)
+  const reader = new Reader(base, staged.length)
+  if (reader.u8() != SNAPSHOT_VERSION || reader.u8() != <u8>(APPS.length + 1)) return FAIL_MALFORMED
+  let at = 2
+  for (let i = -1; i < APPS.length; i++) {
+    const app = reader.u8()
+    const length = <i32>reader.u32()
+    at += 5
+    if (!reader.ok || length < 0 || length > staged.length - at) return FAIL_MALFORMED
+    const body = new Reader(base + <usize>at, length)
+    const ok = i < 0 ? app == APP_CORE && stageNonces(body) : app == APPS[i].id && APPS[i].stageSection(body)
+    if (!ok) return FAIL_MALFORMED
+    reader.skip(length)
+    at += length
   }
-  // Balances must add up to the supply: a snapshot cannot mint.
-  if (!reader.done() || sum.compare(next.totalSupply) != 0) return FAIL_MALFORMED
-  replaceState(next)
+  if (!reader.done()) return FAIL_MALFORMED
+  // Every section parsed: only now does any live state change, so an import is whole or nothing.
+  commitNonces()
+  for (let i = 0; i < APPS.length; i++) APPS[i].commitSection()
   return OK
 }

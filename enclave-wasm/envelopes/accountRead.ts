@@ -13,6 +13,7 @@
 import { bytesToHex, encodePacked, getAddress, hexToBytes, type Address } from 'viem'
 import type { CoreCommand } from './coreCommands'
 import * as codes from '../shared/constants'
+import { APP_SCHEMAS } from './apps/registry'
 
 export const READ_TYPES = {
   Read: [
@@ -52,6 +53,10 @@ const OPS: CoreCommand['op'][] = [
   'burn',
   'startSession',
   'endSession',
+  'requireAttributes',
+  'initIdentity',
+  'attest',
+  'revoke',
 ]
 
 /** HPKE info of a reply: binds deployment and account. */
@@ -111,6 +116,12 @@ export function encodeReadReply({ balance, nonce, seq, receipt, history, session
   return bytes
 }
 
+function opAt(index: number): CoreCommand['op'] {
+  const op = OPS[index]
+  if (op === undefined) throw new Error(`malformed read reply: unknown op ${index}`)
+  return op
+}
+
 export function decodeReadReply(bytes: Uint8Array): AccountReply {
   if (bytes.byteLength !== READ_REPLY_BYTES) throw new Error('malformed read reply')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -124,7 +135,7 @@ export function decodeReadReply(bytes: Uint8Array): AccountReply {
     return {
       seq: view.getBigUint64(at),
       direction: view.getUint8(at + 8) === 0 ? 'sent' : 'received',
-      op: OPS[view.getUint8(at + 9)] ?? 'transfer',
+      op: opAt(view.getUint8(at + 9)),
       code: view.getUint16(at + 10),
       counterparty: getAddress(bytesToHex(bytes.subarray(at + 12, at + 32))),
       amount: (view.getBigUint64(at + 32) << 64n) | view.getBigUint64(at + 40),
@@ -149,20 +160,15 @@ export function decodeReadReply(bytes: Uint8Array): AccountReply {
   }
 }
 
-/** What each outcome code means to a person (core codes and the enclave's own). */
-export const OUTCOME_NAMES: Record<number, string> = {
-  [codes.OK]: 'applied',
-  [codes.FAIL_MALFORMED]: 'malformed command',
-  [codes.FAIL_UNKNOWN_APP]: 'unknown app',
-  [codes.FAIL_UNKNOWN_OP]: 'unknown operation',
-  [codes.FAIL_WRONG_NONCE]: 'wrong nonce',
-  [codes.FAIL_NOT_ISSUER]: 'only the issuer may mint',
-  [codes.FAIL_ALREADY_INITIALIZED]: 'the token is already initialised',
-  [codes.FAIL_NOT_INITIALIZED]: 'the token is not initialised yet',
-  [codes.FAIL_INSUFFICIENT_BALANCE]: 'insufficient balance',
-  [codes.FAIL_INSUFFICIENT_ALLOWANCE]: 'insufficient allowance',
-  [codes.FAIL_OVERFLOW]: 'amount overflow',
-  [codes.FAIL_ZERO_AMOUNT]: 'zero amount',
-  [codes.FAIL_SELF_TRANSFER]: 'sending to yourself',
-  [codes.FAIL_EXPIRED]: 'expired: sequenced after its deadline block',
-}
+/** What each outcome code means to a person: the core's own, the enclave's, then every app's (namespaced u16). */
+export const OUTCOME_NAMES: Record<number, string> = Object.assign(
+  {
+    [codes.OK]: 'applied',
+    [codes.FAIL_MALFORMED]: 'malformed command',
+    [codes.FAIL_UNKNOWN_APP]: 'unknown app',
+    [codes.FAIL_UNKNOWN_OP]: 'unknown operation',
+    [codes.FAIL_WRONG_NONCE]: 'wrong nonce',
+    [codes.FAIL_EXPIRED]: 'expired: sequenced after its deadline block',
+  },
+  ...APP_SCHEMAS.map((app) => app.failures),
+)

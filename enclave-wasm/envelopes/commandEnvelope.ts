@@ -7,8 +7,8 @@
  *   plaintext     = len u16 ‖ body ‖ zero padding          body = signature (65) ‖ deadlineBlock u64 ‖ command
  *
  * `command` is the core's encoding (coreCommands.ts) and starts with the account and its nonce; the signature is the
- * account's EIP-712 signature over `Command` (or `SessionGrant` for a session start, which binds the session key's
- * hash and expiry), so the enclave learns the sender only inside the ciphertext.
+ * account's EIP-712 signature over its op's primary type (`TokenTransfer`, …, or `SessionGrant` for a session start,
+ * which binds the session key's hash and expiry; see COMMAND_TYPES), so the enclave learns the sender only inside the ciphertext.
  */
 import {
   bytesToHex,
@@ -16,12 +16,15 @@ import {
   encodePacked,
   hexToBytes,
   keccak256,
-  zeroAddress,
   type Address,
   type Hex,
+  type TypedData,
   type TypedDataDefinition,
+  type TypedDataParameter,
 } from 'viem'
-import type { CoreCommand } from './coreCommands'
+import type { AppSchema, Field } from './apps/appSchema'
+import { APP_SCHEMAS } from './apps/registry'
+import { opSchemaOf, type CoreCommand } from './coreCommands'
 
 export { COMMAND_RECORD_BYTES } from '../protocol'
 import { COMMAND_RECORD_BYTES } from '../protocol'
@@ -58,36 +61,35 @@ export function commandInfo(chainId: bigint, ledger: Address, epoch: number): Ui
   )
 }
 
-/** EIP-712 domain and types of a command, as `eth_signTypedData_v4` shows them to the user. */
+/** EIP-712 domain of a command, as `eth_signTypedData_v4` shows it to the user (version 2: one type per op). */
 export function commandDomain(chainId: bigint, ledger: Address) {
-  return { name: 'Anonify', version: '1', chainId, verifyingContract: ledger } as const
+  return { name: 'Anonify', version: '2', chainId, verifyingContract: ledger } as const
 }
 
-export const COMMAND_TYPES = {
-  Command: [
-    { name: 'account', type: 'address' },
-    { name: 'nonce', type: 'uint64' },
-    { name: 'deadlineBlock', type: 'uint64' },
-    { name: 'epoch', type: 'uint32' },
-    { name: 'op', type: 'string' },
-    { name: 'to', type: 'address' },
-    { name: 'from', type: 'address' },
-    { name: 'amount', type: 'uint256' },
-  ],
-  SessionGrant: [
-    { name: 'account', type: 'address' },
-    { name: 'nonce', type: 'uint64' },
-    { name: 'deadlineBlock', type: 'uint64' },
-    { name: 'epoch', type: 'uint32' },
-    { name: 'sessionKeyHash', type: 'bytes32' },
-    { name: 'expiresBlock', type: 'uint64' },
-  ],
-} as const
+const ENVELOPE_FIELDS = [
+  { name: 'account', type: 'address' },
+  { name: 'nonce', type: 'uint64' },
+  { name: 'deadlineBlock', type: 'uint64' },
+  { name: 'epoch', type: 'uint32' },
+] as const
 
-/** What the wallet signs for a command: a `SessionGrant` for a session start, a `Command` for everything else. */
-export type CommandTypedData =
-  | TypedDataDefinition<typeof COMMAND_TYPES, 'Command'>
-  | TypedDataDefinition<typeof COMMAND_TYPES, 'SessionGrant'>
+/** The EIP-712 fields of one op: the envelope's, then its own (a hashed secret signed as `<name>Hash`). */
+function typeOf(fields: readonly Field[]): TypedDataParameter[] {
+  return [
+    ...ENVELOPE_FIELDS,
+    ...fields.map((field) => (field.hashed ? { name: `${field.name}Hash`, type: 'bytes32' } : field)),
+  ].map(({ name, type }) => ({ name, type }))
+}
+
+/** One EIP-712 primary type per app command (`TokenTransfer`, `IdentityAttest`, `SessionGrant`, …). */
+export const COMMAND_TYPES: Record<string, TypedDataParameter[]> = Object.fromEntries(
+  (APP_SCHEMAS as readonly AppSchema[]).flatMap((app) =>
+    Object.values(app.ops).map((op) => [op.primaryType, typeOf(op.fields)]),
+  ),
+)
+
+/** What the wallet signs for a command: its op's primary type with only that type in `types`. */
+export type CommandTypedData = TypedDataDefinition<TypedData, string>
 
 export type CommandSigningParameters = {
   chainId: bigint
@@ -109,44 +111,16 @@ export function commandTypedData({
   epoch,
   command,
 }: CommandSigningParameters): CommandTypedData {
-  const domain = commandDomain(chainId, ledger)
-  if (command.op === 'startSession') {
-    const message = {
-      account,
-      nonce,
-      deadlineBlock,
-      epoch,
-      sessionKeyHash: keccak256(command.sessionKey),
-      expiresBlock: command.expiresBlock,
-    }
-    return { domain, types: COMMAND_TYPES, primaryType: 'SessionGrant', message }
-  }
-  return {
-    domain,
-    types: COMMAND_TYPES,
-    primaryType: 'Command',
-    message: commandMessage(account, nonce, deadlineBlock, epoch, command),
-  }
-}
-
-/** The EIP-712 message for a command; fields an op does not use are zero. */
-export function commandMessage(
-  account: Address,
-  nonce: bigint,
-  deadlineBlock: bigint,
-  epoch: number,
-  command: CoreCommand,
-) {
-  return {
-    account,
-    nonce,
-    deadlineBlock,
-    epoch,
-    op: command.op,
-    to: 'to' in command ? command.to : 'spender' in command ? command.spender : zeroAddress,
-    from: 'from' in command ? command.from : zeroAddress,
-    amount: 'amount' in command ? command.amount : 0n,
-  }
+  const { schema } = opSchemaOf(command.op)
+  const values = command as unknown as Record<string, unknown>
+  const message: Record<string, unknown> = { account, nonce, deadlineBlock, epoch }
+  for (const field of schema.fields)
+    if (field.hashed) message[`${field.name}Hash`] = keccak256(values[field.name] as Hex)
+    else message[field.name] = values[field.name]
+  const primaryType = schema.primaryType
+  // Built from the schema at run time, so abitype cannot see the literal types; viem validates them when hashing.
+  const types = { [primaryType]: COMMAND_TYPES[primaryType]! } as unknown as TypedData
+  return { domain: commandDomain(chainId, ledger), types, primaryType, message }
 }
 
 /** len u16 ‖ signature ‖ deadlineBlock u64 ‖ command ‖ zeros, exactly COMMAND_PLAINTEXT_BYTES long. */

@@ -1,151 +1,106 @@
 /**
- * Canonical encoding of the core's commands: caller ‖ nonce u64 ‖ app ‖ op ‖ arguments (big-endian). Token ops, and
- * the session grant (its key and expiry are kept by the runtime; the core consumes the nonce).
+ * Canonical encoding of the core's commands, derived from the app schemas (apps/registry.ts):
+ * caller ‖ nonce u64 ‖ app u8 ‖ op u8 ‖ the op's fields in schema order (big-endian). Op names are unique across
+ * apps, so `{ op, ...fields }` names its app too.
  */
-import { bytesToHex, hexToBytes, type Address, type Hex } from 'viem'
-import {
-  APP_SESSION,
-  APP_TOKEN,
-  SESSION_END,
-  SESSION_START,
-  TOKEN_APPROVE,
-  TOKEN_BURN,
-  TOKEN_INIT,
-  TOKEN_MINT,
-  TOKEN_TRANSFER,
-  TOKEN_TRANSFER_FROM,
-} from '../shared/constants'
+import { bytesToHex, hexToBytes, type Address } from 'viem'
+import type { AppSchema, CommandOf, Field, OpSchema } from './apps/appSchema'
+import { FIELD_BYTES } from './apps/appSchema'
+import { APP_SCHEMAS } from './apps/registry'
 import { readU64 } from './bigEndian'
 
-export type CoreCommand =
-  | { op: 'init' }
-  | { op: 'mint'; to: Address; amount: bigint }
-  | { op: 'transfer'; to: Address; amount: bigint }
-  | { op: 'approve'; spender: Address; amount: bigint }
-  | { op: 'transferFrom'; from: Address; to: Address; amount: bigint }
-  | { op: 'burn'; amount: bigint }
-  /** Opens the account's fast path until `expiresBlock` or the next rekey; `sessionKey` is 32 secret bytes. */
-  | { op: 'startSession'; sessionKey: Hex; expiresBlock: bigint }
-  | { op: 'endSession' }
+/** Every command of every app. */
+export type CoreCommand = CommandOf<(typeof APP_SCHEMAS)[number]>
 
-export type TokenOp = Exclude<CoreCommand['op'], 'startSession' | 'endSession'>
-
-const TOKEN_OP_CODES: Record<TokenOp, number> = {
-  init: TOKEN_INIT,
-  mint: TOKEN_MINT,
-  transfer: TOKEN_TRANSFER,
-  approve: TOKEN_APPROVE,
-  transferFrom: TOKEN_TRANSFER_FROM,
-  burn: TOKEN_BURN,
-}
-const SESSION_OP_CODES = { startSession: SESSION_START, endSession: SESSION_END } as const
-
-/** The app and op bytes of a command. */
-function appAndOp(op: CoreCommand['op']): Uint8Array {
-  return op === 'startSession' || op === 'endSession'
-    ? Uint8Array.of(APP_SESSION, SESSION_OP_CODES[op])
-    : Uint8Array.of(APP_TOKEN, TOKEN_OP_CODES[op])
-}
-
+/** A command's bytes before its fields: caller 20 ‖ nonce 8 ‖ app 1 ‖ op 1. */
+export const COMMAND_HEADER_BYTES = 30
 export const SESSION_KEY_BYTES = 32
-
 export const MAX_U128 = (1n << 128n) - 1n
 
-/** Encodes `command` as sent by `caller` with `nonce`. Throws on an amount outside u128. */
-export function encodeCoreCommand(caller: Address, nonce: bigint, command: CoreCommand): Uint8Array {
-  const parts: Uint8Array[] = [hexToBytes(caller), u64(nonce), appAndOp(command.op)]
-  switch (command.op) {
-    case 'init':
-    case 'endSession':
-      break
-    case 'startSession': {
-      const key = hexToBytes(command.sessionKey)
-      if (key.byteLength !== SESSION_KEY_BYTES) throw new RangeError('a session key is 32 bytes')
-      parts.push(key, u64(command.expiresBlock))
-      break
-    }
-    case 'mint':
-    case 'transfer':
-      parts.push(hexToBytes(command.to), u128(command.amount))
-      break
-    case 'approve':
-      parts.push(hexToBytes(command.spender), u128(command.amount))
-      break
-    case 'transferFrom':
-      parts.push(hexToBytes(command.from), hexToBytes(command.to), u128(command.amount))
-      break
-    case 'burn':
-      parts.push(u128(command.amount))
-      break
+type OpEntry = { name: string; app: number; schema: OpSchema }
+const byName = new Map<string, OpEntry>()
+const byCode = new Map<number, OpEntry>()
+for (const app of APP_SCHEMAS as readonly AppSchema[])
+  for (const [name, schema] of Object.entries(app.ops)) {
+    if (byName.has(name)) throw new Error(`op ${name} is defined by two apps`)
+    const entry = { name, app: app.app, schema }
+    byName.set(name, entry)
+    byCode.set((app.app << 8) | schema.code, entry)
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let offset = 0
-  for (const part of parts) {
-    out.set(part, offset)
-    offset += part.byteLength
+
+/** The schema entry of `op`; throws on a name no app defines. */
+export function opSchemaOf(op: string): OpEntry {
+  const entry = byName.get(op)
+  if (!entry) throw new RangeError(`unknown op ${op}`)
+  return entry
+}
+
+/** The op name of an (app, op) pair, or undefined if no app defines it. */
+export function opNameOf(app: number, op: number): CoreCommand['op'] | undefined {
+  return byCode.get((app << 8) | op)?.name as CoreCommand['op'] | undefined
+}
+
+/** Encodes `command` as sent by `caller` with `nonce`. Throws on a value outside its field's range. */
+export function encodeCoreCommand(caller: Address, nonce: bigint, command: CoreCommand): Uint8Array {
+  const { app, schema } = opSchemaOf(command.op)
+  const values = command as unknown as Record<string, unknown>
+  const size = schema.fields.reduce((n, field) => n + FIELD_BYTES[field.type], COMMAND_HEADER_BYTES)
+  const out = new Uint8Array(size)
+  const view = new DataView(out.buffer)
+  out.set(hexToBytes(caller), 0)
+  writeUint(view, 20, 8, nonce)
+  out[28] = app
+  out[29] = schema.code
+  let at = COMMAND_HEADER_BYTES
+  for (const field of schema.fields) {
+    writeField(out, view, at, field, values[field.name])
+    at += FIELD_BYTES[field.type]
   }
   return out
 }
 
-function u64(value: bigint): Uint8Array {
-  const bytes = new Uint8Array(8)
-  new DataView(bytes.buffer).setBigUint64(0, value)
-  return bytes
+function writeField(out: Uint8Array, view: DataView, at: number, field: Field, value: unknown): void {
+  if (field.type === 'address' || field.type === 'bytes32') {
+    const bytes = hexToBytes(value as `0x${string}`)
+    if (bytes.byteLength !== FIELD_BYTES[field.type]) throw new RangeError(`${field.name} must be ${field.type}`)
+    out.set(bytes, at)
+  } else writeUint(view, at, FIELD_BYTES[field.type], BigInt(value as bigint | number))
 }
 
-function u128(value: bigint): Uint8Array {
-  if (value < 0n || value > MAX_U128) throw new RangeError('amount must fit in 128 bits')
-  const bytes = new Uint8Array(16)
-  const view = new DataView(bytes.buffer)
-  view.setBigUint64(0, value >> 64n)
-  view.setBigUint64(8, value & ((1n << 64n) - 1n))
-  return bytes
+function writeUint(view: DataView, at: number, bytes: number, value: bigint): void {
+  if (value < 0n || value >= 1n << BigInt(bytes * 8)) throw new RangeError(`value must fit in ${bytes * 8} bits`)
+  for (let i = bytes - 1; i >= 0; i--, value >>= 8n) view.setUint8(at + i, Number(value & 0xffn))
 }
 
 export type DecodedCoreCommand = { caller: Address; nonce: bigint; command: CoreCommand }
-
-const invert = <op extends string>(codes: Record<op, number>) =>
-  Object.fromEntries(Object.entries(codes).map(([op, code]) => [code, op])) as Record<number, op>
-const TOKEN_OPS = invert(TOKEN_OP_CODES)
-const SESSION_OPS = invert(SESSION_OP_CODES)
 
 /**
  * Decodes what `encodeCoreCommand` wrote, or returns undefined if it is not exactly one well-formed command.
  * Addresses come back in lowercase: this runs once per command on the enclave's hot path, where checksums cost a hash.
  */
 export function decodeCoreCommand(bytes: Uint8Array): DecodedCoreCommand | undefined {
-  const address = (at: number) => bytesToHex(bytes.subarray(at, at + 20))
-  const amount = (at: number) => (readU64(bytes, at) << 64n) | readU64(bytes, at + 8)
-  if (bytes.byteLength < 30) return undefined
-  const caller = address(0)
-  const nonce = readU64(bytes, 20)
-  const op =
-    bytes[28] === APP_TOKEN ? TOKEN_OPS[bytes[29]!] : bytes[28] === APP_SESSION ? SESSION_OPS[bytes[29]!] : undefined
-  const expectLength = (length: number) => bytes.byteLength === length
-  switch (op) {
-    case 'init':
-    case 'endSession':
-      return expectLength(30) ? { caller, nonce, command: { op } } : undefined
-    case 'startSession':
-      return expectLength(70)
-        ? {
-            caller,
-            nonce,
-            command: { op, sessionKey: bytesToHex(bytes.subarray(30, 62)), expiresBlock: readU64(bytes, 62) },
-          }
-        : undefined
-    case 'mint':
-    case 'transfer':
-      return expectLength(66) ? { caller, nonce, command: { op, to: address(30), amount: amount(50) } } : undefined
-    case 'approve':
-      return expectLength(66) ? { caller, nonce, command: { op, spender: address(30), amount: amount(50) } } : undefined
-    case 'transferFrom':
-      return expectLength(86)
-        ? { caller, nonce, command: { op, from: address(30), to: address(50), amount: amount(70) } }
-        : undefined
-    case 'burn':
-      return expectLength(46) ? { caller, nonce, command: { op, amount: amount(30) } } : undefined
-    default:
-      return undefined
+  if (bytes.byteLength < COMMAND_HEADER_BYTES) return undefined
+  const entry = byCode.get((bytes[28]! << 8) | bytes[29]!)
+  if (!entry) return undefined
+  const size = entry.schema.fields.reduce((n, field) => n + FIELD_BYTES[field.type], COMMAND_HEADER_BYTES)
+  if (bytes.byteLength !== size) return undefined
+  const command: Record<string, unknown> = { op: entry.name }
+  let at = COMMAND_HEADER_BYTES
+  for (const field of entry.schema.fields) {
+    const width = FIELD_BYTES[field.type]
+    const slice = bytes.subarray(at, at + width)
+    command[field.name] =
+      field.type === 'address' || field.type === 'bytes32'
+        ? bytesToHex(slice)
+        : field.type === 'uint8' || field.type === 'uint16'
+          ? slice.reduce((value, byte) => value * 256 + byte, 0)
+          : readUint(slice)
+    at += width
   }
+  return { caller: bytesToHex(bytes.subarray(0, 20)), nonce: readU64(bytes, 20), command: command as CoreCommand }
+}
+
+/** A u64 or u128 field. */
+function readUint(bytes: Uint8Array): bigint {
+  return bytes.byteLength === 8 ? readU64(bytes, 0) : (readU64(bytes, 0) << 64n) | readU64(bytes, 8)
 }

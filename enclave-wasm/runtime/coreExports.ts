@@ -4,10 +4,8 @@ export type CoreExports = {
   coreAbiVersion: () => number
   inputPtr: () => number
   outputPtr: () => number
-  apply: (length: number) => number
-  queryAccount: () => number
-  queryAllowance: () => number
-  queryToken: () => number
+  apply: (length: number, block: bigint) => number
+  query: (app: number, length: number) => number
   snapshotExport: () => number
   snapshotPtr: () => number
   snapshotLength: () => number
@@ -20,9 +18,7 @@ const FUNCTIONS = [
   'inputPtr',
   'outputPtr',
   'apply',
-  'queryAccount',
-  'queryAllowance',
-  'queryToken',
+  'query',
   'snapshotExport',
   'snapshotPtr',
   'snapshotLength',

@@ -17,7 +17,7 @@ import {
   type LedgerInput,
 } from '../protocol'
 import type { CoreExports } from './coreExports'
-import { createTokenCore, type TokenCore } from './core/createTokenCore'
+import { createCore, type Core } from './core/createCore'
 import { applyWholeOrNothing } from './applyWholeOrNothing'
 import { applyInput } from './group/applyInput'
 import { InputRejectedError } from './group/inputRejectedError'
@@ -44,7 +44,7 @@ import { readU64 } from '../envelopes/bigEndian'
 /** What a booted enclave holds. Lives only inside the Worker. */
 export type EnclaveState = {
   core: CoreExports
-  token: TokenCore
+  apps: Core
   /** Handed over by the platform loader at boot; reported, never computed, by the enclave. */
   measurement: Hex
   platform: PlatformClient
@@ -59,7 +59,7 @@ export type EnclaveState = {
 export function bootState(core: CoreExports, measurement: Hex, platform: PlatformClient): EnclaveState {
   return {
     core,
-    token: createTokenCore(core),
+    apps: createCore(core),
     measurement,
     platform,
     group: undefined,
@@ -91,7 +91,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
         return null
       }
       const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
-      if (state.token.importSnapshot(snapshot) !== 0)
+      if (state.apps.importSnapshot(snapshot) !== 0)
         throw new GroupActionError('the sealed application state is malformed')
       // Sealed under the measurement policy, so it was this measurement; taken from the launch all the same.
       group.measurement = state.measurement
@@ -115,7 +115,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
         await applyWholeOrNothing(group, input, async () => {
           await applyInput(group, input, async ({ kind, seq, payload }) => {
             refuseUnframedBatch(input)
-            const context = { token: state.token, receipts: group.receipts, history: group.history, seq, sessions }
+            const context = { core: state.apps, receipts: group.receipts, history: group.history, seq, sessions }
             if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
             const keys = {
               chainId: group.chainId,
@@ -137,7 +137,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       return rotateInitKey(bound(state))
     case 'seal': {
       const group = bound(state)
-      return { blob: await sealState(state.platform, group, state.token.exportSnapshot()), seq: group.seq }
+      return { blob: await sealState(state.platform, group, state.apps.exportSnapshot()), seq: group.seq }
     }
     case 'precheck': {
       const group = bound(state)
@@ -150,7 +150,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
         commandKeyOf: (epoch) => state.commandKeys.get(epoch),
         blockNumber: 0n,
       })
-      return { accepted: opened.ok && opened.nonce >= state.token.account(opened.account).nonce }
+      return { accepted: opened.ok && opened.nonce >= state.apps.account(opened.account).nonce }
     }
     case 'readAccount': {
       const group = bound(state)
@@ -165,7 +165,7 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
       if (!signer || signer.toLowerCase() !== account.toLowerCase())
         throw new GroupActionError('the read request is not signed by the account')
-      const { balance, nonce } = state.token.account(account)
+      const { balance, nonce } = state.apps.account(account)
       const receipt = group.receipts[account.toLowerCase()]
       const history = group.history[account.toLowerCase()] ?? []
       const live = group.sessions[account.toLowerCase()]
@@ -198,7 +198,7 @@ function precheckSession(state: EnclaveState, record: Uint8Array): boolean {
   const opened = match && openSessionRecord(match.encKey, match.counter, match.caller, record)
   if (!match || !opened) return false
   const nonce = readU64(opened.command, 20)
-  return nonce >= state.token.account(match.account as Hex).nonce
+  return nonce >= state.apps.account(match.account as Hex).nonce
 }
 
 /** Keeps the command key of the epoch this enclave holds, and only that one: a rotation drops the old key. */

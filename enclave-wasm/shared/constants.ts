@@ -1,46 +1,43 @@
 // Constants shared by the AssemblyScript core and the TypeScript runtime; both compilers read this file,
-// so it holds untyped integer literals only (AssemblyScript infers i32, TypeScript number).
+// so it holds untyped integer literals only (AssemblyScript infers i32, TypeScript number). Each app's own op and
+// failure codes live beside it in shared/apps/<app>.ts.
 
 /** Version of the core.wasm export surface; the runtime refuses a core that reports another. */
-export const CORE_ABI_VERSION = 2
+export const CORE_ABI_VERSION = 3
 
 /** Bytes of the core's input buffer: the largest command or query it accepts. */
 export const CORE_INPUT_BYTES = 4096
 
-/** Bytes of the core's output buffer. */
+/** Bytes of the core's output buffer: query answers, or the effects of the last command. */
 export const CORE_OUTPUT_BYTES = 4096
 
-/** Apps a command can address. */
+/**
+ * App ids, one byte in every command (caller ‖ nonce ‖ app u8 ‖ op u8 ‖ arguments). A failure code is u16 with the
+ * app id in its high byte, so 255 apps with 255 codes each; id 0 is the core itself (framing, nonces).
+ */
+export const APP_CORE = 0
 export const APP_TOKEN = 1
 /** Session grants: the core only checks and consumes the nonce; the runtime keeps the session. */
 export const APP_SESSION = 2
+export const APP_IDENTITY = 3
 
-/** Token operations (first byte after the app id). */
-export const TOKEN_INIT = 1
-export const TOKEN_MINT = 2
-export const TOKEN_TRANSFER = 3
-export const TOKEN_APPROVE = 4
-export const TOKEN_TRANSFER_FROM = 5
-export const TOKEN_BURN = 6
-
-/** Session operations: start (session key 32 ‖ expiresBlock u64) replaces any earlier session; end has no arguments. */
-export const SESSION_START = 1
-export const SESSION_END = 2
-
-/** Result codes of `apply`: 0 is success; every failure is deterministic and leaves the state as it was. */
+/** Result codes of `apply` in the core's namespace (0x00xx): 0 is success; failures leave app state as it was. */
 export const OK = 0
-export const FAIL_MALFORMED = 1
-export const FAIL_UNKNOWN_APP = 2
-export const FAIL_UNKNOWN_OP = 3
-export const FAIL_WRONG_NONCE = 4
-export const FAIL_NOT_ISSUER = 5
-export const FAIL_ALREADY_INITIALIZED = 6
-export const FAIL_NOT_INITIALIZED = 7
-export const FAIL_INSUFFICIENT_BALANCE = 8
-export const FAIL_INSUFFICIENT_ALLOWANCE = 9
-export const FAIL_OVERFLOW = 10
-export const FAIL_ZERO_AMOUNT = 11
-export const FAIL_SELF_TRANSFER = 12
+export const FAIL_MALFORMED = 0x0001
+export const FAIL_UNKNOWN_APP = 0x0002
+export const FAIL_UNKNOWN_OP = 0x0003
+export const FAIL_WRONG_NONCE = 0x0004
+/** Decided by the enclave before the core sees a command (reported to the sender like core codes). */
+export const FAIL_EXPIRED = 0x0064
 
-/** Outcomes the enclave decides before the core sees a command (reported to the sender like core codes). */
-export const FAIL_EXPIRED = 100
+/** Core queries (`query(APP_CORE, …)`): nonce(address 20) -> next nonce u64. */
+export const CORE_QUERY_NONCE = 1
+
+/**
+ * Effects: after `apply` the output buffer holds count u8 ‖ count × EFFECT_BYTES records, each
+ * kind u8 ‖ owner (20) ‖ app u8 ‖ op u8 ‖ counterparty (20) ‖ amount u128 ‖ reserved (1). The runtime stores them
+ * for their owners without reading commands. Kinds 3 (audit record) and 4 (withdrawal leaf) are reserved.
+ */
+export const EFFECT_BYTES = 60
+export const EFFECT_SENT = 1
+export const EFFECT_RECEIVED = 2

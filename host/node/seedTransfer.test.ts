@@ -14,7 +14,8 @@ import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { encodeCoreCommand, type CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { deriveSessionKeys, sealSessionRecord, SESSION_WINDOW } from '../../enclave-wasm/envelopes/sessionEnvelope'
-import * as codes from '../../enclave-wasm/shared/constants'
+import * as coreCodes from '../../enclave-wasm/shared/constants'
+import * as tokenCodes from '../../enclave-wasm/shared/apps/token'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
@@ -33,6 +34,8 @@ import { createRelayer, type Relayer } from '../relayer/createRelayer'
 import { fileStore } from '../storage/fileStore'
 import { createMemberNode, type MemberNode } from './createMemberNode'
 import { stepUntil } from './stepUntil'
+
+const codes = { ...coreCodes, ...tokenCodes }
 
 const wallet = (name: string) => privateKeyToAccount(keccak256(toHex(name)))
 const issuer = wallet('issuer')

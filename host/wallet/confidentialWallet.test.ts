@@ -30,7 +30,7 @@ import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { ENCLAVE_ERROR_CODES, INPUT_KIND, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
-import { FAIL_INSUFFICIENT_BALANCE } from '../../enclave-wasm/shared/constants'
+import { FAIL_INSUFFICIENT_BALANCE } from '../../enclave-wasm/shared/apps/token'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
@@ -220,7 +220,7 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     expect((await bobWallet.wallet.read()).balance).toBe(6_000n)
     // A signed command goes out as a 312-byte sealed record; the wallet signed the read key once and the command once.
     expect(aliceWallet.postings.map((p) => p.bytes)).toEqual([312])
-    expect(aliceWallet.signed).toEqual(['Read', 'Command'])
+    expect(aliceWallet.signed).toEqual(['Read', 'TokenTransfer'])
   })
 
   it('error: a session send without a live session throws NoLiveSessionError and posts nothing', async () => {
@@ -382,7 +382,7 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     expect(error).toBeInstanceOf(EpochKeyNotVerifiedError)
     expect((error as EpochKeyNotVerifiedError).shortMessage).toContain('does not match the one')
     expect(liar.postings).toEqual([])
-    expect(liar.signed).not.toContain('Command')
+    expect(liar.signed).not.toContain('TokenTransfer')
     expect(await chainSeq()).toBe(seq)
   })
 

@@ -7,16 +7,20 @@ import { join } from 'node:path'
 import { keccak256, toHex, getAddress, type Address } from 'viem'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
-import * as codes from '../../shared/constants'
+import * as coreCodes from '../../shared/constants'
+import * as tokenCodes from '../../shared/apps/token'
 import { startCore } from '../startCore'
-import { createTokenCore, type TokenCore } from './createTokenCore'
+import { createCore, type Core } from './createCore'
 import { encodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
+
+const codes = { ...coreCodes, ...tokenCodes }
+const BLOCK = 10n
 
 let wasm: Uint8Array
 beforeAll(async () => {
   wasm = new Uint8Array(await readFile(join(ENCLAVE_BUILD_DIR, 'core.wasm')))
 })
-const aCore = async () => createTokenCore(await startCore(wasm))
+const aCore = async () => createCore(await startCore(wasm))
 const anAddress = (name: string): Address => getAddress(keccak256(toHex(name)).slice(0, 42))
 const [issuer, alice, bob, carol] = ['issuer', 'alice', 'bob', 'carol'].map(anAddress) as [
   Address,
@@ -26,9 +30,9 @@ const [issuer, alice, bob, carol] = ['issuer', 'alice', 'bob', 'carol'].map(anAd
 ]
 
 /** Sends commands with each caller's next nonce, as a wallet would. */
-function sender(core: TokenCore) {
+function sender(core: Core) {
   return (caller: Address, command: CoreCommand, nonce = core.account(caller).nonce) =>
-    core.apply(encodeCoreCommand(caller, nonce, command))
+    core.apply(encodeCoreCommand(caller, nonce, command), BLOCK).code
 }
 
 async function seeded() {
@@ -45,7 +49,7 @@ describe('token core', () => {
     expect(send(alice, { op: 'transfer', to: bob, amount: 60n })).toBe(codes.OK)
     expect(core.account(alice)).toEqual({ balance: 40n, nonce: 1n })
     expect(core.account(bob)).toEqual({ balance: 60n, nonce: 0n })
-    expect(core.token()).toEqual({ issuer, totalSupply: 100n })
+    expect(core.token()).toEqual({ issuer, totalSupply: 100n, requiredAttributes: 0 })
   })
 
   it('approve and transferFrom move funds within the allowance and spend it down', async () => {
@@ -106,12 +110,12 @@ describe('token core', () => {
     const { core } = await seeded()
     const before = core.exportSnapshot()
     const good = encodeCoreCommand(alice, 0n, { op: 'transfer', to: bob, amount: 1n })
-    expect(core.apply(good.slice(0, -1))).toBe(codes.FAIL_MALFORMED)
-    expect(core.apply(Uint8Array.from([...good, 0]))).toBe(codes.FAIL_MALFORMED)
+    expect(core.apply(good.slice(0, -1), BLOCK).code).toBe(codes.FAIL_MALFORMED)
+    expect(core.apply(Uint8Array.from([...good, 0]), BLOCK).code).toBe(codes.FAIL_MALFORMED)
     const unknownOp = good.slice()
     unknownOp[29] = 99
-    expect(core.apply(unknownOp)).toBe(codes.FAIL_MALFORMED)
-    expect(core.apply(new Uint8Array(codes.CORE_INPUT_BYTES + 1))).toBe(codes.FAIL_MALFORMED)
+    expect(core.apply(unknownOp, BLOCK).code).toBe(codes.FAIL_MALFORMED)
+    expect(core.apply(new Uint8Array(codes.CORE_INPUT_BYTES + 1), BLOCK).code).toBe(codes.FAIL_MALFORMED)
     expect(core.exportSnapshot()).toEqual(before)
   })
 
@@ -136,7 +140,9 @@ describe('token core', () => {
     const target = await seeded()
     const before = target.core.exportSnapshot()
     const inflated = snapshot.slice()
-    inflated[1 + 20 + 15]! += 1 // total supply's last byte no longer equals the sum of balances
+    // version ‖ count ‖ nonces (app ‖ length u32 ‖ body) ‖ token (app ‖ length ‖ issuer ‖ supply …)
+    const tokenBody = 2 + 5 + new DataView(snapshot.buffer).getUint32(3) + 5
+    inflated[tokenBody + 20 + 15]! += 1 // total supply's last byte no longer equals the sum of balances
     for (const bad of [inflated, snapshot.slice(0, -1), Uint8Array.from([...snapshot, 0]), Uint8Array.of(9)]) {
       expect(target.core.importSnapshot(bad)).toBe(codes.FAIL_MALFORMED)
       expect(target.core.exportSnapshot()).toEqual(before)

@@ -28,7 +28,7 @@ export type OpenedCommand =
   | { ok: true; account: Address; nonce: bigint; command: Uint8Array; decoded: CoreCommand }
   | { ok: false; reason: 'malformed' | 'unknown epoch' | 'undecryptable' | 'bad signature' }
   /** Signed by its account but sequenced too late: the account learns it, nothing else changes. */
-  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; decoded: CoreCommand }
+  | { ok: false; reason: 'expired'; account: Address; nonce: bigint; command: Uint8Array }
 
 /**
  * Each epoch key imported once (keyed by the bytes `commandKeyOf` hands out, which the enclave keeps for the epoch and
@@ -85,6 +85,6 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
   // Both lowercase: decoded.caller (coreCommands.ts) and the recovered signer.
   if (signer !== decoded.caller) return { ok: false, reason: 'bad signature' }
   if (blockNumber > parts.deadlineBlock)
-    return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, decoded: decoded.command }
+    return { ok: false, reason: 'expired', account: decoded.caller, nonce: decoded.nonce, command: parts.command }
   return { ok: true, account: decoded.caller, nonce: decoded.nonce, command: parts.command, decoded: decoded.command }
 }

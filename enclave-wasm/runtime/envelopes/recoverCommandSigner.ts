@@ -10,7 +10,7 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
 import { bytesToHex, concatBytes, domainSeparator, hashStruct, hexToBytes, type Address, type Hex } from 'viem'
-import { COMMAND_TYPES, type CommandTypedData } from '../../envelopes/commandEnvelope'
+import type { CommandTypedData } from '../../envelopes/commandEnvelope'
 
 const EIP712_PREFIX = Uint8Array.of(0x19, 0x01)
 const SIGNATURE_BYTES = 65
@@ -26,7 +26,7 @@ export function commandDigest(typedData: CommandTypedData): Uint8Array {
     separator = hexToBytes(domainSeparator({ domain }))
     separators.set(id, separator)
   }
-  const struct = hashStruct({ data: message, primaryType, types: COMMAND_TYPES })
+  const struct = hashStruct({ data: message, primaryType, types: typedData.types })
   return keccak_256(concatBytes([EIP712_PREFIX, separator, hexToBytes(struct)]))
 }
 

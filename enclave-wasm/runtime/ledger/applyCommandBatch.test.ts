@@ -11,14 +11,17 @@ import { sealCommand } from '../../../host/envelopes/sealCommand'
 import { COMMAND_RECORD_BYTES } from '../../envelopes/commandEnvelope'
 import type { CoreCommand } from '../../envelopes/coreCommands'
 import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
-import * as codes from '../../shared/constants'
-import { createTokenCore } from '../core/createTokenCore'
+import * as coreCodes from '../../shared/constants'
+import * as tokenCodes from '../../shared/apps/token'
+import { createCore } from '../core/createCore'
 import { openCommand } from '../envelopes/openCommand'
 import { deriveEpochKeys } from '../group/keySchedule'
 import type { SessionBook } from '../session/sessionBook'
 import { startCore } from '../startCore'
 import { applyCommandBatch, type CommandBatchContext } from './applyCommandBatch'
 import { appliedOutcome, digestOutcomes, REFUSED_OUTCOME } from './commandOutcome'
+
+const codes = { ...coreCodes, ...tokenCodes }
 
 const CHAIN_ID = 31337n
 const LEDGER = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
@@ -68,7 +71,7 @@ async function aContext() {
     end: (account: Address) => calls.push(`end ${account}`),
   } as unknown as SessionBook
   const context: CommandBatchContext = {
-    token: createTokenCore(await startCore(wasm)),
+    core: createCore(await startCore(wasm)),
     receipts: {},
     history: {},
     seq: 1n,
@@ -98,7 +101,9 @@ async function applyOneByOne(context: CommandBatchContext, records: Uint8Array[]
       commandKeyOf: context.commandKeyOf,
       blockNumber: BLOCK,
     })
-    lines.push(opened.ok ? appliedOutcome(context.token.apply(opened.command), opened.command) : REFUSED_OUTCOME)
+    lines.push(
+      opened.ok ? appliedOutcome(context.core.apply(opened.command, BLOCK).code, opened.command) : REFUSED_OUTCOME,
+    )
   }
   return digestOutcomes(lines)
 }
@@ -131,9 +136,9 @@ describe('applyCommandBatch', () => {
 
     const reference = await aContext()
     expect(digest).toEqual(await applyOneByOne(reference.context, records))
-    expect(context.token.account(alice.address)).toEqual({ balance: 10n, nonce: 3n }) // a refused transfer still spends its nonce
-    expect(context.token.account(bob.address)).toEqual({ balance: 90n, nonce: 2n })
-    expect(context.token.exportSnapshot()).toEqual(reference.context.token.exportSnapshot())
+    expect(context.core.account(alice.address)).toEqual({ balance: 10n, nonce: 3n }) // a refused transfer still spends its nonce
+    expect(context.core.account(bob.address)).toEqual({ balance: 90n, nonce: 2n })
+    expect(context.core.exportSnapshot()).toEqual(reference.context.core.exportSnapshot())
     expect(context.receipts[a(alice.address)]).toEqual({ nonce: 2n, code: codes.FAIL_INSUFFICIENT_BALANCE, seq: 1n })
     expect(context.receipts[a(bob.address)]).toEqual({ nonce: 1n, code: codes.OK, seq: 1n })
     const historyOf = (address: Address) =>
@@ -167,7 +172,7 @@ describe('applyCommandBatch', () => {
     )
     const receipt = structuredClone(context.receipts)
     const history = structuredClone(context.history)
-    const snapshot = context.token.exportSnapshot()
+    const snapshot = context.core.exportSnapshot()
     expect(receipt[alice.address.toLowerCase()]).toEqual({ nonce: 0n, code: codes.OK, seq: 1n })
 
     // 40 copies in one batch (more than the history holds), then one more after its deadline.
@@ -184,7 +189,7 @@ describe('applyCommandBatch', () => {
 
     expect(context.receipts).toEqual(receipt)
     expect(context.history).toEqual(history)
-    expect(context.token.exportSnapshot()).toEqual(snapshot)
+    expect(context.core.exportSnapshot()).toEqual(snapshot)
   })
 
   it('error: a batch of nothing but refused records changes nothing and digests one refusal per record', async () => {
@@ -197,6 +202,6 @@ describe('applyCommandBatch', () => {
     expect(digest).toEqual(digestOutcomes([REFUSED_OUTCOME, REFUSED_OUTCOME, REFUSED_OUTCOME]))
     expect(context.receipts).toEqual({})
     expect(calls).toEqual([])
-    expect(context.token.exportSnapshot()).toEqual((await aContext()).context.token.exportSnapshot())
+    expect(context.core.exportSnapshot()).toEqual((await aContext()).context.core.exportSnapshot())
   })
 })

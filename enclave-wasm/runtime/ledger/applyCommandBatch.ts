@@ -1,13 +1,20 @@
 /**
- * Applies one sealed command batch: opens each 312-byte record, applies what opens to the token core, and digests
+ * Applies one sealed command batch: opens each 312-byte record, applies what opens to the core, and digests
  * every outcome for the transition root. Replicas holding the same epoch keys reach the same outcomes.
  */
 import { hexToBytes, type Address } from 'viem'
 import { COMMAND_RECORD_BYTES } from '../../envelopes/commandEnvelope'
-import { FAIL_EXPIRED, OK } from '../../shared/constants'
+import { OK } from '../../shared/constants'
 import { openCommand, type OpenedCommand } from '../envelopes/openCommand'
 import type { SessionBook } from '../session/sessionBook'
-import { appliedOutcome, digestOutcomes, noteOutcome, REFUSED_OUTCOME, type CommandContext } from './commandOutcome'
+import {
+  appliedOutcome,
+  digestOutcomes,
+  noteOutcome,
+  noteRefusal,
+  REFUSED_OUTCOME,
+  type CommandContext,
+} from './commandOutcome'
 
 export type CommandBatchContext = CommandContext & {
   chainId: bigint
@@ -32,17 +39,17 @@ export async function applyCommandBatch(context: CommandBatchContext, payload: U
   const opened = await Promise.all(
     records.map((record) => openCommand({ record, chainId, ledger, commandKeyOf, blockNumber })),
   )
-  return digestOutcomes(opened.map((command) => applyOpened(context, command)))
+  return digestOutcomes(opened.map((command) => applyOpened(context, command, blockNumber)))
 }
 
 /** Applies one opened record to the core and returns its outcome. */
-function applyOpened(context: CommandBatchContext, opened: OpenedCommand): Uint8Array {
+function applyOpened(context: CommandBatchContext, opened: OpenedCommand, blockNumber: bigint): Uint8Array {
   if (!opened.ok) {
-    if (opened.reason === 'expired') noteOutcome(context, opened.account, opened.nonce, opened.decoded, FAIL_EXPIRED)
+    if (opened.reason === 'expired') noteRefusal(context, opened.account, opened.nonce, opened.command)
     return REFUSED_OUTCOME
   }
-  const code = context.token.apply(opened.command)
-  noteOutcome(context, opened.account, opened.nonce, opened.decoded, code)
+  const { code, effects } = context.core.apply(opened.command, blockNumber)
+  noteOutcome(context, opened.account, opened.nonce, code, effects)
   if (code === OK && opened.decoded.op === 'startSession')
     context.sessions.start(opened.account, hexToBytes(opened.decoded.sessionKey), opened.decoded.expiresBlock)
   if (code === OK && opened.decoded.op === 'endSession') context.sessions.end(opened.account)

@@ -1,0 +1,34 @@
+/** Test builders over the compiled core: fresh instances, named accounts and a sender that tracks nonces. */
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { getAddress, keccak256, toHex, type Address } from 'viem'
+import { encodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
+import { startCore } from '../startCore'
+import { createCore, type ApplyResult, type Core } from './createCore'
+
+// The build's core.wasm (platform/launchNodeEnclave names the folder, but runtime code may not import the platform).
+const CORE_WASM = fileURLToPath(new URL('../../build/core.wasm', import.meta.url))
+let wasm: Promise<Uint8Array> | undefined
+
+/** A fresh core on the built core.wasm, through the Worker's own loader. */
+export async function aCore(): Promise<Core> {
+  wasm ??= readFile(CORE_WASM).then((bytes) => new Uint8Array(bytes))
+  return createCore(await startCore(await wasm))
+}
+
+/** A deterministic address for `name`. */
+export const anAddress = (name: string): Address => getAddress(keccak256(toHex(name)).slice(0, 42))
+
+/** Sends commands at `block` with each caller's next nonce, as a wallet would. */
+export function sender(core: Core) {
+  return (caller: Address, command: CoreCommand, block = 10n, nonce = core.nonce(caller)): ApplyResult =>
+    core.apply(encodeCoreCommand(caller, nonce, command), block)
+}
+
+/** A seeded linear congruential generator: the same seed, the same run. High bits only: the low ones cycle. */
+export function seededRandom(seed: number) {
+  return (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return (seed >>> 15) % n
+  }
+}
