@@ -7,6 +7,8 @@ import { READ_TYPES } from '../../enclave-wasm/envelopes/accountRead'
 import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { createLedgerClients } from '../chain/createLedgerClients'
+import { startAnvil, type Anvil } from '../chain/startAnvil'
+import type { LedgerClients } from '../ledger/confirmTransaction'
 import { COMMAND_RECORD_BYTES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
@@ -19,24 +21,33 @@ let enclave: EnclaveClient
 const servers: NodeServer[] = []
 const LEDGER = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const WEB_ORIGIN = 'http://127.0.0.1:5173'
-// Every record here is refused before posting, so the relayer's chain (nothing listens there) is never reached.
-const clients = createLedgerClients({ rpcUrl: 'http://127.0.0.1:9', chainId: 31337, account: LEDGER })
+// Every record here is refused before posting: the relayer reads only the head (for deadlines) from this chain.
+let anvil: Anvil
+let clients: LedgerClients
 
 async function aServer(parameters: Partial<CreateNodeServerParameters> = {}): Promise<NodeServer> {
   const on = parameters.enclave ?? enclave
-  const relayer = createRelayer({ enclave: on as EnclaveClient, clients, ledger: LEDGER })
+  const relayer = await createRelayer({
+    enclave: on as EnclaveClient,
+    clients,
+    ledger: LEDGER,
+    finality: { confirmations: 0 },
+  })
   const server = await createNodeServer({ enclave: on, relayer, allowedOrigins: new Set([WEB_ORIGIN]), ...parameters })
   servers.push(server)
   return server
 }
 
 beforeAll(async () => {
+  anvil = await startAnvil()
+  clients = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: LEDGER })
   ;({ client: enclave } = await startNodeEnclave({ machine: await createSimMachine() }))
   await enclave.bind({ chainId: 31337n, ledger: LEDGER, sealed: undefined })
 })
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()))
   await enclave?.close()
+  await anvil?.stop()
 })
 
 const post = (
