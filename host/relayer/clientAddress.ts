@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http'
 import { isIP } from 'node:net'
 
+// The proxy's own addresses: a dev server on 127.0.0.1 or ::1 connects from the same one.
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1'])
 
 /**

@@ -221,6 +221,32 @@ describe('node HTTP API', () => {
     expect(statuses).toContain(429)
   })
 
+  it('behavior: one client over its rate gets 429 while another client is still served', async () => {
+    const server = await aServer({ ratePerSecond: 5 })
+    const from = (localAddress: string) => statusFrom(server, { localAddress })
+    const first = []
+    for (let i = 0; i < 15; i++) first.push(await from('127.0.0.1'))
+    expect(first).toContain(429)
+    // Another loopback address is another client (Linux routes all of 127/8 to lo).
+    expect(await from('127.0.0.2')).toBe(200)
+    // Without a trusted proxy, naming another address in X-Forwarded-For changes nothing.
+    expect(await statusFrom(server, { headers: { 'x-forwarded-for': '203.0.113.9' } })).toBe(429)
+  })
+
+  it('behavior: behind a trusted loopback proxy, the client is the address the proxy forwarded', async () => {
+    const server = await aServer({ ratePerSecond: 5, trustLoopbackProxy: true })
+    // What Vite's proxy (xfwd) sends: the browser's address appended to whatever the browser claimed.
+    const via = (client: string) => statusFrom(server, { headers: { 'x-forwarded-for': `10.0.0.1, ${client}` } })
+    const first = []
+    for (let i = 0; i < 15; i++) first.push(await via('198.51.100.7'))
+    expect(first).toContain(429)
+    expect(await via('198.51.100.8')).toBe(200)
+    // Only the proxy's own address (127.0.0.1) is believed: from another peer the header names nobody.
+    expect(
+      await statusFrom(server, { localAddress: '127.0.0.3', headers: { 'x-forwarded-for': '198.51.100.7' } }),
+    ).toBe(200)
+  })
+
   it('answers 400 seeded random requests (methods, paths, headers, bodies) without a 5xx and serves on', {
     timeout: 30_000,
   }, async () => {
@@ -323,4 +349,19 @@ function seeded(seed: number) {
     pick: <T>(items: readonly T[]): T => items[int(items.length)]!,
     hex: (length: number) => `0x${Buffer.from(bytes(length)).toString('hex')}` as Hex,
   }
+}
+
+/** GET /v1/status from a chosen local address and with chosen headers; resolves to the status code. */
+function statusFrom(
+  server: NodeServer,
+  { localAddress, headers = {} }: { localAddress?: string; headers?: Record<string, string> },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${server.url}/v1/status`, { localAddress, headers, agent: false }, (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    request.once('error', reject)
+    request.end()
+  })
 }
