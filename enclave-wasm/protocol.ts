@@ -143,9 +143,11 @@ export type EnclaveSchema = {
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
   /**
    * Whether a command record (sealed, 312 bytes, or session, 96 bytes) would be worth posting: it opens (under a held
-   * epoch key, or as the next commands of a live session), its signature holds and its nonce is not behind. One bit, whatever the reason, so a relayer learns nothing about the content.
+   * epoch key, or as the next commands of a live session), its signature holds, its deadline is not before
+   * `blockNumber` (the host's head: a hint, it only saves the host gas) and its nonce is within `PRECHECK_NONCE_WINDOW` (runtime/precheck.ts)
+   * of the account's next. One bit, whatever the reason, so a relayer learns nothing about the content.
    */
-  precheck: { params: { record: Hex }; result: { accepted: boolean } }
+  precheck: { params: { record: Hex; blockNumber: bigint }; result: { accepted: boolean } }
   /** An account's balance and nonce, sealed to the reply key the account's wallet signed for (envelopes/accountRead). */
   readAccount: { params: { account: Address; replyKey: Hex; signature: Hex }; result: { reply: Hex } }
 }
@@ -230,7 +232,7 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
       typeof p.record === 'string' && p.record.length === 2 + 2 * SESSION_RECORD_BYTES
         ? SESSION_RECORD_BYTES
         : COMMAND_RECORD_BYTES
-    return { record: hexOf(p.record, record, 'record') }
+    return { record: hexOf(p.record, record, 'record'), blockNumber: uint(p.blockNumber, 'blockNumber') }
   },
   readAccount: (params) => {
     const p = asRecord(params, 'readAccount params')

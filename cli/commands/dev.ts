@@ -76,6 +76,8 @@ export const devCommand = defineCommand({
             onEvent: logMemberEvent,
             httpPort: nodePort,
             allowedOrigins: webOrigins,
+            // The browser reaches the node through Vite's proxy on loopback, which names it in X-Forwarded-For.
+            trustLoopbackProxy: true,
           }),
         (m) => `relayer at ${m.url}`,
       )
@@ -88,7 +90,12 @@ export const devCommand = defineCommand({
         const vite = await createServer({
           configFile: resolveRepoPath('vite.config.ts'),
           // The web app posts to its own origin's /v1/: the member's relayer, with no CORS to open.
-          server: { port, strictPort: values.port !== undefined, proxy: { '/v1/': { target: member.url! } } },
+          // xfwd: the node rate-limits each browser by the address the proxy forwards, not the proxy's own.
+          server: {
+            port,
+            strictPort: values.port !== undefined,
+            proxy: { '/v1/': { target: member.url!, xfwd: true } },
+          },
           clearScreen: false,
           logLevel: 'warn',
         })

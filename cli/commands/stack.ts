@@ -2,7 +2,9 @@
 import type { EvmVersion } from '../../contracts/generated/evmVersions'
 import { deployStack } from '../../host/deployment/deployStack'
 import { writeDeployment } from '../../host/deployment/deploymentFile'
+import { LOCAL_CHAIN_IDS } from '../../host/deployment/isLocalChain'
 import type { Deployment } from '../../host/deployment/parseDeployment'
+import { describeFinality } from '../../host/ledger/readFinalBlock'
 import { AnonifyError } from '../../host/errors/base'
 import type { Hex } from 'viem'
 import { step } from '../step'
@@ -22,6 +24,9 @@ export async function deployAndRecord(
   )
   await writeDeployment(path, deployment)
   console.log(`Deployment written to ${path}`)
+  // Said out loud: a dev chain's short policy is a choice for speed, and it is what every member will follow.
+  const dev = LOCAL_CHAIN_IDS.includes(deployment.chainId) ? ' (dev chain: short, for speed)' : ''
+  console.log(`Finality: members apply and relayers confirm after ${describeFinality(deployment.finality)}${dev}`)
   return deployment
 }
 

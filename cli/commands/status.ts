@@ -4,6 +4,7 @@ import { readDeployment } from '../../host/deployment/deploymentFile'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { readEnclaveView } from '../../host/node/readEnclaveView'
+import { describeFinality, readFinalBlock } from '../../host/ledger/readFinalBlock'
 import { readGroup } from '../../host/ledger/readGroup'
 import { AnonifyError } from '../../host/errors/base'
 import { ChainUnreachableError } from '../../host/errors/chain'
@@ -28,8 +29,13 @@ export const statusCommand = defineCommand({
     })
     let chainId: number
     let blockNumber: bigint
+    let finalBlock: bigint
     try {
-      ;[chainId, blockNumber] = await Promise.all([publicClient.getChainId(), publicClient.getBlockNumber()])
+      ;[chainId, blockNumber, finalBlock] = await Promise.all([
+        publicClient.getChainId(),
+        publicClient.getBlockNumber(),
+        readFinalBlock(publicClient, deployment.finality),
+      ])
     } catch (cause) {
       throw new ChainUnreachableError({ rpcUrl, cause })
     }
@@ -53,6 +59,9 @@ export const statusCommand = defineCommand({
       chainId,
       rpcUrl,
       blockNumber: Number(blockNumber),
+      // Added beside the fields scripts read: the last block members apply, and the policy that decides it.
+      finalBlock: Number(finalBlock),
+      finality: deployment.finality,
       contracts: deployment.contracts,
       measurement: view.measurement,
       deploymentMeasurement: deployment.enclave.measurement,
@@ -80,6 +89,7 @@ export const statusCommand = defineCommand({
     console.log(
       [
         `Chain         ${report.chainId} at block ${report.blockNumber} (${rpcUrl})`,
+        `Final         block ${report.finalBlock} (${describeFinality(deployment.finality)})`,
         `Ledger        ${report.contracts.ledger}`,
         `Group         epoch ${report.chain.epoch}, ${report.chain.members.length} member(s), ${report.chain.seq} input(s)`,
         `Enclave       ${report.measurement} (${report.platform}: NO hardware protection)`,

@@ -1,5 +1,5 @@
 /** ECALL dispatch: one handler per method of the schema in protocol.ts, checked exhaustively. */
-import { bytesToHex, hexToBytes, recoverTypedDataAddress } from 'viem'
+import { bytesToHex, recoverTypedDataAddress } from 'viem'
 import { READ_TYPES, encodeReadReply, readInfo } from '../envelopes/accountRead'
 import { commandDomain } from '../envelopes/commandEnvelope'
 import { sealTo } from '../envelopes/hpkeSuite'
@@ -33,13 +33,11 @@ import {
 import { emptyGroupState, ZERO_HASH, type GroupState } from './group/groupState'
 import { groupStatus } from './group/groupStatus'
 import { deriveEpochKeys } from './group/keySchedule'
-import { openCommand } from './envelopes/openCommand'
 import { applyCommandBatch } from './ledger/applyCommandBatch'
 import { applySessionBatch } from './ledger/applySessionBatch'
 import { createSessionBook, type SessionBook } from './session/sessionBook'
-import { openSessionRecord } from './envelopes/sessionRecords'
+import { precheck } from './precheck'
 import { sealState, unsealState } from './sealState'
-import { readU64 } from '../envelopes/bigEndian'
 
 /** What a booted enclave holds. Lives only inside the Worker. */
 export type EnclaveState = {
@@ -139,19 +137,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       const group = bound(state)
       return { blob: await sealState(state.platform, group, state.apps.exportSnapshot()), seq: group.seq }
     }
-    case 'precheck': {
-      const group = bound(state)
-      const record = hexToBytes(request.params.record)
-      if (record.byteLength !== COMMAND_RECORD_BYTES) return { accepted: precheckSession(state, record) }
-      const opened = await openCommand({
-        record,
-        chainId: group.chainId,
-        ledger: group.ledger,
-        commandKeyOf: (epoch) => state.commandKeys.get(epoch),
-        blockNumber: 0n,
-      })
-      return { accepted: opened.ok && opened.nonce >= state.apps.account(opened.account).nonce }
-    }
+    case 'precheck':
+      return precheck(state, bound(state), request.params)
     case 'readAccount': {
       const group = bound(state)
       const { account, replyKey, signature } = request.params
@@ -190,15 +177,6 @@ function refuseUnframedBatch({ seq, kind, payload }: LedgerInput): void {
   const recordBytes = kind === INPUT_KIND.sessionBatch ? SESSION_RECORD_BYTES : COMMAND_RECORD_BYTES
   if (payload.byteLength < 8 + recordBytes || (payload.byteLength - 8) % recordBytes !== 0)
     throw new InputRejectedError(`input ${seq} is not a block number and one or more ${recordBytes}-byte records`)
-}
-
-/** Whether a session record opens at its counter and its nonce is not behind; changes nothing. */
-function precheckSession(state: EnclaveState, record: Uint8Array): boolean {
-  const match = state.sessions!.find(record)
-  const opened = match && openSessionRecord(match.encKey, match.counter, match.caller, record)
-  if (!match || !opened) return false
-  const nonce = readU64(opened.command, 20)
-  return nonce >= state.apps.account(match.account as Hex).nonce
 }
 
 /** Keeps the command key of the epoch this enclave holds, and only that one: a rotation drops the old key. */

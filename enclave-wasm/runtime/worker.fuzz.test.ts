@@ -263,7 +263,10 @@ async function paramsFor(random: Random, method: EnclaveMethod, status: EnclaveS
     case 'attest':
       return mutate({ operator: random.hex(20), anchorHash: random.hex(32) })
     case 'precheck':
-      return mutate({ record: random.hex(random.pick([COMMAND_RECORD_BYTES, SESSION_RECORD_BYTES])) })
+      return mutate({
+        record: random.hex(random.pick([COMMAND_RECORD_BYTES, SESSION_RECORD_BYTES])),
+        blockNumber: BigInt(random.int(1_000)),
+      })
     case 'readAccount':
       // Signed, so the enclave gets past the signature check to the reply key (the review's attack); or unsigned for a
       // good key, which reaches the signature check.

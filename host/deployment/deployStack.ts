@@ -10,6 +10,8 @@ import { TEE_TYPE_SIM } from '../ledger/constants'
 import { deployLedger } from '../ledger/deployLedger'
 import { deploySimVerifier } from '../ledger/deploySimVerifier'
 import { allowMeasurement, setVerifier } from '../ledger/governance'
+import type { FinalityPolicy } from '../ledger/readFinalBlock'
+import { chooseFinality } from './chooseFinality'
 import type { Deployment } from './parseDeployment'
 
 export type DeployStackParameters = {
@@ -20,6 +22,8 @@ export type DeployStackParameters = {
   privateKey?: Hex | undefined
   /** The compilation to deploy (default: the oldest, which runs on every supported chain). */
   evmVersion?: EvmVersion | undefined
+  /** Which blocks count as final; chosen from the chain (chooseFinality) when omitted. */
+  finality?: FinalityPolicy | undefined
 }
 
 /**
@@ -41,6 +45,7 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   // Bytecode with an opcode the chain lacks may deploy and then fail at its first call: refuse it before that.
   const opcode = await findMissingOpcode(publicClient, evmVersion)
   if (opcode) throw new EvmVersionMismatchError({ evmVersion, opcode, rpcUrl, deployed: false })
+  const finality = parameters.finality ?? (await chooseFinality(publicClient, chainId))
   const account: Account | Address = privateKey ? privateKeyToAccount(privateKey) : await firstUnlockedAccount(rpcUrl)
   const clients = createLedgerClients({ rpcUrl, chainId, account })
   const { walletClient } = clients
@@ -54,6 +59,7 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
     rpcUrl,
     deployBlock: Number(ledger.blockNumber),
     evmVersion,
+    finality,
     contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
   }

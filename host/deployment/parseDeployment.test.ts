@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_EVM_VERSION } from '../../contracts/generated/evmVersions'
-import { InvalidDeploymentError, parseDeployment } from './parseDeployment'
+import { DEV_CONFIRMATIONS, InvalidDeploymentError, parseDeployment } from './parseDeployment'
 
 /** A deployment file as `anonify deploy` writes it, with `overrides` applied. */
 const aDeploymentFile = (overrides: Record<string, unknown> = {}) => ({
@@ -31,5 +31,23 @@ describe('parseDeployment', () => {
     expect(() => parseDeployment(aDeploymentFile({ evmVersion: 'paris' }), 'd.json')).toThrow(
       'evmVersion must be one of shanghai, cancun, prague, osaka',
     )
+  })
+  it('default: keeps the finality policy the file names', () => {
+    expect(parseDeployment(aDeploymentFile({ finality: { confirmations: 5 } })).finality).toEqual({ confirmations: 5 })
+    expect(parseDeployment(aDeploymentFile({ finality: { blockTag: 'finalized' } })).finality).toEqual({
+      blockTag: 'finalized',
+    })
+  })
+
+  it('behavior: a file without a finality policy gets a short one on a dev chain, the finalized tag elsewhere', () => {
+    expect(parseDeployment(aDeploymentFile()).finality).toEqual({ confirmations: DEV_CONFIRMATIONS })
+    expect(parseDeployment(aDeploymentFile({ chainId: 1 })).finality).toEqual({ blockTag: 'finalized' })
+  })
+
+  it('error: refuses a finality policy of another shape', () => {
+    for (const finality of [{ confirmations: -1 }, { confirmations: 1.5 }, { blockTag: 'latest' }, 'finalized', {}])
+      expect(() => parseDeployment(aDeploymentFile({ finality }), 'd.json')).toThrow(
+        'finality must be { "blockTag": "finalized" } or { "confirmations": 0..10000 }',
+      )
   })
 })

@@ -2,6 +2,8 @@
 import { getAddress, isAddress, isHex, type Address, type Hex } from 'viem'
 import { DEFAULT_EVM_VERSION, EVM_VERSIONS, type EvmVersion } from '../../contracts/generated/evmVersions'
 import { AnonifyError } from '../errors/base'
+import type { FinalityPolicy } from '../ledger/readFinalBlock'
+import { LOCAL_CHAIN_IDS } from './isLocalChain'
 
 export type Deployment = {
   version: 1
@@ -12,6 +14,8 @@ export type Deployment = {
   deployBlock: number
   /** The EVM version the deployed bytecode was compiled for; files written before it existed mean the default. */
   evmVersion: EvmVersion
+  /** Which blocks followers apply and relayers count as posted; files written before it existed get `defaultFinality`. */
+  finality: FinalityPolicy
   contracts: { ledger: Address; verifier: Address }
   enclave: { measurement: Hex }
 }
@@ -19,6 +23,16 @@ export type Deployment = {
 /** Whether `value` names an EVM version the contracts are compiled for. */
 export function isEvmVersion(value: unknown): value is EvmVersion {
   return (EVM_VERSIONS as readonly unknown[]).includes(value)
+}
+
+/** Confirmations on a dev chain (anvil, hardhat) that mines on an interval: its `finalized` tag trails by 64 blocks. */
+export const DEV_CONFIRMATIONS = 2
+/** The most confirmations a deployment may ask for: more is a typo, not a policy. */
+export const MAX_CONFIRMATIONS = 10_000
+
+/** The policy of a deployment file that names none: short on a dev chain id, the node's finalized tag elsewhere. */
+export function defaultFinality(chainId: number): FinalityPolicy {
+  return LOCAL_CHAIN_IDS.includes(chainId) ? { confirmations: DEV_CONFIRMATIONS } : { blockTag: 'finalized' }
 }
 
 /** The deployment file is missing fields or holds values of the wrong shape. */
@@ -44,6 +58,7 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
   if (!Number.isSafeInteger(v.deployBlock) || (v.deployBlock as number) < 0) fail('deployBlock must be a block number')
   const evmVersion = v.evmVersion ?? DEFAULT_EVM_VERSION
   if (!isEvmVersion(evmVersion)) fail(`evmVersion must be one of ${EVM_VERSIONS.join(', ')}`)
+  const finality = v.finality === undefined ? defaultFinality(v.chainId as number) : parseFinality(v.finality, fail)
   const contracts = v.contracts as Record<string, unknown> | undefined
   if (typeof contracts !== 'object' || contracts === null) return fail('contracts is missing')
   if (typeof contracts.ledger !== 'string' || !isAddress(contracts.ledger)) fail('contracts.ledger is not an address')
@@ -59,7 +74,24 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
     rpcUrl: v.rpcUrl as string,
     deployBlock: v.deployBlock as number,
     evmVersion: evmVersion as EvmVersion,
+    finality,
     contracts: { ledger: getAddress(contracts.ledger as string), verifier: getAddress(contracts.verifier as string) },
     enclave: { measurement: (enclave.measurement as string).toLowerCase() as Hex },
   }
+}
+
+/** `{ "blockTag": "finalized" }` or `{ "confirmations": N }`, nothing else. */
+function parseFinality(value: unknown, fail: (problem: string) => never): FinalityPolicy {
+  const f = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  const keys = Object.keys(f)
+  if (keys.length === 1 && f.blockTag === 'finalized') return { blockTag: 'finalized' }
+  const confirmations = f.confirmations
+  if (
+    keys.length === 1 &&
+    Number.isSafeInteger(confirmations) &&
+    (confirmations as number) >= 0 &&
+    (confirmations as number) <= MAX_CONFIRMATIONS
+  )
+    return { confirmations: confirmations as number }
+  return fail(`finality must be { "blockTag": "finalized" } or { "confirmations": 0..${MAX_CONFIRMATIONS} }`)
 }

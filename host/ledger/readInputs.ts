@@ -16,14 +16,15 @@ import { ledgerAbi } from '../../contracts/generated/ledger'
 import { INPUT_KIND, type LedgerInput } from '../../enclave-wasm/protocol'
 import { InputGapError, SessionBatchUnavailableError } from '../errors/ledger'
 import { mapConcurrently } from './mapConcurrently'
+import { readFinalBlock, type FinalityPolicy } from './readFinalBlock'
 
 export type ReadInputsParameters = {
   ledger: Address
   /** Return inputs with seq > afterSeq. */
   afterSeq: bigint
   fromBlock: bigint
-  /** Only blocks at least this many below the head count as final. */
-  confirmations?: number | undefined
+  /** Read only blocks this policy counts as final (the deployment's); the head when omitted, for tools and tests. */
+  finality?: FinalityPolicy | undefined
 }
 
 export type ReadInputsReturnType = {
@@ -50,10 +51,9 @@ export async function readInputs(
   publicClient: PublicClient,
   parameters: ReadInputsParameters,
 ): Promise<ReadInputsReturnType> {
-  const { ledger, afterSeq, fromBlock, confirmations = 0 } = parameters
-  // Uncached: viem reuses a block number for a polling interval, and a follower must never read a stale head.
-  const head = await publicClient.getBlockNumber({ cacheTime: 0 })
-  const finalBlock = head - BigInt(confirmations)
+  const { ledger, afterSeq, fromBlock, finality = { confirmations: 0 } } = parameters
+  // A block that is not final may still be reorged away: an input applied from it could never be taken back.
+  const finalBlock = await readFinalBlock(publicClient, finality)
   if (finalBlock < fromBlock) return { inputs: [], toBlock: fromBlock - 1n }
   const { logs, toBlock } = await readInputLogs(publicClient, ledger, fromBlock, finalBlock)
   const found: { input: LedgerInput; hash: Hash }[] = []

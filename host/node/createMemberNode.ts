@@ -119,7 +119,13 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
 
   async function sync(): Promise<EnclaveStatus> {
     let status = await enclave.getStatus()
-    const { inputs, toBlock } = await readInputs(clients.publicClient, { ledger, afterSeq: status.seq, fromBlock })
+    // Only final blocks: an input applied from a block a reorg drops would leave this replica off the chain for good.
+    const { inputs, toBlock } = await readInputs(clients.publicClient, {
+      ledger,
+      afterSeq: status.seq,
+      fromBlock,
+      finality: deployment.finality,
+    })
     const target = inputs.at(-1)?.seq ?? status.seq
     let savedAt = performance.now()
     for (const chunk of ingestChunks(inputs, INGEST_BOUNDS)) {

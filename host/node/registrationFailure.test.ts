@@ -69,6 +69,7 @@ async function deployUnchecked(evmVersion: EvmVersion): Promise<Deployment> {
     rpcUrl: hardhat.rpcUrl,
     deployBlock,
     evmVersion,
+    finality: { confirmations: 0 },
     contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
   }

@@ -306,10 +306,11 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
   beforeAll(async () => {
     nonces.set(alice.address, (await accountOn(replicas[0]!, alice)).nonce)
     session = await grant()
-    relay = createRelayer({
+    relay = await createRelayer({
       enclave: replicas[0]!.enclave,
       clients: relayer,
       ledger: deployment.contracts.ledger,
+      finality: deployment.finality,
       flushAfterMs: 60_000,
     })
   })

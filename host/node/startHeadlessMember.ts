@@ -15,6 +15,7 @@ import { createMemberNode, type MemberNode, type MemberNodeEvent } from './creat
 export const dataDirFiles = (dataDir: string) => ({
   machine: join(dataDir, 'sim-machine.json'),
   sealedState: join(dataDir, 'enclave.sealed'),
+  relayerQueue: join(dataDir, 'relayer-queue.json'),
 })
 
 export type StartHeadlessMemberParameters = {
@@ -29,6 +30,8 @@ export type StartHeadlessMemberParameters = {
   httpPort?: number | undefined
   /** Web origins whose pages may call that API (createNodeServer); none by default. */
   allowedOrigins?: ReadonlySet<string> | undefined
+  /** Rate-limit by `X-Forwarded-For` of requests from a loopback proxy (createNodeServer); off by default. */
+  trustLoopbackProxy?: boolean | undefined
 }
 
 export type HeadlessMember = {
@@ -48,17 +51,19 @@ export type HeadlessMember = {
  * process.once('SIGINT', () => void member.stop())
  */
 export async function startHeadlessMember(parameters: StartHeadlessMemberParameters): Promise<HeadlessMember> {
-  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort, allowedOrigins } = parameters
+  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort, allowedOrigins, trustLoopbackProxy } = parameters
   const files = dataDirFiles(dataDir)
   const { client } = await startNodeEnclave({
     machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine),
   })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
   const node = createMemberNode({ enclave: client, clients, deployment, store: fileStore(files.sealedState), onEvent })
-  const relayer = createRelayer({
+  const relayer = await createRelayer({
     enclave: client,
     clients,
     ledger: deployment.contracts.ledger,
+    finality: deployment.finality,
+    store: fileStore(files.relayerQueue),
     onError: (error) => onEvent?.({ type: 'error', error }),
   })
   // Bound and listening before the loop starts, so a failure here leaves no loop or Worker running behind it.
@@ -66,7 +71,7 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
   try {
     await node.bind()
     if (httpPort !== undefined)
-      server = await createNodeServer({ enclave: client, relayer, port: httpPort, allowedOrigins })
+      server = await createNodeServer({ enclave: client, relayer, port: httpPort, allowedOrigins, trustLoopbackProxy })
   } catch (error) {
     await client.close()
     throw error

@@ -7,6 +7,8 @@ import { READ_TYPES } from '../../enclave-wasm/envelopes/accountRead'
 import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { createLedgerClients } from '../chain/createLedgerClients'
+import { startAnvil, type Anvil } from '../chain/startAnvil'
+import type { LedgerClients } from '../ledger/confirmTransaction'
 import { COMMAND_RECORD_BYTES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
@@ -19,24 +21,33 @@ let enclave: EnclaveClient
 const servers: NodeServer[] = []
 const LEDGER = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const WEB_ORIGIN = 'http://127.0.0.1:5173'
-// Every record here is refused before posting, so the relayer's chain (nothing listens there) is never reached.
-const clients = createLedgerClients({ rpcUrl: 'http://127.0.0.1:9', chainId: 31337, account: LEDGER })
+// Every record here is refused before posting: the relayer reads only the head (for deadlines) from this chain.
+let anvil: Anvil
+let clients: LedgerClients
 
 async function aServer(parameters: Partial<CreateNodeServerParameters> = {}): Promise<NodeServer> {
   const on = parameters.enclave ?? enclave
-  const relayer = createRelayer({ enclave: on as EnclaveClient, clients, ledger: LEDGER })
+  const relayer = await createRelayer({
+    enclave: on as EnclaveClient,
+    clients,
+    ledger: LEDGER,
+    finality: { confirmations: 0 },
+  })
   const server = await createNodeServer({ enclave: on, relayer, allowedOrigins: new Set([WEB_ORIGIN]), ...parameters })
   servers.push(server)
   return server
 }
 
 beforeAll(async () => {
+  anvil = await startAnvil()
+  clients = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: LEDGER })
   ;({ client: enclave } = await startNodeEnclave({ machine: await createSimMachine() }))
   await enclave.bind({ chainId: 31337n, ledger: LEDGER, sealed: undefined })
 })
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()))
   await enclave?.close()
+  await anvil?.stop()
 })
 
 const post = (
@@ -210,6 +221,32 @@ describe('node HTTP API', () => {
     expect(statuses).toContain(429)
   })
 
+  it('behavior: one client over its rate gets 429 while another client is still served', async () => {
+    const server = await aServer({ ratePerSecond: 5 })
+    const from = (localAddress: string) => statusFrom(server, { localAddress })
+    const first = []
+    for (let i = 0; i < 15; i++) first.push(await from('127.0.0.1'))
+    expect(first).toContain(429)
+    // Another loopback address is another client (Linux routes all of 127/8 to lo).
+    expect(await from('127.0.0.2')).toBe(200)
+    // Without a trusted proxy, naming another address in X-Forwarded-For changes nothing.
+    expect(await statusFrom(server, { headers: { 'x-forwarded-for': '203.0.113.9' } })).toBe(429)
+  })
+
+  it('behavior: behind a trusted loopback proxy, the client is the address the proxy forwarded', async () => {
+    const server = await aServer({ ratePerSecond: 5, trustLoopbackProxy: true })
+    // What Vite's proxy (xfwd) sends: the browser's address appended to whatever the browser claimed.
+    const via = (client: string) => statusFrom(server, { headers: { 'x-forwarded-for': `10.0.0.1, ${client}` } })
+    const first = []
+    for (let i = 0; i < 15; i++) first.push(await via('198.51.100.7'))
+    expect(first).toContain(429)
+    expect(await via('198.51.100.8')).toBe(200)
+    // Only the proxy's own address (127.0.0.1) is believed: from another peer the header names nobody.
+    expect(
+      await statusFrom(server, { localAddress: '127.0.0.3', headers: { 'x-forwarded-for': '198.51.100.7' } }),
+    ).toBe(200)
+  })
+
   it('answers 400 seeded random requests (methods, paths, headers, bodies) without a 5xx and serves on', {
     timeout: 30_000,
   }, async () => {
@@ -312,4 +349,19 @@ function seeded(seed: number) {
     pick: <T>(items: readonly T[]): T => items[int(items.length)]!,
     hex: (length: number) => `0x${Buffer.from(bytes(length)).toString('hex')}` as Hex,
   }
+}
+
+/** GET /v1/status from a chosen local address and with chosen headers; resolves to the status code. */
+function statusFrom(
+  server: NodeServer,
+  { localAddress, headers = {} }: { localAddress?: string; headers?: Record<string, string> },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${server.url}/v1/status`, { localAddress, headers, agent: false }, (response) => {
+      response.resume()
+      resolve(response.statusCode ?? 0)
+    })
+    request.once('error', reject)
+    request.end()
+  })
 }

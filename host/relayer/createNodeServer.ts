@@ -9,7 +9,10 @@ import { isValidX25519PublicKey } from '../../enclave-wasm/envelopes/x25519Key'
 import { COMMAND_RECORD_BYTES, ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
+import { RelayerQueueFullError } from '../errors/relayer'
+import { clientAddress } from './clientAddress'
 import type { Relayer } from './createRelayer'
+import { createRateLimiter } from './createRateLimiter'
 
 export type CreateNodeServerParameters = {
   enclave: Pick<EnclaveClient, 'readAccount' | 'getStatus'>
@@ -18,6 +21,12 @@ export type CreateNodeServerParameters = {
   port?: number | undefined
   /** Requests per second each client address may make (with a burst of twice that). */
   ratePerSecond?: number | undefined
+  /**
+   * Behind a proxy on loopback (the Vite dev server of `anonify dev`): a request from a loopback address is rate-limited
+   * by the client its `X-Forwarded-For` names, so every browser is not one client. Off by default: anyone could then
+   * name any address.
+   */
+  trustLoopbackProxy?: boolean | undefined
   /**
    * Browser origins (`http://127.0.0.1:5173`) whose pages may call this API, read on every request so a caller may
    * add one it learns later (`anonify dev` adds its web app's once Vite listens). Requests without an Origin (curl,
@@ -44,18 +53,16 @@ class HttpError extends Error {
  * const server = await createNodeServer({ enclave, relayer, port: 8547 })
  */
 export async function createNodeServer(parameters: CreateNodeServerParameters): Promise<NodeServer> {
-  const { enclave, relayer, host = '127.0.0.1', port = 0, ratePerSecond = 20, allowedOrigins = new Set() } = parameters
-  const buckets = new Map<string, { tokens: number; at: number }>()
-  const allow = (client: string) => {
-    const now = Date.now()
-    const bucket = buckets.get(client) ?? { tokens: ratePerSecond * 2, at: now }
-    bucket.tokens = Math.min(ratePerSecond * 2, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond)
-    bucket.at = now
-    buckets.set(client, bucket)
-    if (bucket.tokens < 1) return false
-    bucket.tokens -= 1
-    return true
-  }
+  const {
+    enclave,
+    relayer,
+    host = '127.0.0.1',
+    port = 0,
+    ratePerSecond = 20,
+    trustLoopbackProxy = false,
+    allowedOrigins = new Set(),
+  } = parameters
+  const limiter = createRateLimiter({ ratePerSecond })
 
   const routes: Record<string, (request: IncomingMessage) => Promise<{ status: number; body: unknown }>> = {
     'POST /v1/commands': async (request) => {
@@ -66,7 +73,10 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
           400,
           `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`,
         )
-      const accepted = await relayer.accept(body)
+      const accepted = await relayer.accept(body).catch((error: unknown) => {
+        if (error instanceof RelayerQueueFullError) throw new HttpError(503, error.shortMessage)
+        throw error
+      })
       // One answer for every refusal: the relayer cannot tell a bad signature from a stale epoch, and neither can you.
       return accepted
         ? { status: 202, body: { accepted: true } }
@@ -121,7 +131,8 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     }
     try {
       refuseForeignBrowser(request, allowedOrigins)
-      if (!allow(request.socket.remoteAddress ?? 'unknown')) throw new HttpError(429, 'Too many requests; slow down.')
+      if (!limiter.allow(clientAddress(request, trustLoopbackProxy)))
+        throw new HttpError(429, 'Too many requests; slow down.')
       const route = routes[`${request.method} ${(request.url ?? '').split('?')[0]}`]
       if (!route) throw new HttpError(404, 'Unknown endpoint. Try POST /v1/commands, POST /v1/reads or GET /v1/status.')
       const { status, body } = await route(request)

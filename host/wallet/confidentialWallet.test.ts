@@ -99,7 +99,7 @@ function aWallet(
   const direct = createDirectPoster({
     clients: payer,
     ledger: deployment.contracts.ledger,
-    precheck: async (record) => (await enclave.precheck({ record: toHex(record) })).accepted,
+    precheck: async (record, blockNumber) => (await enclave.precheck({ record: toHex(record), blockNumber })).accepted,
   })
   const poster: CommandPoster = {
     async postCommand(record) {

@@ -43,6 +43,15 @@ export type CreateConfidentialWalletParameters = {
 /** A command handed to the poster: the nonce it used and the input the account had reached before it. */
 export type PostedCommand = { nonce: bigint; afterSeq: bigint }
 
+/** A posted command's fate: pending (not yet in a final block a replica applied), or its receipt. */
+export type CommandStatus =
+  | { state: 'pending' }
+  | {
+      state: 'applied' | 'refused'
+      account: AccountReply
+      receipt: NonNullable<AccountReply['receipt']>
+    }
+
 export class NoLiveSessionError extends AnonifyError {
   override name = 'NoLiveSessionError' as const
   constructor() {
@@ -64,8 +73,8 @@ export class CommandRefusedByNodeError extends AnonifyError {
 export class CommandNotAppliedError extends AnonifyError {
   override name = 'CommandNotAppliedError' as const
   constructor({ waitedMs }: { waitedMs: number }) {
-    super(`The command was not applied within ${waitedMs / 1000} s.`, {
-      metaMessages: ['It may still be queued at the relayer; check the balance again shortly.'],
+    super(`The command was still pending after ${waitedMs / 1000} s.`, {
+      metaMessages: ['It may be queued at the relayer or in a block not yet final; check the balance again shortly.'],
     })
   }
 }
@@ -132,6 +141,24 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
     return post(record, before, deadlineBlock)
   }
 
+  /**
+   * What became of `posted`, as the enclave reports it: `pending` until a replica applied the block holding it, which
+   * it does only once that block is final, so a command a reorg dropped (and its relayer posts again) stays pending.
+   */
+  async function commandStatus(posted: PostedCommand): Promise<CommandStatus> {
+    const current = await read()
+    const { receipt } = current
+    if (receipt && receipt.nonce === posted.nonce && receipt.seq > posted.afterSeq)
+      return { state: receipt.code === 0 ? 'applied' : 'refused', account: current, receipt }
+    // A later command of the account may already have taken the receipt's place: the history still has this one.
+    const sent = current.history.find(
+      (e) => e.direction === 'sent' && e.nonce === posted.nonce && e.seq > posted.afterSeq,
+    )
+    if (!sent) return { state: 'pending' }
+    const found = { nonce: sent.nonce, code: sent.code, seq: sent.seq }
+    return { state: sent.code === 0 ? 'applied' : 'refused', account: current, receipt: found }
+  }
+
   return {
     account,
     read,
@@ -181,23 +208,17 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
 
     forgetSession: () => sessions.forget(),
 
-    /**
-     * Polls the account until the enclave reports the outcome of `posted`, bounded in time: from the latest receipt,
-     * or from the history when a later command of the account already took the receipt's place.
-     */
+    commandStatus,
+
+    /** Polls `commandStatus` while the command is pending, bounded in time. */
     async waitForReceipt(
       posted: PostedCommand,
       { timeoutMs = WAIT_MS }: { timeoutMs?: number } = {},
     ): Promise<AccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
       const deadline = Date.now() + timeoutMs
       for (;;) {
-        const current = await read()
-        const { receipt } = current
-        if (receipt && receipt.nonce === posted.nonce && receipt.seq > posted.afterSeq) return { ...current, receipt }
-        const sent = current.history.find(
-          (e) => e.direction === 'sent' && e.nonce === posted.nonce && e.seq > posted.afterSeq,
-        )
-        if (sent) return { ...current, receipt: { nonce: sent.nonce, code: sent.code, seq: sent.seq } }
+        const status = await commandStatus(posted)
+        if (status.state !== 'pending') return { ...status.account, receipt: status.receipt }
         if (Date.now() > deadline) throw new CommandNotAppliedError({ waitedMs: timeoutMs })
         await new Promise((resolve) => setTimeout(resolve, POLL_MS))
       }

@@ -12,18 +12,20 @@ import type { CommandPoster } from './confidentialWallet'
 export type CreateDirectPosterParameters = {
   clients: LedgerClients
   ledger: Address
-  /** The user's own enclave's one-bit check, so a record no enclave would open costs no gas. */
-  precheck: (record: Uint8Array) => Promise<boolean>
+  /** The user's own enclave's one-bit check at the head block, so a record no enclave would apply costs no gas. */
+  precheck: (record: Uint8Array, blockNumber: bigint) => Promise<boolean>
 }
 
 /**
  * @example
- * const poster = createDirectPoster({ clients, ledger, precheck: (r) => enclave.precheck({ record: toHex(r) }).then((x) => x.accepted) })
+ * const poster = createDirectPoster({ clients, ledger, precheck: async (record, blockNumber) => (await enclave.precheck({ record: toHex(record), blockNumber })).accepted })
  */
 export function createDirectPoster({ clients, ledger, precheck }: CreateDirectPosterParameters): CommandPoster {
   return {
     async postCommand(record) {
-      if (!(await precheck(record))) return false
+      // Judged at the first block the transaction could land in.
+      const blockNumber = (await clients.publicClient.getBlockNumber({ cacheTime: 0 })) + 1n
+      if (!(await precheck(record, blockNumber))) return false
       const session = record.byteLength === SESSION_RECORD_BYTES
       const hash = session
         ? await submitSessionBatch(clients.walletClient, { ledger, records: [record] })

@@ -43,7 +43,8 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
         : createDirectPoster({
             clients: { walletClient: client(), publicClient },
             ledger,
-            precheck: async (record) => (await (await enclaveClient()).precheck({ record: toHex(record) })).accepted,
+            precheck: async (record, blockNumber) =>
+              (await (await enclaveClient()).precheck({ record: toHex(record), blockNumber })).accepted,
           })
     wallet = createConfidentialWallet({
       chainId,

@@ -1,4 +1,7 @@
-/** What became of the last command a form sent: pending, applied at an input, or refused with the enclave's reason. */
+/**
+ * What became of the last command a form sent: pending (until its block is final and applied, so a reorg never shows
+ * a refusal or a success that the chain takes back), applied at an input, or refused with the enclave's reason.
+ */
 import type { UseMutationResult } from '@tanstack/react-query'
 import { OUTCOME_NAMES, type AccountReply } from '../../../enclave-wasm/envelopes/accountRead'
 import { ErrorAlert } from '../../app/ErrorAlert'
@@ -15,7 +18,7 @@ export function CommandOutcome({
   if (mutation.status === 'pending')
     return (
       <p role="status" className="muted" data-testid={testId}>
-        Sealed and sent; waiting for the enclave to apply it…
+        Pending: sealed and sent; it counts once the block holding it is final and the enclave has applied it…
       </p>
     )
   if (mutation.status === 'error') return <ErrorAlert error={mutation.error} />
