@@ -19,6 +19,8 @@ import { decodeRelayerQueue, encodeRelayerQueue, type PostedBatch } from './rela
 export const MAX_QUEUED_RECORDS = 4_096
 /** Times a batch may revert or fail to send before its records are dropped. */
 export const MAX_POST_ATTEMPTS = 3
+/** How long a send waits for its receipt before leaving the batch to the next `confirm`. */
+const RECEIPT_TIMEOUT_MS = 60_000
 /** Records remembered after their batch became final, so a copy sent again is not posted again. */
 const RECENT_RECORDS = 4_096
 
@@ -53,7 +55,7 @@ export type Relayer = {
   flush: () => Promise<void>
   /** One pass over the posted batches: forgets the final ones, posts again those a reorg dropped. */
   confirm: () => Promise<void>
-  /** Records held: queued, or posted and not yet final. */
+  /** Records held: being prechecked, queued, or posted and not yet final. */
   pending: () => number
   /** Stops posting; what is still held stays in the store for the next start (posted first, without a store). */
   stop: () => Promise<void>
@@ -97,6 +99,9 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
   const held = new Set<string>()
   const recent = new Set<string>()
   let posted: PostedBatch[] = []
+  // Batches taken from their queue and not yet sent (no hash): stored as queued, so a crash before or during the send
+  // posts them again rather than lose them.
+  const sending = new Set<Uint8Array[]>()
   // Reverts and failed sends so far, by record; a batch has failed as often as its most-failed record.
   const failures = new Map<string, number>()
   let posting: Promise<void> = Promise.resolve()
@@ -104,15 +109,16 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
   let confirmTimer: ReturnType<typeof setTimeout> | undefined
   let stopped = false
 
-  const heldCount = () =>
-    [...lanes.values()].reduce((n, lane) => n + lane.queue.length, 0) +
-    posted.reduce((n, batch) => n + batch.records.length, 0)
-
   /** Writes the whole state, one write after another; resolves once this state (or a later one) is stored. */
   const save = (): Promise<void> => {
     if (!store) return Promise.resolve()
     saving = saving.then(() =>
-      store.save(encodeRelayerQueue({ queued: [...lanes.values()].flatMap((lane) => lane.queue), posted })),
+      store.save(
+        encodeRelayerQueue({
+          queued: [...[...sending].flat(), ...[...lanes.values()].flatMap((l) => l.queue)],
+          posted,
+        }),
+      ),
     )
     return saving
   }
@@ -158,19 +164,23 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     lane.timer = undefined
     if (lane.queue.length === 0 || stopped) return posting
     const batch = lane.queue.splice(0, maxBatch)
+    sending.add(batch)
     // Batches go out one after another: the relayer's nonce order is the chain's order.
     posting = posting.then(async () => {
       let hash: Hash
       try {
         hash = await lane.submit(clients.walletClient, { ledger, records: batch })
       } catch (error) {
-        return retry(batch, error)
+        sending.delete(batch)
+        retry(batch, error)
+        return save()
       }
+      sending.delete(batch)
       // Stored as posted before its receipt: a crash now must not post it again unless the chain lost it.
       posted.push({ hash, records: batch })
       await save()
       try {
-        const receipt = await clients.publicClient.waitForTransactionReceipt({ hash })
+        const receipt = await clients.publicClient.waitForTransactionReceipt({ hash, timeout: RECEIPT_TIMEOUT_MS })
         // A reverted batch appended nothing: it is not posted, whatever its transaction hash says.
         if (receipt.status !== 'success') {
           posted = posted.filter((b) => b.hash !== hash)
@@ -178,7 +188,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
           await save()
         }
       } catch (error) {
-        // No receipt yet (a slow chain, an RPC hiccup): the batch stays posted, and `confirm` decides its fate.
+        // No receipt yet (a slow chain, a dropped transaction, an RPC hiccup): it stays posted; `confirm` decides.
         onError?.(error)
       }
       scheduleConfirm()
@@ -252,7 +262,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       if (!lane || stopped) return false
       const key = bytesToHex(record)
       if (held.has(key) || recent.has(key)) return true
-      if (heldCount() >= maxQueued) throw new RelayerQueueFullError({ maxQueued })
+      if (held.size >= maxQueued) throw new RelayerQueueFullError({ maxQueued })
       // Held before the precheck's await, so a copy arriving meanwhile is answered as a copy.
       held.add(key)
       // The first block the batch could land in: a record whose deadline is before it can only be refused.
@@ -273,7 +283,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     },
     flush,
     confirm,
-    pending: heldCount,
+    pending: () => held.size,
     async stop() {
       if (!store) await flush()
       stopped = true
