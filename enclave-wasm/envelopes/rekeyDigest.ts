@@ -11,8 +11,6 @@ export type RekeyDigestParameters = {
   chainId: bigint
   ledger: Address
   epoch: bigint
-  /** The input the proposal was built at. */
-  atSeq: bigint
   setHash: Hex
   cmdPubKey: Hex
   commit: Hex
@@ -20,14 +18,12 @@ export type RekeyDigestParameters = {
 }
 
 /**
- * keccak256(abi.encode(REKEY_TAG, chainId, ledger, epoch, atSeq, setHash, cmdPubKey, commit,
- * keccak256(abi.encode(shares)))).
+ * keccak256(abi.encode(REKEY_TAG, chainId, ledger, epoch, setHash, cmdPubKey, commit, keccak256(abi.encode(shares)))).
  */
 export function rekeyDigest({
   chainId,
   ledger,
   epoch,
-  atSeq,
   setHash,
   cmdPubKey,
   commit,
@@ -40,7 +36,6 @@ export function rekeyDigest({
         { type: 'uint256' },
         { type: 'address' },
         { type: 'uint64' },
-        { type: 'uint64' },
         { type: 'bytes32' },
         { type: 'bytes32' },
         { type: 'bytes32' },
@@ -51,7 +46,6 @@ export function rekeyDigest({
         chainId,
         ledger,
         epoch,
-        atSeq,
         setHash,
         cmdPubKey,
         commit,
