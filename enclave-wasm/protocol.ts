@@ -125,7 +125,7 @@ export type EnclaveSchema = {
   /**
    * Whether a command record (sealed, 312 bytes, or session, 96 bytes) would be worth posting: it opens (under a held
    * epoch key, or as the next commands of a live session), its signature holds, its deadline is not before
-   * `blockNumber` (the host's head: a hint, it only saves the host gas) and its nonce is within `PRECHECK_NONCE_WINDOW` (runtime/precheck.ts)
+   * `blockNumber` (the host's head: a hint, it only saves the host gas) and its nonce is within `PRECHECK_NONCE_WINDOW` (runtime/ecalls/precheck.ts)
    * of the account's next. One bit, whatever the reason, so a relayer learns nothing about the content.
    */
   precheck: { params: { record: Hex; blockNumber: bigint }; result: { accepted: boolean } }

@@ -14,7 +14,8 @@ import {
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { createPlatformClient } from '../platform/platformChannel'
 import { BrokenInvariantError } from './applyWholeOrNothing'
-import { bootState, dispatch, type EnclaveState } from './dispatch'
+import { dispatch } from './dispatch'
+import { bootState, type EnclaveState } from './enclaveState'
 import { startCore } from './startCore'
 
 type Port = {

@@ -1,11 +1,11 @@
 /** The `precheck` ECALL: whether a command record is worth a relayer's gas. Changes nothing. */
 import { hexToBytes } from 'viem'
-import { readU64 } from '../envelopes/bigEndian'
-import { COMMAND_RECORD_BYTES, type EnclaveSchema, type Hex } from '../protocol'
-import type { EnclaveState } from './dispatch'
-import { openCommand } from './envelopes/openCommand'
-import { openSessionRecord } from './envelopes/sessionRecords'
-import type { GroupState } from './group/groupState'
+import { readU64 } from '../../envelopes/bigEndian'
+import { COMMAND_RECORD_BYTES, type EnclaveSchema, type Hex } from '../../protocol'
+import { bound, type EnclaveState } from '../enclaveState'
+import { openCommand } from '../envelopes/openCommand'
+import { openSessionRecord } from '../envelopes/sessionRecords'
+import type { GroupState } from '../group/groupState'
 
 /**
  * How far past an account's next nonce a record may be: a wallet may have this many commands in flight before the
@@ -20,9 +20,9 @@ export const PRECHECK_NONCE_WINDOW = 16n
  */
 export async function precheck(
   state: EnclaveState,
-  group: GroupState,
   { record: hex, blockNumber }: EnclaveSchema['precheck']['params'],
 ): Promise<EnclaveSchema['precheck']['result']> {
+  const group = bound(state)
   const record = hexToBytes(hex)
   const opened =
     record.byteLength === COMMAND_RECORD_BYTES

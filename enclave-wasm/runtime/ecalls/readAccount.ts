@@ -1,0 +1,33 @@
+/** The `readAccount` ECALL: an account's own view, sealed to the reply key its wallet signed for. */
+import { bytesToHex, recoverTypedDataAddress } from 'viem'
+import { READ_TYPES, encodeReadReply, readInfo } from '../../envelopes/accountRead'
+import { commandDomain } from '../../envelopes/commandEnvelope'
+import { sealTo } from '../../envelopes/hpkeSuite'
+import type { EnclaveSchema } from '../../protocol'
+import { bound, type EnclaveState } from '../enclaveState'
+import { GroupActionError } from '../group/groupActions'
+
+export async function readAccount(
+  state: EnclaveState,
+  { account, replyKey, signature }: EnclaveSchema['readAccount']['params'],
+): Promise<EnclaveSchema['readAccount']['result']> {
+  const group = bound(state)
+  const signer = await recoverTypedDataAddress({
+    domain: commandDomain(group.chainId, group.ledger),
+    types: READ_TYPES,
+    primaryType: 'Read',
+    message: { account, replyKey },
+    signature,
+  }).catch(() => undefined)
+  // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
+  if (!signer || signer.toLowerCase() !== account.toLowerCase())
+    throw new GroupActionError('the read request is not signed by the account')
+  const { balance, nonce } = state.apps.account(account)
+  const receipt = group.receipts[account.toLowerCase()]
+  const history = group.history[account.toLowerCase()] ?? []
+  const live = group.sessions[account.toLowerCase()]
+  const session = live && { epoch: live.epoch, expiresBlock: live.expiresBlock, next: live.next }
+  const plaintext = encodeReadReply({ balance, nonce, seq: group.seq, receipt, history, session })
+  const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), plaintext)
+  return { reply: bytesToHex(reply) }
+}
