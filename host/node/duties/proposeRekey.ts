@@ -1,0 +1,30 @@
+/**
+ * Rekeying: when the group needs a new epoch, the designated proposer posts one its enclave built; any other holder
+ * does after `fallbackBlocks`, so a proposer that is away does not stall the group.
+ */
+import { submitRekey } from '../../ledger/submitRekey'
+import type { Duty, DutyContext } from './dutyContext'
+import { tolerateRace } from './tolerateRace'
+
+export function createProposeRekey(
+  { enclave, clients, deployment, onEvent, follow }: DutyContext,
+  fallbackBlocks: number,
+): Duty {
+  let neededSince: bigint | undefined
+  return async (status) => {
+    let after = status
+    if (status.member && status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
+      const head = await clients.publicClient.getBlockNumber()
+      neededSince ??= head
+      if (status.designatedProposer || head - neededSince >= BigInt(fallbackBlocks)) {
+        await tolerateRace(onEvent, 'rekey', async () => {
+          await submitRekey(clients, { ledger: deployment.contracts.ledger, proposal: await enclave.proposeRekey() })
+          onEvent?.({ type: 'rekeyed', epoch: status.epoch + 1n })
+        })
+        after = await follow()
+      }
+    }
+    if (!after.rekeyNeeded) neededSince = undefined
+    return after
+  }
+}

@@ -1,0 +1,14 @@
+/** Something the node did or met, for logs and progress displays. */
+export type MemberNodeEvent =
+  /** Part of a catch-up applied: `seq` reached, `target` the last input read from the chain. */
+  | { type: 'syncing'; seq: bigint; target: bigint }
+  | { type: 'synced'; seq: bigint; applied: number }
+  | { type: 'registered'; signer: string }
+  /** Renewed its registration until `expiresAt` (seconds, block time). */
+  | { type: 'reattested'; signer: string; expiresAt: bigint }
+  | { type: 'rekeyed'; epoch: bigint }
+  | { type: 'initKeyRotated'; epoch: bigint }
+  | { type: 'raceLost'; action: string; errorName: string }
+  /** Registration failed transiently; attempt `attempt + 1` of `attempts` follows in `delayMs`. */
+  | { type: 'retrying'; action: 'register'; attempt: number; attempts: number; delayMs: number; error: unknown }
+  | { type: 'error'; error: unknown }
