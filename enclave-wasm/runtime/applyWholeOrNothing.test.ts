@@ -9,7 +9,7 @@ const anInput = (kind: number): LedgerInput => ({ seq: 1n, kind, payload: new Ui
 const aGroup = () => {
   const group = emptyGroupState(31337n, LEDGER, ZERO_HASH)
   group.members.push({ signer: LEDGER, operator: LEDGER, initKey: ZERO_HASH, measurement: ZERO_HASH, admitted: true })
-  group.receipts['0xabc'] = { nonce: 1n, code: 0, seq: 1n }
+  group.epochMembers.push(LEDGER)
   return group
 }
 
@@ -20,7 +20,7 @@ describe('applyWholeOrNothing', () => {
     const failing = applyWholeOrNothing(group, anInput(INPUT_KIND.rekey), async () => {
       group.epoch = 1n
       group.members[0]!.initKey = `0x${'11'.repeat(32)}`
-      group.sessions = {}
+      group.epochMembers = []
       throw new TypeError("Cannot read properties of undefined (reading 'length')")
     })
     await expect(failing).rejects.toThrow(InputRejectedError)

@@ -35,9 +35,7 @@ export async function applyWholeOrNothing(
   }
 }
 
+/** O(members): the per-account effects live apart (EffectsStore), and only command batches change them. */
 function save(group: GroupState): GroupState {
-  const { receipts, history, sessions, ...rest } = group
-  // Only command batches change these per-account maps in place; a group input at most replaces `sessions` (a rekey
-  // ends every session), which restoring the reference undoes. Not copying them keeps this O(members), not O(accounts).
-  return { ...structuredClone(rest), receipts, history, sessions }
+  return structuredClone(group)
 }

@@ -6,6 +6,7 @@ import { createCore, type Core } from './core/createCore'
 import { GroupActionError } from './group/groupActions'
 import type { GroupState } from './group/groupState'
 import { deriveEpochKeys } from './group/keySchedule'
+import { emptyEffects, type EffectsStore } from './effects/effectsStore'
 import type { SessionBook } from './session/sessionBook'
 
 export type EnclaveState = {
@@ -15,6 +16,8 @@ export type EnclaveState = {
   measurement: Hex
   platform: PlatformClient
   group: GroupState | undefined
+  /** Receipts, history and sessions: what the apps' effects leave for each account's wallet. */
+  effects: EffectsStore
   /** Command private keys derived from held epoch secrets; never sealed (they derive again). */
   commandKeys: Map<number, Uint8Array>
   /** The index over the group's sessions; derived, built at bind. */
@@ -29,6 +32,7 @@ export function bootState(core: CoreExports, measurement: Hex, platform: Platfor
     measurement,
     platform,
     group: undefined,
+    effects: emptyEffects(),
     commandKeys: new Map(),
     sessions: undefined,
   }

@@ -5,12 +5,13 @@
 import { randomBytes } from '@noble/hashes/utils.js'
 import { concatBytes, encodePacked, hexToBytes, type Address } from 'viem'
 import type { PlatformClient } from '../platform/platformChannel'
+import type { EffectsStore } from './effects/effectsStore'
 import type { GroupState } from './group/groupState'
 import { decodeState, encodeState } from './stateCodec'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-/** 4: the binary encoding of stateCodec.ts (3 was JSON). */
-const FORMAT_VERSION = 4
+/** 5: effects sealed beside the group state (4: inside it; 3 was JSON). */
+const FORMAT_VERSION = 5
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {
@@ -27,16 +28,17 @@ const aadOf = (chainId: bigint, ledger: Address) =>
     encodePacked(['string', 'uint256', 'address'], ['anonify/v1 sealed-state', chainId, ledger]),
   ) as Uint8Array<ArrayBuffer>
 
-/** Everything a restart needs: the group state and the application state (the core's canonical snapshot). */
-export type SealedContents = { group: GroupState; snapshot: Uint8Array }
+/** Everything a restart needs: the group state, the effects store and the application state (the core's snapshot). */
+export type SealedContents = { group: GroupState; effects: EffectsStore; snapshot: Uint8Array }
 
 /** Encrypts the enclave's state to blob = version ‖ nonce(12) ‖ ciphertext+tag. */
 export async function sealState(
   platform: PlatformClient,
   state: GroupState,
+  effects: EffectsStore,
   snapshot: Uint8Array,
 ): Promise<Uint8Array> {
-  const contents: SealedContents = { group: state, snapshot }
+  const contents: SealedContents = { group: state, effects, snapshot }
   const plaintext = encodeState(contents)
   const nonce = randomBytes(12) as Uint8Array<ArrayBuffer>
   const ciphertext = await crypto.subtle.encrypt(

@@ -13,15 +13,16 @@ export async function bind(
   if (state.group) throw new GroupActionError('the enclave is already bound to a deployment')
   if (!sealed) {
     state.group = emptyGroupState(chainId, ledger, state.measurement)
-    state.sessions = createSessionBook(state.group)
+    state.sessions = createSessionBook(state.group, state.effects)
     return null
   }
-  const { group, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
+  const { group, effects, snapshot } = await unsealState(state.platform, sealed, chainId, ledger)
   if (state.apps.importSnapshot(snapshot) !== 0) throw new GroupActionError('the sealed application state is malformed')
   // Sealed under the measurement policy, so it was this measurement; taken from the launch all the same.
   group.measurement = state.measurement
   state.group = group
-  state.sessions = createSessionBook(group)
+  state.effects = effects
+  state.sessions = createSessionBook(group, effects)
   // Command keys are not sealed; derive the held epoch's now, before the first batch after a restart.
   await refreshCommandKey(state, group)
   return null

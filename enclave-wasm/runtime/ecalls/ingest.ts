@@ -22,7 +22,8 @@ export async function ingest(
     await applyWholeOrNothing(group, input, async () => {
       await applyInput(group, input, async ({ kind, seq, payload }) => {
         refuseUnframedBatch(input)
-        const context = { core: state.apps, receipts: group.receipts, history: group.history, seq, sessions }
+        const { receipts, history } = state.effects
+        const context = { core: state.apps, receipts, history, seq, sessions }
         if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
         const keys = {
           chainId: group.chainId,

@@ -23,9 +23,10 @@ export async function readAccount(
   if (!signer || signer.toLowerCase() !== account.toLowerCase())
     throw new GroupActionError('the read request is not signed by the account')
   const { balance, nonce } = state.apps.account(account)
-  const receipt = group.receipts[account.toLowerCase()]
-  const history = group.history[account.toLowerCase()] ?? []
-  const live = group.sessions[account.toLowerCase()]
+  const key = account.toLowerCase()
+  const receipt = state.effects.receipts[key]
+  const history = state.effects.history[key] ?? []
+  const live = state.sessions!.of(key)
   const session = live && { epoch: live.epoch, expiresBlock: live.expiresBlock, next: live.next }
   const plaintext = encodeReadReply({ balance, nonce, seq: group.seq, receipt, history, session })
   const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), plaintext)

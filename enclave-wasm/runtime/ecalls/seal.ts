@@ -5,5 +5,5 @@ import { sealState } from '../sealState'
 
 export async function seal(state: EnclaveState): Promise<EnclaveSchema['seal']['result']> {
   const group = bound(state)
-  return { blob: await sealState(state.platform, group, state.apps.exportSnapshot()), seq: group.seq }
+  return { blob: await sealState(state.platform, group, state.effects, state.apps.exportSnapshot()), seq: group.seq }
 }

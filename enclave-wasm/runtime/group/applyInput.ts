@@ -191,8 +191,6 @@ async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void>
   state.epochMembers = state.members.map((m) => m.signer)
   state.rekeyRequested = false
   state.epochSecret = undefined
-  // Sessions end with their epoch: a member removed by this rekey keeps copies of their keys, so none may open again.
-  state.sessions = {}
   state.lastRekeyRefusal = undefined
   const identity = state.identity
   const index = identity ? state.members.findIndex((m) => isAddressEqual(m.signer, identity.signer)) : -1

@@ -3,21 +3,6 @@
  * the current epoch and (if it is a member that received a share) the epoch secret. Lives only inside the Worker.
  */
 import type { Address, Hex } from 'viem'
-import type { HistoryEntry } from '../../envelopes/accountRead'
-
-/** What happened to an account's command: its nonce, the outcome code (0 = applied) and the input that carried it. */
-export type Receipt = { nonce: bigint; code: number; seq: bigint }
-
-/** A live session of an account (the fast path). Ends at `expiresBlock`, at the account's `endSession` or at a rekey. */
-export type Session = {
-  /** The 32-byte session key the wallet granted; deriveSessionKeys turns it into the tag and encryption keys. */
-  key: Uint8Array
-  /** The epoch it was granted in (part of its key derivation). */
-  epoch: bigint
-  expiresBlock: bigint
-  /** The next counter the session's wallet will use; lower counters never open again. */
-  next: bigint
-}
 
 export type Member = {
   signer: Address
@@ -69,12 +54,6 @@ export type GroupState = {
    * registration creates a new one (the old signer can never register again).
    */
   removed: boolean
-  /** The outcome of each account's latest signed command (core code or FAIL_EXPIRED), for its wallet only. */
-  receipts: Record<string, Receipt>
-  /** Each account's latest commands and incoming transfers (at most HISTORY_ENTRIES), for its wallet only. */
-  history: Record<string, HistoryEntry[]>
-  /** Live sessions by lowercase account. */
-  sessions: Record<string, Session>
   /** Why the last rekey addressed to us was refused, if it was. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
@@ -99,9 +78,6 @@ export function emptyGroupState(chainId: bigint, ledger: Address, measurement: H
     rekeyRequested: false,
     initKeyRotationDue: false,
     removed: false,
-    receipts: {},
-    history: {},
-    sessions: {},
     lastRekeyRefusal: undefined,
     identity: undefined,
   }

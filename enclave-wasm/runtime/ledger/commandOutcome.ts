@@ -7,15 +7,15 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { zeroAddress, type Address } from 'viem'
 import { HISTORY_ENTRIES, type HistoryEntry } from '../../envelopes/accountRead'
 import { opNameOf } from '../../envelopes/coreCommands'
-import type { Receipt } from '../group/groupState'
+import type { Receipt } from '../effects/effectsStore'
 import type { Core, Effect } from '../core/createCore'
 import { FAIL_EXPIRED, FAIL_WRONG_NONCE } from '../../shared/constants'
 
 export type CommandContext = {
   core: Core
-  /** Where each command's outcome is kept for its account (GroupState.receipts). */
+  /** Where each command's outcome is kept for its account (EffectsStore.receipts). */
   receipts: Record<string, Receipt>
-  /** Where each account's history is kept (GroupState.history). */
+  /** Where each account's history is kept (EffectsStore.history). */
   history: Record<string, HistoryEntry[]>
   seq: bigint
 }

@@ -1,12 +1,15 @@
 /**
  * The enclave's sessions (the fast path): which account each live session belongs to, and an index from the tags
  * its next commands will carry to (account, counter), so a 96-byte record finds its session in one lookup. The
- * sessions themselves live in GroupState (sealed, replicated); the index and the derived keys are rebuilt from them.
+ * sessions themselves live in the EffectsStore (sealed, replicated); the index and the derived keys are rebuilt from them.
+ * A session lives only in the epoch it was granted in: a member removed by a rekey keeps copies of its keys, so the
+ * book drops every session of an earlier epoch before it answers.
  */
 import { hexToBytes } from '@noble/hashes/utils.js'
 import { deriveSessionKeys, SESSION_TAG_BYTES, SESSION_WINDOW, type SessionKeys } from '../../envelopes/sessionEnvelope'
 import { sessionTag } from '../envelopes/sessionRecords'
-import type { GroupState, Session } from '../group/groupState'
+import type { EffectsStore, Session } from '../effects/effectsStore'
+import type { GroupState } from '../group/groupState'
 
 export type SessionMatch = {
   account: string
@@ -45,7 +48,7 @@ function indexKey(tag: Uint8Array): string {
   )
 }
 
-export function createSessionBook(group: GroupState) {
+export function createSessionBook(group: GroupState, effects: EffectsStore) {
   const index = new Map<string, { account: string; counter: bigint }>()
   const live = new Map<string, Live>()
   let indexedEpoch: bigint | undefined
@@ -76,12 +79,15 @@ export function createSessionBook(group: GroupState) {
     }
   }
 
-  // Sessions end at every rekey (applyInput clears them): the index follows the epoch it was built for.
+  // Sessions end at every rekey: the index follows the epoch it was built for, and a session of another is dropped.
   function current(): void {
     if (indexedEpoch === group.epoch) return
     index.clear()
     live.clear()
-    for (const [account, session] of Object.entries(group.sessions)) fill(account, session)
+    for (const [account, session] of Object.entries(effects.sessions)) {
+      if (session.epoch === group.epoch) fill(account, session)
+      else delete effects.sessions[account]
+    }
     indexedEpoch = group.epoch
   }
 
@@ -91,23 +97,28 @@ export function createSessionBook(group: GroupState) {
       current()
       unindex(account)
       const session: Session = { key, epoch: group.epoch, expiresBlock, next: 0n }
-      group.sessions[account] = session
+      effects.sessions[account] = session
       fill(account, session)
     },
     end(account: string): void {
       current()
       unindex(account)
-      delete group.sessions[account]
+      delete effects.sessions[account]
     },
     /** The session and counter a record's tag names, if any; changes nothing. */
     find(record: Uint8Array): SessionMatch | undefined {
       current()
       if (record.byteLength < SESSION_TAG_BYTES) return undefined
       const hit = index.get(indexKey(record))
-      const session = hit && group.sessions[hit.account]
+      const session = hit && effects.sessions[hit.account]
       const entry = hit && live.get(hit.account)
       if (!hit || !session || !entry) return undefined
       return { account: hit.account, counter: hit.counter, session, encKey: entry.encKey, caller: entry.caller }
+    },
+    /** `account`'s live session (lowercase), if it has one in the current epoch. */
+    of(account: string): Session | undefined {
+      current()
+      return effects.sessions[account]
     },
     /** Marks `counter` used: it and every earlier counter of the session can never open again. */
     consume(match: SessionMatch): void {
