@@ -360,6 +360,16 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         return _members.length;
     }
 
+    /// @dev The member at `index` of members().
+    function _memberAt(uint256 index) internal view returns (address) {
+        return _members[index];
+    }
+
+    /// @dev The operator that registered `signer`.
+    function _operatorOf(address signer) internal view returns (address) {
+        return _enclaves[signer].operator;
+    }
+
     /// @dev The current init key of `signer`.
     function _initKeyOf(address signer) internal view returns (bytes32) {
         return _enclaves[signer].initKey;

@@ -55,7 +55,7 @@ abstract contract InputStream {
     error LedgerUnknownSeq(uint64 inputSeq);
 
     /// @notice The sequence number of the latest input (0 before the first).
-    function seq() external view returns (uint64) {
+    function seq() public view returns (uint64) {
         return _seq;
     }
 
@@ -63,7 +63,7 @@ abstract contract InputStream {
      * @notice The accumulator after input `inputSeq` (zero for 0, the empty stream).
      * @param inputSeq A sequence number no greater than seq().
      */
-    function accumulatorAt(uint64 inputSeq) external view returns (bytes32) {
+    function accumulatorAt(uint64 inputSeq) public view returns (bytes32) {
         if (inputSeq > _seq) revert LedgerUnknownSeq(inputSeq);
         return _accumulators[inputSeq];
     }
