@@ -19,8 +19,10 @@ import {
 import type { CoreExports } from './coreExports'
 import { createCore, type Core } from './core/createCore'
 import { applyWholeOrNothing } from './applyWholeOrNothing'
-import { applyInput, InputRejectedError } from './group/applyInput'
+import { applyInput } from './group/applyInput'
+import { InputRejectedError } from './group/inputRejectedError'
 import {
+  answerRekey,
   attestedInitKey,
   ensureIdentity,
   GroupActionError,
@@ -127,6 +129,8 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
     }
     case 'proposeRekey':
       return proposeRekey(bound(state))
+    case 'answerRekey':
+      return answerRekey(bound(state))
     case 'rotateInitKey':
       return rotateInitKey(bound(state))
     case 'seal': {
@@ -200,6 +204,8 @@ const UNBOUND: GroupView = {
   epoch: 0n,
   cmdPubKey: undefined,
   members: [],
+  pendingEpoch: undefined,
+  rekeyAnswerDue: false,
   holdsEpoch: false,
   rekeyNeeded: false,
   designatedProposer: false,

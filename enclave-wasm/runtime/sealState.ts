@@ -9,8 +9,8 @@ import type { GroupState } from './group/groupState'
 import { decodeState, encodeState } from './stateCodec'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-/** 4: the binary encoding of stateCodec.ts (3 was JSON). */
-const FORMAT_VERSION = 4
+/** 5: GroupState.pendingRekey (4: the binary encoding of stateCodec.ts; 3 was JSON). */
+const FORMAT_VERSION = 5
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {

@@ -1,9 +1,10 @@
 /**
- * Gas of the trust machinery on a fresh local chain: one enclave registration, and one rekey that seals the epoch
- * secret to three members. Real enclaves on simulated machines produce every transaction.
+ * Gas of the trust machinery on a fresh local chain: one enclave registration, one rekey that seals the epoch secret
+ * to three members, and the ack that settles it. Real enclaves on simulated machines produce every transaction.
  */
-import { createWalletClient, decodeAbiParameters, http, type Hash, type Hex } from 'viem'
+import { createWalletClient, http, type Hash, type Hex } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
+import { decodeRekeyInput } from '../../enclave-wasm/envelopes/rekeyInput'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { createLedgerClients } from '../chain/createLedgerClients'
@@ -14,7 +15,8 @@ import { createMemberNode } from '../node/createMemberNode'
 import { stepUntil } from '../node/stepUntil'
 import { memoryStore } from '../storage/sealedStateStore'
 
-export type GroupGas = { register: number; rekey3: number }
+/** `rekey3` proposes (pending); `ack3` is the answer that settles it (with three members, the first ack). */
+export type GroupGas = { register: number; rekey3: number; ack3: number }
 
 /** Runs three members to a shared epoch on a private anvil and reads the gas their transactions used. */
 export async function measureGroupGas({ measurement }: { measurement: Hex }): Promise<GroupGas> {
@@ -55,22 +57,15 @@ export async function measureGroupGas({ measurement }: { measurement: Hex }): Pr
     })
     const gasOf = async (hash: Hash) => Number((await publicClient.getTransactionReceipt({ hash })).gasUsed)
     const registration = logs.find((log) => log.args.kind === INPUT_KIND.memberAdded)!
-    const rekey3 = logs.find((log) => {
-      if (log.args.kind !== INPUT_KIND.rekey) return false
-      const [, , , , , shares] = decodeAbiParameters(
-        [
-          { type: 'uint64' },
-          { type: 'address' },
-          { type: 'bytes32' },
-          { type: 'bytes32' },
-          { type: 'bytes32' },
-          { type: 'bytes[]' },
-        ],
-        log.args.payload,
-      )
-      return shares.length === 3
-    })!
-    return { register: await gasOf(registration.transactionHash), rekey3: await gasOf(rekey3.transactionHash) }
+    const rekey3 = logs.find(
+      (log) => log.args.kind === INPUT_KIND.rekey && decodeRekeyInput(log.args.payload).shares.length === 3,
+    )!
+    const ack3 = logs.find((log) => log.args.kind === INPUT_KIND.rekeyAck && log.args.seq > rekey3.args.seq)!
+    return {
+      register: await gasOf(registration.transactionHash),
+      rekey3: await gasOf(rekey3.transactionHash),
+      ack3: await gasOf(ack3.transactionHash),
+    }
   } finally {
     await Promise.all(enclaves.map((e) => e.close()))
     await anvil.stop()

@@ -1,7 +1,7 @@
 /**
  * Keeps one enclave a live member of its group: follows the Ledger's inputs into the enclave, registers it (again,
- * under a new signer, after a removal), re-attests it before its registration expires, posts the rekeys and
- * init-key updates it signs, and stores its sealed state. The same loop runs headless (`anonify node`, `anonify dev`)
+ * under a new signer, after a removal), re-attests it before its registration expires, posts the rekeys, rekey
+ * answers and init-key updates it signs, and stores its sealed state. The same loop runs headless (`anonify node`, `anonify dev`)
  * and in a browser tab.
  */
 import { BaseError, ContractFunctionRevertedError, isAddressEqual, type Address } from 'viem'
@@ -19,6 +19,7 @@ import { reattestEnclave } from '../ledger/reattestEnclave'
 import { registerEnclave } from '../ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
 import { submitRekey } from '../ledger/submitRekey'
+import { submitRekeyAnswer } from '../ledger/submitRekeyAnswer'
 import type { SealedStateStore } from '../storage/sealedStateStore'
 import { classifyRegistrationFailure } from './classifyRegistrationFailure'
 import { ingestChunks } from './ingestChunks'
@@ -37,7 +38,10 @@ export type MemberNodeEvent =
   | { type: 'registered'; signer: string }
   /** Renewed its registration until `expiresAt` (seconds, block time). */
   | { type: 'reattested'; signer: string; expiresAt: bigint }
+  /** Proposed `epoch`; it is pending until the members' answers settle it. */
   | { type: 'rekeyed'; epoch: bigint }
+  /** Answered the pending rekey: `ack` if the enclave's share opened and matched, else a complaint. */
+  | { type: 'rekeyAnswered'; epoch: bigint; ack: boolean }
   | { type: 'initKeyRotated'; epoch: bigint }
   | { type: 'raceLost'; action: string; errorName: string }
   /** Registration failed transiently; attempt `attempt + 1` of `attempts` follows in `delayMs`. */
@@ -269,6 +273,16 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
       }
     }
     if (!status.rekeyNeeded) rekeyNeededSince = undefined
+
+    if (status.rekeyAnswerDue) {
+      await tolerateRace('answerRekey', async () => {
+        // The enclave decides ack or complaint from its own share; the host only carries the signed answer.
+        const answer = await enclave.answerRekey()
+        await submitRekeyAnswer(clients, { ledger, answer })
+        onEvent?.({ type: 'rekeyAnswered', epoch: answer.epoch, ack: answer.ack })
+      })
+      status = await sync()
+    }
 
     if (status.initKeyRotationDue) {
       const update = await enclave.rotateInitKey()

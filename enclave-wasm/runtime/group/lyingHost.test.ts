@@ -1,7 +1,8 @@
 /**
  * The host chooses what its enclave sees. Here a host plays the liar against its own member enclave: it fabricates
  * Ledger inputs the chain never held, with an accumulator chain it recomputed itself (the enclave has no light client
- * to tell), and tries to get the epoch secret sealed to a key it holds. The enclave refuses what the Ledger could
+ * to tell), and tries to get the epoch secret sealed to a key it holds, or its enclave to adopt a rekey whose secret the
+ * host chose. The enclave refuses what the Ledger could
  * never have emitted, so the rekey it builds afterwards gives the host nothing.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -40,6 +41,9 @@ import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../platform/manifest'
 import { createSimMachine, createSimPlatform } from '../../platform/sim/createSimPlatform'
 import { ENCLAVE_ERROR_CODES, INPUT_KIND, type LedgerInput, type RekeyProposal } from '../../protocol'
+import { sealTo } from '../../envelopes/hpkeSuite'
+import { REKEY_PAYLOAD } from '../../envelopes/rekeyInput'
+import { deriveEpochKeys } from './keySchedule'
 import { deriveX25519, openWith, type X25519KeyPair } from './hpke'
 import { shareInfo } from './shareInfo'
 import { REGISTRATION_PAYLOAD } from '../../envelopes/checkRegistration'
@@ -216,5 +220,51 @@ describe('a lying host', { timeout: 60_000 }, () => {
     const proposal = await bob.enclave.proposeRekey()
     expect(proposal.shares).toHaveLength(status.members.length)
     expect(await sharesOpenedBy(hostKey, proposal, status.members)).toBe(0)
+  })
+
+  it("error: a fabricated rekey whose secret the host chose is refused, for want of the proposer enclave's signature", async () => {
+    const before = await alice.enclave.getStatus()
+    const read = { address: deployment.contracts.ledger, abi: ledgerAbi } as const
+    const [setHash, members] = await Promise.all([
+      publicClient().readContract({ ...read, functionName: 'memberSetHash' }),
+      publicClient().readContract({ ...read, functionName: 'members' }),
+    ])
+    // Everything the Ledger would carry, well formed: shares sealed to each member's real init key under the right
+    // labels and commitment. Only the proposer enclave's signature is beyond the host's reach.
+    const epoch = before.epoch + 1n
+    const secret = randomBytes(32)
+    const { command, commit } = await deriveEpochKeys(secret, epoch)
+    const labels = { chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger }
+    const shares = await Promise.all(
+      members.map(async (member) => {
+        const { initKey } = await publicClient().readContract({ ...read, functionName: 'enclaveOf', args: [member] })
+        return toHex(await sealTo(initKey, shareInfo(labels, epoch, member), hexToBytes(commit), secret))
+      }),
+    )
+    const proposer = members.find((m) => !isAddressEqual(m, before.signer!))!
+    const hostSignature = toHex(concatBytes([randomBytes(64), new Uint8Array([27])]))
+    const payload = encodeAbiParameters(REKEY_PAYLOAD, [
+      epoch,
+      proposer,
+      setHash,
+      command.publicKey,
+      commit,
+      shares,
+      before.seq,
+      hostSignature,
+    ])
+
+    const error = await refusal(
+      alice.enclave.ingest({ inputs: [await fabricated(alice.enclave, INPUT_KIND.rekey, payload)] }),
+    )
+    expect(error.code).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect(error.message).toContain(`is not signed by its proposer ${proposer}`)
+    const after = await alice.enclave.getStatus()
+    expect([after.seq, after.epoch, after.cmdPubKey, after.pendingEpoch]).toEqual([
+      before.seq,
+      before.epoch,
+      before.cmdPubKey,
+      undefined,
+    ])
   })
 })
