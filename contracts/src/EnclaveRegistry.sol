@@ -196,7 +196,7 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         Enclave storage enclave = _enclaves[signer];
         if (!enclave.active) revert RegistryNotMember(signer);
         if (block.timestamp < enclave.expiresAt) revert RegistryNotExpired(signer, enclave.expiresAt);
-        if (_holdsEpoch(signer) && !_anotherHoldsEpoch(signer)) revert RegistryLastEpochHolder(signer);
+        if (_isLastEpochHolder(signer)) revert RegistryLastEpochHolder(signer);
         _remove(signer, REMOVED_EXPIRED);
     }
 
@@ -346,6 +346,11 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         bytes memory payload =
             abi.encode(signer, msg.sender, initKey, claims.measurement, claims.teeType, anchorHash, evidence);
         _append(kind, payload);
+    }
+
+    /// @dev Whether removing `signer` would leave no member holding the current epoch, so no one able to rekey.
+    function _isLastEpochHolder(address signer) internal view returns (bool) {
+        return _holdsEpoch(signer) && !_anotherHoldsEpoch(signer);
     }
 
     /// @dev Whether the rekey that started the current epoch sealed `signer` a share.

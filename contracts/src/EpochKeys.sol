@@ -151,7 +151,8 @@ abstract contract EpochKeys is EnclaveRegistry {
 
     /**
      * @notice Records that `signer`'s enclave could not open its share of the pending rekey, or that it did not match;
-     * once complaints reach floor((n-1)/2)+1 of the n-1 other members the rekey is voided and its proposer removed.
+     * once complaints reach floor((n-1)/2)+1 of the n-1 other members the rekey is voided and its proposer removed,
+     * unless it is the last member holding the current epoch.
      * @param epoch The pending epoch.
      * @param rekeySeq The input that carries the pending rekey.
      * @param signer The complaining member.
@@ -162,7 +163,9 @@ abstract contract EpochKeys is EnclaveRegistry {
         if (++_pending.complaints >= (_memberCount() - 1) / 2 + 1) {
             address proposer = _pending.proposer;
             _void();
-            _remove(proposer, REMOVED_BAD_REKEY);
+            // Complaints are enclave statements, not proofs: a host that rolls its enclave back can make it complain.
+            // Removing the only holder of the epoch on that word would leave no one able to rekey, so it stays.
+            if (!_isLastEpochHolder(proposer)) _remove(proposer, REMOVED_BAD_REKEY);
         }
     }
 

@@ -513,6 +513,22 @@ describe('EpochKeys: pending rekeys', () => {
     expect((await currentEpoch())[0]).toBe(epoch)
   })
 
+  it('attack: a false complaint voids but cannot remove the last member holding the epoch', async () => {
+    // A fresh group: only p holds epoch 1; j joined after it, so its complaint alone is a majority of the others.
+    const { ledger: fresh } = (await deployStack({ rpcUrl: anvil.rpcUrl, measurement: MEASUREMENT })).contracts
+    const [p, j] = [aKeyedIdentity(), aKeyedIdentity()]
+    await registerEnclave(clientsOf(1), { ...(await anEvidence(p, { contract: fresh })), ledger: fresh })
+    await rekeyAs(fresh, p)
+    await registerEnclave(clientsOf(1), { ...(await anEvidence(j, { contract: fresh })), ledger: fresh })
+    const { epoch, rekeySeq } = await rekeyAs(fresh, p)
+    const voiding = await answerAs(fresh, j, { epoch, rekeySeq, ack: false })
+    const names = parseEventLogs({ abi: ledgerAbi, logs: voiding.logs }).map((l) => l.eventName)
+    expect(names).toEqual(['RekeyAnswered', 'InputAppended', 'RekeyVoided'])
+    expect((await readGroup(clientsOf(0).publicClient, { ledger: fresh })).members).toEqual([p.signer, j.signer])
+    // p can still rekey j in.
+    await rekeyAs(fresh, p, [j])
+  })
+
   it('a membership change voids the pending rekey, in the contract as in every enclave', async () => {
     const { epoch, rekeySeq } = await rekeyAs(ledger, b)
     const d = aKeyedIdentity()
