@@ -83,6 +83,8 @@ export const INPUT_KIND = {
   rekeyAck: 11,
   /** A member's enclave could not open its share of the pending rekey, or it did not match. */
   rekeyComplaint: 12,
+  /** Anyone settled the pending rekey on its block timeout (EpochKeys.settleRekey): (epoch, rekeySeq). */
+  rekeySettled: 13,
 } as const
 
 /**

@@ -86,6 +86,8 @@ function describeMemberEvent(
       return event.ack
         ? `acknowledged its share of epoch ${event.epoch}`
         : `complained: its share of epoch ${event.epoch} does not open or match`
+    case 'rekeySettled':
+      return `settled epoch ${event.epoch} on its timeout`
     case 'initKeyRotated':
       return `rotated its init key after epoch ${event.epoch}`
     case 'memberRestarted':

@@ -9,9 +9,12 @@ import {EnclaveRegistry} from "./EnclaveRegistry.sol";
  * @notice Epoch-secret fan-out through the chain: an active member proposes a new epoch with one HPKE-sealed share
  * per member, the epoch's command public key and a commitment every member checks. The proposal is pending: wallets
  * keep encrypting to the settled epoch and members keep using its secret while each member's enclave opens its share
- * and answers with a signed ack or complaint. It settles when a majority acked (the proposer counts as one), and is
- * voided, its proposer removed, when a majority of the other members complained: shares nobody can open never cost
- * the group its epoch. Members then replace their init keys, so a later leak of one cannot open old shares.
+ * and answers with a signed ack or complaint. It settles early when a majority acked (the proposer counts as one),
+ * else anyone may settle it once REKEY_TIMEOUT_BLOCKS blocks have passed since it was posted: members that are away
+ * (closed browser tabs) never answer, and must not stop the group from keying newcomers in. It is voided, its
+ * proposer removed, when a majority of the other members complained before it settled: shares nobody can open never
+ * cost the group its epoch while its members are there to say so. Members then replace their init keys, so a later
+ * leak of one cannot open old shares.
  * @dev The contract cannot read shares; it checks who proposes, that the proposal was built at a past position for
  * the current member set and init keys, that there is one well-formed share per member, and the proposer enclave's
  * signature over all of it. Enclaves apply the same rules to the same inputs.
@@ -25,9 +28,11 @@ abstract contract EpochKeys is EnclaveRegistry {
     bytes32 public constant INIT_KEY_TAG = keccak256("anonify/v1 init-key");
     /// @notice Domain tag of rekey answers (acks and complaints).
     bytes32 public constant REKEY_ANSWER_TAG = keccak256("anonify/v1 rekey-answer");
-    /// @notice Inputs after which a pending rekey nobody settled or voided may be replaced by a new proposal, so
-    /// members that are away cannot stall the group's rekeys for ever.
-    uint64 public constant REKEY_TIMEOUT_INPUTS = 16;
+    /// @notice Blocks after its proposal from which anyone may settle a pending rekey that neither a majority of acks
+    /// settled nor complaints voided. Blocks, not inputs: junk inputs would cut an input-count window short and a quiet
+    /// group would never reach its end. Set at deployment: long enough for online members to open their shares and
+    /// complain (a few blocks on a dev chain that mines every second; hours' worth where members may be slow).
+    uint64 public immutable REKEY_TIMEOUT_BLOCKS;
 
     /// @dev A posted rekey awaiting its members' answers; epoch 0 when none is pending.
     struct PendingRekey {
@@ -36,6 +41,7 @@ abstract contract EpochKeys is EnclaveRegistry {
         uint16 acks;
         uint16 complaints;
         uint64 seq;
+        uint64 proposedBlock;
         bytes32 cmdPubKey;
         bytes32 commit;
     }
@@ -90,8 +96,10 @@ abstract contract EpochKeys is EnclaveRegistry {
     error EpochMemberSetChanged(bytes32 expected, bytes32 given);
     /// @notice The rekey claims to be built at a position the stream has not reached.
     error EpochFuturePosition(uint64 atSeq, uint64 seq);
-    /// @notice A rekey is pending: no second one (until REKEY_TIMEOUT_INPUTS inputs passed) and no init-key update.
+    /// @notice A rekey is pending: no second one and no init-key update until it settles or is voided.
     error EpochRekeyPending(uint64 epoch, uint64 rekeySeq);
+    /// @notice The pending rekey may be settled without a majority of acks only from block `settleableAt`.
+    error EpochRekeyNotTimedOut(uint64 epoch, uint64 rekeySeq, uint64 settleableAt);
     /// @notice No rekey of this epoch is pending at this input.
     error EpochNoPendingRekey(uint64 epoch, uint64 rekeySeq);
     /// @notice The member already answered this rekey (its proposer counts as an ack).
@@ -105,9 +113,14 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// @notice The signature is not the enclave's.
     error EnclaveSignatureInvalid(address expected, address recovered);
 
+    /// @param rekeyTimeoutBlocks See REKEY_TIMEOUT_BLOCKS.
+    constructor(uint64 rekeyTimeoutBlocks) {
+        REKEY_TIMEOUT_BLOCKS = rekeyTimeoutBlocks;
+    }
+
     /**
-     * @notice Proposes epoch `epoch`. Any active member may propose while no rekey is pending (or the pending one
-     * timed out, which this one replaces); it settles on a majority of acks, so with one member at once.
+     * @notice Proposes epoch `epoch`. Any active member may propose while no rekey is pending; it settles on a
+     * majority of acks (so with one member at once) or, after REKEY_TIMEOUT_BLOCKS blocks, through settleRekey.
      * @param epoch Must be the current epoch + 1.
      * @param atSeq The input the proposal was built at (no later than seq()).
      * @param setHash memberSetHash() the shares were built for.
@@ -167,6 +180,26 @@ abstract contract EpochKeys is EnclaveRegistry {
             // Removing the only holder of the epoch on that word would leave no one able to rekey, so it stays.
             if (!_isLastEpochHolder(proposer)) _remove(proposer, REMOVED_BAD_REKEY);
         }
+    }
+
+    /**
+     * @notice Settles the pending rekey that neither a majority of acks settled nor complaints voided, once
+     * REKEY_TIMEOUT_BLOCKS blocks have passed since it was posted. Anyone may call it: the members that answered need
+     * not wait for those that are away. Appends KIND_REKEY_SETTLED, so every enclave adopts the epoch at the same
+     * input.
+     * @param epoch The pending epoch.
+     * @param rekeySeq The input that carries the pending rekey: a call meant for a rekey that was settled or voided
+     * meanwhile reverts EpochNoPendingRekey rather than settling another.
+     */
+    function settleRekey(uint64 epoch, uint64 rekeySeq) external {
+        PendingRekey storage pending = _pending;
+        if (pending.epoch == 0 || pending.epoch != epoch || pending.seq != rekeySeq) {
+            revert EpochNoPendingRekey(epoch, rekeySeq);
+        }
+        uint64 settleableAt = pending.proposedBlock + REKEY_TIMEOUT_BLOCKS;
+        if (block.number < settleableAt) revert EpochRekeyNotTimedOut(epoch, rekeySeq, settleableAt);
+        _append(KIND_REKEY_SETTLED, abi.encode(epoch, rekeySeq));
+        _settle();
     }
 
     /**
@@ -256,13 +289,15 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// @return proposer Its proposer.
     /// @return acks Acks so far, the proposer's included.
     /// @return complaints Complaints so far.
+    /// @return settleableAt The first block in which settleRekey may settle it.
     function pendingRekey()
         external
         view
-        returns (uint64 epoch, uint64 rekeySeq, address proposer, uint16 acks, uint16 complaints)
+        returns (uint64 epoch, uint64 rekeySeq, address proposer, uint16 acks, uint16 complaints, uint64 settleableAt)
     {
         PendingRekey storage pending = _pending;
-        return (pending.epoch, pending.seq, pending.proposer, pending.acks, pending.complaints);
+        settleableAt = pending.epoch == 0 ? 0 : pending.proposedBlock + REKEY_TIMEOUT_BLOCKS;
+        return (pending.epoch, pending.seq, pending.proposer, pending.acks, pending.complaints, settleableAt);
     }
 
     /// @dev See EnclaveRegistry._currentEpoch.
@@ -281,10 +316,8 @@ abstract contract EpochKeys is EnclaveRegistry {
         view
     {
         if (epoch != _epoch + 1) revert EpochWrongNumber(_epoch + 1, epoch);
+        if (_pending.epoch != 0) revert EpochRekeyPending(_pending.epoch, _pending.seq);
         uint64 head = _lastSeq();
-        if (_pending.epoch != 0 && head < _pending.seq + REKEY_TIMEOUT_INPUTS) {
-            revert EpochRekeyPending(_pending.epoch, _pending.seq);
-        }
         if (atSeq > head) revert EpochFuturePosition(atSeq, head);
         if (!isActive(proposer)) revert EnclaveNotActive(proposer);
         bytes32 current = memberSetHash();
@@ -296,7 +329,9 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// @dev Appends the KIND_REKEY input and makes it the pending rekey, settled at once if the proposer is a majority.
     function _propose(RekeyHead memory head, bytes[] calldata shares, uint64 atSeq, bytes calldata signature) private {
         uint64 rekeySeq = _append(KIND_REKEY, abi.encode(head, shares, atSeq, signature));
-        _pending = PendingRekey(head.proposer, head.epoch, 1, 0, rekeySeq, head.cmdPubKey, head.commit);
+        _pending = PendingRekey(
+            head.proposer, head.epoch, 1, 0, rekeySeq, uint64(block.number), head.cmdPubKey, head.commit
+        );
         emit RekeyProposed(head.epoch, head.proposer, rekeySeq);
         if (_settles(1)) _settle();
     }

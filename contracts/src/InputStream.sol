@@ -45,6 +45,9 @@ abstract contract InputStream {
     /// @notice A member's enclave could not open its share of the pending rekey, or it did not match: the KIND_REKEY_ACK
     /// layout, signed with ack = false.
     uint8 public constant KIND_REKEY_COMPLAINT = 12;
+    /// @notice The pending rekey settled on its timeout (EpochKeys.settleRekey), with fewer than a majority of acks:
+    /// abi.encode(uint64 epoch, uint64 rekeySeq). A majority of acks settles it at the deciding KIND_REKEY_ACK instead.
+    uint8 public constant KIND_REKEY_SETTLED = 13;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

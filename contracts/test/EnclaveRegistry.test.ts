@@ -43,6 +43,7 @@ import { submitInitKeyUpdate } from '../../host/ledger/submitInitKeyUpdate'
 import { submitBatch } from '../../host/ledger/submitBatch'
 import { submitRekey } from '../../host/ledger/submitRekey'
 import { submitRekeyAnswer } from '../../host/ledger/submitRekeyAnswer'
+import { submitRekeySettle } from '../../host/ledger/submitRekeySettle'
 import { buildContracts } from '../build'
 import { REGISTRATION_PAYLOAD } from '../../enclave-wasm/envelopes/checkRegistration'
 
@@ -287,6 +288,14 @@ async function passTime(seconds: bigint) {
   await publicClient.request({ method: 'evm_mine' as never })
 }
 
+/** Mines blocks until the chain's head is `blockNumber` (no-op if it is there already). */
+async function mineUntil(blockNumber: bigint) {
+  const { publicClient } = clientsOf(0)
+  const head = await publicClient.getBlockNumber()
+  if (head < blockNumber)
+    await publicClient.request({ method: 'anvil_mine' as never, params: [toHex(blockNumber - head)] as never })
+}
+
 /** InputStream.KIND_MEMBER_REATTESTED. */
 const KIND_MEMBER_REATTESTED = 10
 
@@ -404,6 +413,8 @@ describe('EpochKeys: pending rekeys', () => {
   const post = async (proposal: Awaited<ReturnType<typeof signedRekey>>) =>
     submitRekey(clientsOf(1), { ledger, proposal })
   const gasOf = (receipt: { gasUsed: bigint }) => Number(receipt.gasUsed)
+  /** settleRekey from an account that is no member's operator: anyone may call it. */
+  const settle = (epoch: bigint, rekeySeq: bigint) => submitRekeySettle(clientsOf(3), { ledger, epoch, rekeySeq })
 
   beforeAll(async () => {
     ;({ ledger } = (await deployStack({ rpcUrl: anvil.rpcUrl, measurement: MEASUREMENT })).contracts)
@@ -441,7 +452,7 @@ describe('EpochKeys: pending rekeys', () => {
     expect(gasOf(receipt)).toBeLessThan(210_000)
     expect(parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'EpochRotated' })).toEqual([])
     expect((await currentEpoch()).slice(0, 2)).toEqual([settled, settledKey])
-    expect(await pendingRekey()).toEqual([epoch, rekeySeq, b.signer, 1, 0])
+    expect((await pendingRekey()).slice(0, 5)).toEqual([epoch, rekeySeq, b.signer, 1, 0])
 
     const digest = await clientsOf(0).publicClient.readContract({
       ...read(),
@@ -545,20 +556,58 @@ describe('EpochKeys: pending rekeys', () => {
     await rekeyAs(ledger, b, [c])
   })
 
-  it('liveness: a pending rekey nobody answers may be replaced after REKEY_TIMEOUT_INPUTS inputs, not before', async () => {
-    const { epoch, rekeySeq } = await rekeyAs(ledger, b)
-    const timeout = await clientsOf(0).publicClient.readContract({ ...read(), functionName: 'REKEY_TIMEOUT_INPUTS' })
+  it('liveness: a rekey nobody answers is settled by anyone REKEY_TIMEOUT_BLOCKS blocks after it was posted, not before, and once', async () => {
+    const { epoch, rekeySeq, receipt } = await rekeyAs(ledger, b)
+    const timeout = await clientsOf(0).publicClient.readContract({ ...read(), functionName: 'REKEY_TIMEOUT_BLOCKS' })
+    expect(timeout).toBe(5n)
+    const settleableAt = receipt.blockNumber + timeout
+    expect(await pendingRekey()).toEqual([epoch, rekeySeq, b.signer, 1, 0, settleableAt])
+    // Inputs do not hurry it (an input-count timeout would let junk cut the members' window short): only blocks do.
     const junk = [new Uint8Array(312).fill(7)]
-    for (let i = 1n; i < timeout; i++) await submitBatch(clientsOf(2).walletClient, { ledger, records: junk })
-    expect(await revertOfCall(post(await signedRekey(ledger, c)))).toEqual({
-      errorName: 'EpochRekeyPending',
+    for (let i = 0; i < 3; i++) await submitBatch(clientsOf(2).walletClient, { ledger, records: junk })
+    // Calls run against the head block: one block short of the timeout is refused.
+    await mineUntil(settleableAt - 1n)
+    expect(await revertOfCall(settle(epoch, rekeySeq))).toEqual({
+      errorName: 'EpochRekeyNotTimedOut',
+      args: [epoch, rekeySeq, settleableAt],
+    })
+    // Nor does the timeout open the door to a second proposal: one rekey at a time, settled or voided.
+    expect((await revertOfCall(post(await signedRekey(ledger, c)))).errorName).toBe('EpochRekeyPending')
+
+    await mineUntil(settleableAt)
+    const settled = await settle(epoch, rekeySeq)
+    // About 75k: the input, and moving the pending epoch into the current one.
+    expect(gasOf(settled)).toBeLessThan(80_000)
+    const logs = parseEventLogs({ abi: ledgerAbi, logs: settled.logs })
+    expect(logs.map((l) => l.eventName)).toEqual(['InputAppended', 'EpochRotated'])
+    const [input] = parseEventLogs({ abi: ledgerAbi, logs: settled.logs, eventName: 'InputAppended' })
+    expect(input!.args.kind).toBe(INPUT_KIND.rekeySettled)
+    expect(input!.args.payload).toBe(encodeAbiParameters([{ type: 'uint64' }, { type: 'uint64' }], [epoch, rekeySeq]))
+    expect((await currentEpoch())[0]).toBe(epoch)
+    expect(await revertOfCall(settle(epoch, rekeySeq))).toEqual({
+      errorName: 'EpochNoPendingRekey',
       args: [epoch, rekeySeq],
     })
-    await clientsOf(2).publicClient.waitForTransactionReceipt({
-      hash: await submitBatch(clientsOf(2).walletClient, { ledger, records: junk }),
-    })
-    const { rekeySeq: replacing } = await rekeyAs(ledger, c)
-    expect(await pendingRekey()).toEqual([epoch, replacing, c.signer, 1, 0])
+  })
+
+  it('error: a voided rekey, or one a majority of acks settled, cannot be settled on its timeout', async () => {
+    const voided = await rekeyAs(ledger, b)
+    await admit(aKeyedIdentity())
+    await mineUntil(voided.receipt.blockNumber + 10n)
+    expect((await revertOfCall(settle(voided.epoch, voided.rekeySeq))).errorName).toBe('EpochNoPendingRekey')
+
+    // Two acks of four members are no majority: it stays pending until the newcomer is removed, which voids it.
+    const members = await membersOf()
+    expect(members).toHaveLength(4)
+    const replacement = await rekeyAs(ledger, b, [c])
+    expect((await pendingRekey())[0]).toBe(replacement.epoch)
+    await removeEnclave(clientsOf(0), { ledger, signer: members.at(-1)! })
+    await mineUntil(replacement.receipt.blockNumber + 10n)
+    expect((await revertOfCall(settle(replacement.epoch, replacement.rekeySeq))).errorName).toBe('EpochNoPendingRekey')
+    // The group recovers: with three members, proposer and one ack settle at once.
+    const settled = await rekeyAs(ledger, b, [c])
+    expect((await currentEpoch())[0]).toBe(settled.epoch)
+    expect((await revertOfCall(settle(settled.epoch, settled.rekeySeq))).errorName).toBe('EpochNoPendingRekey')
   })
 })
 

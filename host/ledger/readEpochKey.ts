@@ -78,7 +78,8 @@ export async function readEpochKey(
   if (!signer || !isAddressEqual(signer, proposer))
     fail(`the rekey of input ${seq} is not signed by its proposer ${proposer}`)
 
-  // Settled: the Ledger logs EpochRotated only when a majority of the members acked their shares.
+  // Settled: the Ledger logs EpochRotated only when a majority of the members acked their shares, or when the rekey
+  // was settled on its block timeout without enough complaints to void it.
   const rotations = await publicClient.getContractEvents({
     ...read,
     eventName: 'EpochRotated',

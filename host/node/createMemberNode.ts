@@ -1,7 +1,8 @@
 /**
  * Keeps one enclave a live member of its group: follows the Ledger's inputs into the enclave, registers it (again,
  * under a new signer, after a removal), re-attests it before its registration expires, posts the rekeys, rekey
- * answers and init-key updates it signs, and stores its sealed state. The same loop runs headless (`anonify node`, `anonify dev`)
+ * answers and init-key updates it signs, settles a pending rekey once its block timeout passed (for the members that
+ * are away), and stores its sealed state. The same loop runs headless (`anonify node`, `anonify dev`)
  * and in a browser tab.
  */
 import { BaseError, ContractFunctionRevertedError, isAddressEqual, type Address } from 'viem'
@@ -20,6 +21,7 @@ import { registerEnclave } from '../ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../ledger/submitInitKeyUpdate'
 import { submitRekey } from '../ledger/submitRekey'
 import { submitRekeyAnswer } from '../ledger/submitRekeyAnswer'
+import { submitRekeySettle } from '../ledger/submitRekeySettle'
 import type { SealedStateStore } from '../storage/sealedStateStore'
 import { classifyRegistrationFailure } from './classifyRegistrationFailure'
 import { ingestChunks } from './ingestChunks'
@@ -42,6 +44,8 @@ export type MemberNodeEvent =
   | { type: 'rekeyed'; epoch: bigint }
   /** Answered the pending rekey: `ack` if the enclave's share opened and matched, else a complaint. */
   | { type: 'rekeyAnswered'; epoch: bigint; ack: boolean }
+  /** Settled the pending rekey to `epoch` on its block timeout. */
+  | { type: 'rekeySettled'; epoch: bigint }
   | { type: 'initKeyRotated'; epoch: bigint }
   | { type: 'raceLost'; action: string; errorName: string }
   /** Registration failed transiently; attempt `attempt + 1` of `attempts` follows in `delayMs`. */
@@ -284,6 +288,8 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
       status = await sync()
     }
 
+    if (status.pendingEpoch !== undefined && (await settleOnTimeout())) status = await sync()
+
     if (status.initKeyRotationDue) {
       const update = await enclave.rotateInitKey()
       // The pending init key is sealed before the chain can seal a share to it.
@@ -295,6 +301,24 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
       status = await sync()
     }
     return status
+  }
+
+  /**
+   * Settles the chain's pending rekey if its block timeout has passed; whether it sent the settlement. Another member
+   * (or the deciding ack) may settle it first: that revert is a lost race, not an error.
+   */
+  async function settleOnTimeout(): Promise<boolean> {
+    const [pending, head] = await Promise.all([
+      clients.publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'pendingRekey' }),
+      clients.publicClient.getBlockNumber(),
+    ])
+    const [epoch, rekeySeq, , , , settleableAt] = pending
+    if (epoch === 0n || head < settleableAt) return false
+    await tolerateRace('settleRekey', async () => {
+      await submitRekeySettle(clients, { ledger, epoch, rekeySeq })
+      onEvent?.({ type: 'rekeySettled', epoch })
+    })
+    return true
   }
 
   async function run(): Promise<void> {

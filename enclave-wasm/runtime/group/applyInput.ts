@@ -17,7 +17,7 @@ import { decodeInput } from './decodeInput'
 import type { GroupState } from './groupState'
 import { initKeyDigest } from './initKeyDigest'
 import { InputRejectedError } from './inputRejectedError'
-import { applyRekey, applyRekeyAnswer, voidPendingRekey } from './pendingRekey'
+import { applyRekey, applyRekeyAnswer, applyRekeySettled, voidPendingRekey } from './pendingRekey'
 
 /** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
 export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
@@ -84,6 +84,9 @@ export async function applyInput(
     case INPUT_KIND.rekeyAck:
     case INPUT_KIND.rekeyComplaint:
       applyRekeyAnswer(state, input, input.kind === INPUT_KIND.rekeyAck)
+      break
+    case INPUT_KIND.rekeySettled:
+      applyRekeySettled(state, input)
       break
     case INPUT_KIND.rekeyRequested:
       state.rekeyRequested = true

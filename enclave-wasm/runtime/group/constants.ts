@@ -8,6 +8,3 @@ export const SHARE_BYTES = 80
 
 /** EpochKeys.REKEY_ANSWER_TAG. */
 export const REKEY_ANSWER_TAG = keccak256(stringToBytes('anonify/v1 rekey-answer'))
-
-/** EpochKeys.REKEY_TIMEOUT_INPUTS: inputs after which a pending rekey may be replaced by a new proposal. */
-export const REKEY_TIMEOUT_INPUTS = 16n

@@ -15,7 +15,6 @@ import { initKeyDigest } from './initKeyDigest'
 import { deriveX25519 } from './hpke'
 import { deriveEpochKeys, nextEpochSecret } from './keySchedule'
 import { memberSetHash } from './memberSetHash'
-import { rekeyTimedOut } from './pendingRekey'
 import { rekeyAnswerDigest } from './rekeyAnswerDigest'
 import { shareInfo } from './shareInfo'
 
@@ -79,7 +78,7 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
     throw new GroupActionError('only a member may propose a rekey')
   if (state.epoch > 0n && !state.epochSecret)
     throw new GroupActionError(`this enclave does not hold epoch ${state.epoch}`)
-  if (state.pendingRekey && !rekeyTimedOut(state))
+  if (state.pendingRekey)
     throw new GroupActionError(`the rekey to epoch ${state.pendingRekey.epoch} is pending`)
   const epoch = state.epoch + 1n
   const secret = nextEpochSecret(state.epochSecret, randomBytes(32))

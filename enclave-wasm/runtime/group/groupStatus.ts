@@ -2,7 +2,6 @@
 import { isAddressEqual } from 'viem'
 import type { GroupView } from '../../protocol'
 import type { GroupState } from './groupState'
-import { rekeyTimedOut } from './pendingRekey'
 
 /** Summarises `state` for the host. */
 export function groupStatus(state: GroupState): GroupView {
@@ -14,7 +13,8 @@ export function groupStatus(state: GroupState): GroupView {
   const pending = state.pendingRekey
   const rekeyNeeded =
     members.length > 0 &&
-    (!pending || rekeyTimedOut(state)) &&
+    // One rekey at a time: a pending one settles (by acks or on its timeout) or is voided, never replaced.
+    !pending &&
     (state.epoch === 0n ||
       state.rekeyRequested ||
       members.length !== keyedFor.length ||

@@ -1,16 +1,17 @@
 /**
  * Pending rekeys, as EpochKeys runs them: a rekey input proposes epoch e+1 and each member's enclave opens and checks
- * its share, but keeps epoch e until a majority of the members acked (the proposer counts as one). A majority of the
- * others complaining voids it (the Ledger then removes the proposer), and so does any membership change. Every
- * enclave counts the same signed answers from the same inputs, so all settle or void at the same input; a proposal or
- * an answer no member's enclave signed cannot have come from the Ledger and stops the replay.
+ * its share, but keeps epoch e until the rekey settles: at the ack that makes a majority of the members (the proposer
+ * counts as one), or at the KIND_REKEY_SETTLED input anyone may have the Ledger append once its block timeout passed.
+ * A majority of the others complaining first voids it (the Ledger then removes the proposer), and so does any
+ * membership change. Every enclave counts the same signed answers from the same inputs, so all settle or void at the
+ * same input; a proposal or an answer no member's enclave signed cannot have come from the Ledger and stops the
+ * replay.
  */
 import { hexToBytes, isAddressEqual, type Address } from 'viem'
 import type { LedgerInput } from '../../protocol'
 import { decodeRekeyInput, type RekeyInput } from '../../envelopes/rekeyInput'
 import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
 import { rekeyDigest } from '../../envelopes/rekeyDigest'
-import { REKEY_TIMEOUT_INPUTS } from './constants'
 import { decodeInput } from './decodeInput'
 import type { GroupState, PendingRekey } from './groupState'
 import { openWith } from './hpke'
@@ -23,10 +24,8 @@ import { shareInfo } from './shareInfo'
 /** abi.encode(epoch, rekeySeq, signer, signature): KIND_REKEY_ACK and KIND_REKEY_COMPLAINT. */
 const ANSWER_PAYLOAD = [{ type: 'uint64' }, { type: 'uint64' }, { type: 'address' }, { type: 'bytes' }] as const
 
-/** Whether the pending rekey has waited REKEY_TIMEOUT_INPUTS inputs, so a new proposal may replace it. */
-export function rekeyTimedOut(state: Pick<GroupState, 'seq' | 'pendingRekey'>): boolean {
-  return state.pendingRekey !== undefined && state.seq >= state.pendingRekey.seq + REKEY_TIMEOUT_INPUTS
-}
+/** abi.encode(epoch, rekeySeq): KIND_REKEY_SETTLED. */
+const SETTLED_PAYLOAD = [{ type: 'uint64' }, { type: 'uint64' }] as const
 
 /** Drops the pending rekey, if any: the settled epoch stays. */
 export function voidPendingRekey(state: GroupState): void {
@@ -40,7 +39,7 @@ export async function applyRekey(state: GroupState, input: LedgerInput): Promise
   const { epoch, proposer, cmdPubKey, commit } = rekey
   // The chain enforced all of this; disagreeing here means the host made the input up or this replica diverged.
   if (epoch !== state.epoch + 1n) throw rejected(input, `proposes epoch ${epoch} after epoch ${state.epoch}`)
-  if (state.pendingRekey && !rekeyTimedOut(state))
+  if (state.pendingRekey)
     throw rejected(input, `proposes epoch ${epoch} while the rekey of input ${state.pendingRekey.seq} is pending`)
   if (rekey.atSeq > state.seq) throw rejected(input, `claims to be built at input ${rekey.atSeq}, which is ahead`)
   if (rekey.setHash !== memberSetHash(state)) throw rejected(input, `is for another member set at epoch ${epoch}`)
@@ -51,7 +50,6 @@ export async function applyRekey(state: GroupState, input: LedgerInput): Promise
   if (!signedBy || !isAddressEqual(signedBy, proposer) || !memberOf(state, proposer))
     throw rejected(input, `is not signed by its proposer ${proposer}, a member`)
 
-  voidPendingRekey(state)
   state.lastRekeyRefusal = undefined
   const pending: PendingRekey = {
     epoch,
@@ -87,9 +85,29 @@ export function applyRekeyAnswer(state: GroupState, input: LedgerInput, ack: boo
   }
 }
 
-/** Settles `pending` once acks reach floor(n/2)+1: the old secret is erased, and sessions end with their epoch. */
+/**
+ * Applies a KIND_REKEY_SETTLED input: the Ledger settled the pending rekey on its block timeout. The enclave cannot
+ * see blocks, so it takes the timeout on the input's word; what it checks is that the input names the rekey it holds
+ * pending, so a made-up settlement can at most adopt, early, a rekey a member's enclave signed.
+ */
+export function applyRekeySettled(state: GroupState, input: LedgerInput): void {
+  const [epoch, rekeySeq] = decodeInput(input, SETTLED_PAYLOAD)
+  const pending = state.pendingRekey
+  if (!pending || pending.epoch !== epoch || pending.seq !== rekeySeq)
+    throw rejected(input, `settles a rekey (epoch ${epoch}, input ${rekeySeq}) that is not pending`)
+  settle(state, pending)
+}
+
+/** Settles `pending` once acks reach floor(n/2)+1. */
 function settleIfMajority(state: GroupState, pending: PendingRekey): void {
-  if (pending.acks.length < Math.floor(state.members.length / 2) + 1) return
+  if (pending.acks.length >= Math.floor(state.members.length / 2) + 1) settle(state, pending)
+}
+
+/**
+ * Makes `pending` the current epoch: the old secret is erased only now that the next one is in hand (or, for a member
+ * whose share did not open, now that the group has moved on without it), and sessions end with their epoch.
+ */
+function settle(state: GroupState, pending: PendingRekey): void {
   state.epochSecret?.fill(0)
   state.epoch = pending.epoch
   state.cmdPubKey = pending.cmdPubKey
