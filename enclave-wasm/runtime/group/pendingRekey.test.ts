@@ -313,6 +313,8 @@ describe('pending rekeys', { timeout: 120_000 }, () => {
       [40n, 60n],
       [40n, 60n],
     ])
+    const [first, second] = await statusesOf(honest)
+    expect(first!.root).toBe(second!.root)
   })
 
   it('a registration voids the pending rekey in every enclave as on chain; the next rekey keys the newcomer in', async () => {
@@ -337,5 +339,52 @@ describe('pending rekeys', { timeout: 120_000 }, () => {
     await converge()
     const after = await chain()
     expect([after.epoch, after.members.length]).toEqual([epoch, 3])
+  })
+
+  it('liveness: with two of three members offline, a join rekey settles on its block timeout and a wallet command applies', async () => {
+    const [online, ...away] = replicas
+    // Closed browser tabs: their enclaves are gone and nobody answers for them.
+    for (const r of away) await r.enclave.close()
+    const before = await chain()
+    const dave = await startReplica('d', 6)
+    await dave.node.step()
+    // The designated proposer keys Dave in; Dave acks. Two acks of four members are no majority.
+    await stepUntil([online!.node, dave.node], async (statuses) =>
+      statuses.every((s) => s.pendingEpoch !== undefined && !s.rekeyAnswerDue),
+    )
+    const read = { address: deployment.contracts.ledger, abi: ledgerAbi } as const
+    const [epoch, rekeySeq, , acks, , settleableAt] = await relayer.publicClient.readContract({
+      ...read,
+      functionName: 'pendingRekey',
+    })
+    expect([epoch, acks]).toEqual([before.epoch + 1n, 2])
+    const walletView = () =>
+      readEpochKey(relayer.publicClient, {
+        chainId: BigInt(deployment.chainId),
+        ledger: deployment.contracts.ledger,
+        fromBlock: BigInt(deployment.deployBlock),
+      })
+    // Wallets keep sealing to the settled epoch meanwhile.
+    expect((await walletView()).epoch).toBe(before.epoch)
+    // The nodes do not settle early: the timeout is in blocks, and no block has passed it yet.
+    for (const r of [online!, dave]) await r.node.step()
+    expect((await chain()).epoch).toBe(before.epoch)
+
+    const head = await relayer.publicClient.getBlockNumber()
+    await relayer.publicClient.request({ method: 'anvil_mine' as never, params: [toHex(settleableAt - head)] as never })
+    await converge([online!, dave])
+    const { inputs } = await readInputs(relayer.publicClient, {
+      ledger: deployment.contracts.ledger,
+      afterSeq: rekeySeq,
+      fromBlock: BigInt(deployment.deployBlock),
+    })
+    expect(inputs.map((i) => i.kind)).toContain(INPUT_KIND.rekeySettled)
+    const settled = await walletView()
+    expect(settled.epoch).toBe(epoch)
+
+    await post([await seal(alice, { op: 'transfer', to: bob.address, amount: 5n }, settled)])
+    await converge([online!, dave])
+    expect((await balances([online!]))[0]).toEqual([35n, 65n])
+    replicas = [online!, dave]
   })
 })
