@@ -16,6 +16,7 @@ import {
   hexToBytes,
   http,
   isAddressEqual,
+  parseEventLogs,
   toHex,
   type Address,
   type Hex,
@@ -32,6 +33,9 @@ import { startNodeEnclave } from '../../../host/enclave/startNodeEnclave'
 import { EnclaveRequestError } from '../../../host/errors/enclave'
 import { TEE_TYPE_SIM } from '../../../host/ledger/constants'
 import { readGroup } from '../../../host/ledger/readGroup'
+import { readInputs } from '../../../host/ledger/readInputs'
+import { submitBatch } from '../../../host/ledger/submitBatch'
+import { submitRekey } from '../../../host/ledger/submitRekey'
 import { createMemberNode, type MemberNode } from '../../../host/node/createMemberNode'
 import { stepUntil } from '../../../host/node/stepUntil'
 import { memoryStore } from '../../../host/storage/sealedStateStore'
@@ -265,6 +269,74 @@ describe('a lying host', { timeout: 60_000 }, () => {
       before.epoch,
       before.cmdPubKey,
       undefined,
+    ])
+  })
+
+  it('error: a fabricated settlement (kind 13) is refused unless it names the rekey the enclave holds pending', async () => {
+    const settlement = (epoch: bigint, rekeySeq: bigint) =>
+      encodeAbiParameters([{ type: 'uint64' }, { type: 'uint64' }], [epoch, rekeySeq])
+    // Alice's enclave: Bob's applied the fabricated memberAdded above and is off the chain.
+    const idle = await alice.enclave.getStatus()
+    // Nothing pending: a settlement would have the enclave adopt an epoch nobody proposed.
+    const none = await refusal(
+      alice.enclave.ingest({
+        inputs: [await fabricated(alice.enclave, INPUT_KIND.rekeySettled, settlement(idle.epoch + 1n, idle.seq))],
+      }),
+    )
+    expect(none.code).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect(none.message).toContain('that is not pending')
+
+    // A real pending rekey, posted by Alice's enclave and applied by it.
+    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+    const aliceHost = createLedgerClients({
+      rpcUrl: anvil.rpcUrl,
+      chainId: deployment.chainId,
+      account: accounts[1]!,
+      pollingIntervalMs: 50,
+    })
+    await alice.node.step()
+    const receipt = await submitRekey(aliceHost, {
+      ledger: deployment.contracts.ledger,
+      proposal: await alice.enclave.proposeRekey(),
+    })
+    const [proposed] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'RekeyProposed' })
+    const { epoch, rekeySeq } = proposed!.args
+    const { inputs } = await readInputs(publicClient(), {
+      ledger: deployment.contracts.ledger,
+      afterSeq: (await alice.enclave.getStatus()).seq,
+      fromBlock: BigInt(deployment.deployBlock),
+    })
+    await alice.enclave.ingest({ inputs })
+    const pending = await alice.enclave.getStatus()
+    expect([pending.epoch, pending.pendingEpoch]).toEqual([idle.epoch, epoch])
+
+    // Another proposal's settlement, chained on consistently by the host, is refused.
+    const other = await refusal(
+      alice.enclave.ingest({
+        inputs: [await fabricated(alice.enclave, INPUT_KIND.rekeySettled, settlement(epoch, rekeySeq - 1n))],
+      }),
+    )
+    expect(other.message).toContain(`settles a rekey (epoch ${epoch}, input ${rekeySeq - 1n}) that is not pending`)
+    // One spliced into the stream where the chain holds another input, with the chain's accumulator there: refused.
+    const ledger = deployment.contracts.ledger
+    await publicClient().waitForTransactionReceipt({
+      hash: await submitBatch(aliceHost.walletClient, { ledger, records: [new Uint8Array(312).fill(7)] }),
+    })
+    const spliced = await fabricated(alice.enclave, INPUT_KIND.rekeySettled, settlement(epoch, rekeySeq))
+    const chainAcc = await publicClient().readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'accumulatorAt',
+      args: [spliced.seq],
+    })
+    const splice = await refusal(alice.enclave.ingest({ inputs: [{ ...spliced, acc: chainAcc }] }))
+    expect(splice.message).toContain("does not match the chain's accumulator")
+    const after = await alice.enclave.getStatus()
+    expect([after.seq, after.epoch, after.pendingEpoch, after.root]).toEqual([
+      pending.seq,
+      idle.epoch,
+      epoch,
+      pending.root,
     ])
   })
 })
