@@ -504,7 +504,7 @@ describe('EpochKeys: pending rekeys', () => {
     const { epoch, rekeySeq } = await pendingRekey().then(([e, s]) => ({ epoch: e, rekeySeq: s }))
     // b complained in the previous test; c's complaint is the second of the two others.
     const voiding = await answerAs(ledger, c, { epoch, rekeySeq, ack: false })
-    // About 128k: the complaint, dropping the pending rekey and removing its proposer (a second input).
+    // About 137k: the complaint, dropping the pending rekey, checking and removing its proposer (a second input).
     expect(gasOf(voiding)).toBeLessThan(140_000)
     const logs = parseEventLogs({ abi: ledgerAbi, logs: voiding.logs })
     expect(logs.map((l) => l.eventName)).toEqual([
