@@ -10,7 +10,7 @@ import {EnclaveRegistry} from "./EnclaveRegistry.sol";
  * per member, the epoch's command public key and a commitment every member checks. The proposal is pending: wallets
  * keep encrypting to the settled epoch and members keep using its secret while each member's enclave opens its share
  * and answers with a signed ack or complaint. It settles early when a majority acked (the proposer counts as one),
- * else anyone may settle it once REKEY_TIMEOUT_BLOCKS blocks have passed since it was posted: members that are away
+ * else anyone may settle it once rekeyTimeoutBlocks blocks have passed since it was posted: members that are away
  * (closed browser tabs) never answer, and must not stop the group from keying newcomers in. It is voided, its
  * proposer removed, when a majority of the other members complained before it settled: shares nobody can open never
  * cost the group its epoch while its members are there to say so. Members then replace their init keys, so a later
@@ -32,7 +32,7 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// settled nor complaints voided. Blocks, not inputs: junk inputs would cut an input-count window short and a quiet
     /// group would never reach its end. Set at deployment: long enough for online members to open their shares and
     /// complain (a few blocks on a dev chain that mines every second; hours' worth where members may be slow).
-    uint64 public immutable REKEY_TIMEOUT_BLOCKS;
+    uint64 public immutable rekeyTimeoutBlocks;
 
     /// @dev A posted rekey awaiting its members' answers; epoch 0 when none is pending.
     struct PendingRekey {
@@ -113,14 +113,14 @@ abstract contract EpochKeys is EnclaveRegistry {
     /// @notice The signature is not the enclave's.
     error EnclaveSignatureInvalid(address expected, address recovered);
 
-    /// @param rekeyTimeoutBlocks See REKEY_TIMEOUT_BLOCKS.
-    constructor(uint64 rekeyTimeoutBlocks) {
-        REKEY_TIMEOUT_BLOCKS = rekeyTimeoutBlocks;
+    /// @param timeoutBlocks See rekeyTimeoutBlocks.
+    constructor(uint64 timeoutBlocks) {
+        rekeyTimeoutBlocks = timeoutBlocks;
     }
 
     /**
      * @notice Proposes epoch `epoch`. Any active member may propose while no rekey is pending; it settles on a
-     * majority of acks (so with one member at once) or, after REKEY_TIMEOUT_BLOCKS blocks, through settleRekey.
+     * majority of acks (so with one member at once) or, after rekeyTimeoutBlocks blocks, through settleRekey.
      * @param epoch Must be the current epoch + 1.
      * @param atSeq The input the proposal was built at (no later than seq()).
      * @param setHash memberSetHash() the shares were built for.
@@ -184,7 +184,7 @@ abstract contract EpochKeys is EnclaveRegistry {
 
     /**
      * @notice Settles the pending rekey that neither a majority of acks settled nor complaints voided, once
-     * REKEY_TIMEOUT_BLOCKS blocks have passed since it was posted. Anyone may call it: the members that answered need
+     * rekeyTimeoutBlocks blocks have passed since it was posted. Anyone may call it: the members that answered need
      * not wait for those that are away. Appends KIND_REKEY_SETTLED, so every enclave adopts the epoch at the same
      * input.
      * @param epoch The pending epoch.
@@ -196,7 +196,7 @@ abstract contract EpochKeys is EnclaveRegistry {
         if (pending.epoch == 0 || pending.epoch != epoch || pending.seq != rekeySeq) {
             revert EpochNoPendingRekey(epoch, rekeySeq);
         }
-        uint64 settleableAt = pending.proposedBlock + REKEY_TIMEOUT_BLOCKS;
+        uint64 settleableAt = pending.proposedBlock + rekeyTimeoutBlocks;
         if (block.number < settleableAt) revert EpochRekeyNotTimedOut(epoch, rekeySeq, settleableAt);
         _append(KIND_REKEY_SETTLED, abi.encode(epoch, rekeySeq));
         _settle();
@@ -296,7 +296,7 @@ abstract contract EpochKeys is EnclaveRegistry {
         returns (uint64 epoch, uint64 rekeySeq, address proposer, uint16 acks, uint16 complaints, uint64 settleableAt)
     {
         PendingRekey storage pending = _pending;
-        settleableAt = pending.epoch == 0 ? 0 : pending.proposedBlock + REKEY_TIMEOUT_BLOCKS;
+        settleableAt = pending.epoch == 0 ? 0 : pending.proposedBlock + rekeyTimeoutBlocks;
         return (pending.epoch, pending.seq, pending.proposer, pending.acks, pending.complaints, settleableAt);
     }
 

@@ -35,8 +35,8 @@ contract Ledger is EpochKeys {
     error LedgerSessionBatchNotDirect(address caller);
 
     /// @param governor Receives the governance roles of the registry.
-    /// @param rekeyTimeoutBlocks See EpochKeys.REKEY_TIMEOUT_BLOCKS.
-    constructor(address governor, uint64 rekeyTimeoutBlocks) EnclaveRegistry(governor) EpochKeys(rekeyTimeoutBlocks) {}
+    /// @param timeoutBlocks See EpochKeys.rekeyTimeoutBlocks.
+    constructor(address governor, uint64 timeoutBlocks) EnclaveRegistry(governor) EpochKeys(timeoutBlocks) {}
 
     /**
      * @notice Appends a batch of sealed command records as one input: payload = uint64 block number ‖ records.

@@ -556,9 +556,9 @@ describe('EpochKeys: pending rekeys', () => {
     await rekeyAs(ledger, b, [c])
   })
 
-  it('liveness: a rekey nobody answers is settled by anyone REKEY_TIMEOUT_BLOCKS blocks after it was posted, not before, and once', async () => {
+  it('liveness: a rekey nobody answers is settled by anyone rekeyTimeoutBlocks blocks after it was posted, not before, and once', async () => {
     const { epoch, rekeySeq, receipt } = await rekeyAs(ledger, b)
-    const timeout = await clientsOf(0).publicClient.readContract({ ...read(), functionName: 'REKEY_TIMEOUT_BLOCKS' })
+    const timeout = await clientsOf(0).publicClient.readContract({ ...read(), functionName: 'rekeyTimeoutBlocks' })
     expect(timeout).toBe(5n)
     const settleableAt = receipt.blockNumber + timeout
     expect(await pendingRekey()).toEqual([epoch, rekeySeq, b.signer, 1, 0, settleableAt])

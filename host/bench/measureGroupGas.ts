@@ -62,7 +62,7 @@ export async function measureGroupGas({ measurement }: { measurement: Hex }): Pr
     const timeout = await publicClient.readContract({
       address: ledger,
       abi: ledgerAbi,
-      functionName: 'REKEY_TIMEOUT_BLOCKS',
+      functionName: 'rekeyTimeoutBlocks',
     })
     await publicClient.request({ method: 'anvil_mine' as never, params: [toHex(timeout)] as never })
     await stepUntil([first!], (statuses) => statuses.every((s) => s.pendingEpoch === undefined))

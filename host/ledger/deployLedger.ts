@@ -6,7 +6,7 @@ import { ContractDeploymentError } from '../errors/ledger'
 import type { LedgerClients } from './confirmTransaction'
 
 /**
- * EpochKeys.REKEY_TIMEOUT_BLOCKS when none is given: a pending rekey may be settled without a majority of acks 5
+ * EpochKeys.rekeyTimeoutBlocks when none is given: a pending rekey may be settled without a majority of acks 5
  * blocks after it was posted. Enough for online members to open their shares and complain on a local chain that
  * mines every second (`anonify dev`); a deployment whose members may be slow to answer picks a longer one.
  */
@@ -17,7 +17,7 @@ export type DeployLedgerParameters = {
   governor: Address
   /** Which compilation to deploy (default: the oldest): the chain must run this EVM version or a later one. */
   evmVersion?: EvmVersion | undefined
-  /** Blocks after which anyone may settle a pending rekey (EpochKeys.REKEY_TIMEOUT_BLOCKS). */
+  /** Blocks after which anyone may settle a pending rekey (EpochKeys.rekeyTimeoutBlocks). */
   rekeyTimeoutBlocks?: bigint | undefined
 }
 export type DeployLedgerReturnType = { address: Address; blockNumber: bigint }
@@ -30,7 +30,11 @@ export type DeployLedgerErrorType = ContractDeploymentError
  */
 export async function deployLedger(
   { walletClient, publicClient }: LedgerClients,
-  { governor, evmVersion = DEFAULT_EVM_VERSION, rekeyTimeoutBlocks = DEFAULT_REKEY_TIMEOUT_BLOCKS }: DeployLedgerParameters,
+  {
+    governor,
+    evmVersion = DEFAULT_EVM_VERSION,
+    rekeyTimeoutBlocks = DEFAULT_REKEY_TIMEOUT_BLOCKS,
+  }: DeployLedgerParameters,
 ): Promise<DeployLedgerReturnType> {
   const hash = await walletClient.deployContract({
     abi: ledgerAbi,

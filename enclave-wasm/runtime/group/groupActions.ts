@@ -78,8 +78,7 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
     throw new GroupActionError('only a member may propose a rekey')
   if (state.epoch > 0n && !state.epochSecret)
     throw new GroupActionError(`this enclave does not hold epoch ${state.epoch}`)
-  if (state.pendingRekey)
-    throw new GroupActionError(`the rekey to epoch ${state.pendingRekey.epoch} is pending`)
+  if (state.pendingRekey) throw new GroupActionError(`the rekey to epoch ${state.pendingRekey.epoch} is pending`)
   const epoch = state.epoch + 1n
   const secret = nextEpochSecret(state.epochSecret, randomBytes(32))
   const { command, commit } = await deriveEpochKeys(secret, epoch)
