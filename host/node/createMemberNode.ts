@@ -12,7 +12,7 @@ import type { Deployment } from '../deployment/parseDeployment'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { WrongChainError } from '../errors/chain'
 import { EnclaveCrashedError } from '../errors/enclave'
-import { RegistrationFailedError } from '../errors/ledger'
+import { LedgerTransactionError, RegistrationFailedError } from '../errors/ledger'
 import { formatError } from '../errors/formatError'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import { readInputs } from '../ledger/readInputs'
@@ -268,7 +268,12 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     if (status.member && status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
       const head = await clients.publicClient.getBlockNumber()
       rekeyNeededSince ??= head
-      if (status.designatedProposer || head - rekeyNeededSince >= BigInt(rekeyFallbackBlocks)) {
+      // The chain may hold a rekey this enclave has not applied yet (it follows final blocks only): one at a time.
+      const [chainPending] = await readPendingRekey()
+      if (
+        chainPending === 0n &&
+        (status.designatedProposer || head - rekeyNeededSince >= BigInt(rekeyFallbackBlocks))
+      ) {
         await tolerateRace('rekey', async () => {
           await submitRekey(clients, { ledger, proposal: await enclave.proposeRekey() })
           onEvent?.({ type: 'rekeyed', epoch: status.epoch + 1n })
@@ -308,17 +313,29 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
    * (or the deciding ack) may settle it first: that revert is a lost race, not an error.
    */
   async function settleOnTimeout(): Promise<boolean> {
-    const [pending, head] = await Promise.all([
-      clients.publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'pendingRekey' }),
+    const [[epoch, rekeySeq, , , , settleableAt], head] = await Promise.all([
+      readPendingRekey(),
       clients.publicClient.getBlockNumber(),
     ])
-    const [epoch, rekeySeq, , , , settleableAt] = pending
     if (epoch === 0n || head < settleableAt) return false
     await tolerateRace('settleRekey', async () => {
-      await submitRekeySettle(clients, { ledger, epoch, rekeySeq })
+      try {
+        await submitRekeySettle(clients, { ledger, epoch, rekeySeq })
+      } catch (error) {
+        // Every online member settles at the same block: one whose transaction lands after another's reverts on
+        // chain, past the simulation. That rekey is then no longer pending, which is all this member wanted.
+        const [stillPending, stillSeq] = await readPendingRekey()
+        if (!(error instanceof LedgerTransactionError) || (stillPending === epoch && stillSeq === rekeySeq)) throw error
+        onEvent?.({ type: 'raceLost', action: 'settleRekey', errorName: 'EpochNoPendingRekey' })
+        return
+      }
       onEvent?.({ type: 'rekeySettled', epoch })
     })
     return true
+  }
+
+  function readPendingRekey() {
+    return clients.publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'pendingRekey' })
   }
 
   async function run(): Promise<void> {

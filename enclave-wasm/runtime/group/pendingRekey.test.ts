@@ -370,8 +370,21 @@ describe('pending rekeys', { timeout: 120_000 }, () => {
     for (const r of [online!, dave]) await r.node.step()
     expect((await chain()).epoch).toBe(before.epoch)
 
+    const request = (method: string, params: unknown[] = []) =>
+      relayer.publicClient.request({ method: method as never, params: params as never })
     const head = await relayer.publicClient.getBlockNumber()
-    await relayer.publicClient.request({ method: 'anvil_mine' as never, params: [toHex(settleableAt - head)] as never })
+    await request('anvil_mine', [toHex(settleableAt - head)])
+    // Both online members settle at once, on a chain that mines their transactions into one block: one lands, the
+    // other reverts on chain (or in its gas estimate), and that is a lost race, not an error.
+    await request('evm_setAutomine', [false])
+    const steps = Promise.all([online!.node.step(), dave.node.step()])
+    await expect
+      .poll(async () => Number(((await request('txpool_status')) as { pending: Hex }).pending), { timeout: 10_000 })
+      .toBeGreaterThan(0)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await request('evm_mine')
+    await request('evm_setAutomine', [true])
+    await steps
     await converge([online!, dave])
     const { inputs } = await readInputs(relayer.publicClient, {
       ledger: deployment.contracts.ledger,
