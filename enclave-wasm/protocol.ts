@@ -46,7 +46,7 @@ export type GroupView = {
   rekeyAnswerDue: boolean
   /** It holds the current epoch secret. */
   holdsEpoch: boolean
-  /** The member list differs from the one the current epoch was keyed for, and no live rekey is pending. */
+  /** The member list differs from the one the current epoch was keyed for, and no rekey is pending (one at a time). */
   rekeyNeeded: boolean
   /** It should propose the next rekey (others wait, then fall back). */
   designatedProposer: boolean

@@ -42,7 +42,8 @@ export type Identity = {
 
 /**
  * A posted rekey awaiting its members' answers (EpochKeys' PendingRekey): the group keeps using the settled epoch
- * until a majority acks, and drops this one if a majority of the others complain or the member set changes.
+ * until a majority acks or the Ledger settles it on its block timeout (input 13), and drops this one if a majority of
+ * the others complain first or the member set changes.
  */
 export type PendingRekey = {
   epoch: bigint
