@@ -6,7 +6,7 @@
 import { isValidX25519PublicKey } from './envelopes/x25519Key'
 
 /** Bumped on any change to the messages below; checked at boot so a stale host cannot talk to a new enclave. */
-export const PROTOCOL_VERSION = 2
+export const PROTOCOL_VERSION = 3
 
 /** Size of a sealed command record (envelopes/commandEnvelope.ts); repeated here so this file imports nothing. */
 export const COMMAND_RECORD_BYTES = 312
@@ -36,12 +36,17 @@ export type GroupView = {
   seq: bigint
   /** Transition root after `seq`: equal on every replica that applied the same inputs with the same keys. */
   root: Hex
+  /** The settled epoch: what wallets encrypt to and members apply commands under. */
   epoch: bigint
   cmdPubKey: Hex | undefined
   members: Address[]
+  /** The epoch a posted rekey proposes while it is neither settled nor voided. */
+  pendingEpoch: bigint | undefined
+  /** It is a member that has yet to answer the pending rekey (`answerRekey`). */
+  rekeyAnswerDue: boolean
   /** It holds the current epoch secret. */
   holdsEpoch: boolean
-  /** The member list differs from the one the current epoch was keyed for. */
+  /** The member list differs from the one the current epoch was keyed for, and no rekey is pending (one at a time). */
   rekeyNeeded: boolean
   /** It should propose the next rekey (others wait, then fall back). */
   designatedProposer: boolean
@@ -74,6 +79,12 @@ export const INPUT_KIND = {
   sessionBatch: 7,
   /** A member renewed its registration; same payload as memberAdded, binding its current init key. */
   memberReattested: 10,
+  /** A member's enclave opened its share of the pending rekey and it matched the commitment. */
+  rekeyAck: 11,
+  /** A member's enclave could not open its share of the pending rekey, or it did not match. */
+  rekeyComplaint: 12,
+  /** Anyone settled the pending rekey on its block timeout (EpochKeys.settleRekey): (epoch, rekeySeq). */
+  rekeySettled: 13,
 } as const
 
 /**
@@ -85,6 +96,8 @@ export type LedgerInput = { seq: bigint; kind: number; payload: Uint8Array; acc:
 /** A signed rekey, ready for `Ledger.rekey`. */
 export type RekeyProposal = {
   epoch: bigint
+  /** The input it was built at. */
+  atSeq: bigint
   setHash: Hex
   cmdPubKey: Hex
   commit: Hex
@@ -92,6 +105,12 @@ export type RekeyProposal = {
   proposer: Address
   signature: Hex
 }
+
+/**
+ * A member enclave's signed answer to the pending rekey, ready for `Ledger.acknowledgeRekey` (ack) or
+ * `Ledger.complainRekey`. The enclave decides which from its own share; the host cannot choose.
+ */
+export type RekeyAnswer = { epoch: bigint; rekeySeq: bigint; signer: Address; ack: boolean; signature: Hex }
 
 /** A signed init-key replacement, ready for `Ledger.updateInitKey`. */
 export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
@@ -119,6 +138,8 @@ export type EnclaveSchema = {
   /** Applies Ledger inputs in order; stops at the first one that does not continue the stream. */
   ingest: { params: { inputs: LedgerInput[] }; result: { seq: bigint } }
   proposeRekey: { params: undefined; result: RekeyProposal }
+  /** Its answer to the pending rekey: an ack if its share opened and matched the commitment, else a complaint. */
+  answerRekey: { params: undefined; result: RekeyAnswer }
   rotateInitKey: { params: undefined; result: InitKeyUpdate }
   /** The state sealed to this machine and measurement, for the host to store. */
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
@@ -223,6 +244,7 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
     return { account: addressOf(p.account, 'account'), replyKey, signature: hexOf(p.signature, 65, 'signature') }
   },
   proposeRekey: noParams('proposeRekey'),
+  answerRekey: noParams('answerRekey'),
   rotateInitKey: noParams('rotateInitKey'),
   seal: noParams('seal'),
   bind: (params) => {
@@ -328,6 +350,8 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     epoch: uint(status.epoch, 'status.epoch'),
     cmdPubKey: optionalHex(status.cmdPubKey, 32, 'status.cmdPubKey'),
     members: status.members.map((m: unknown) => hexOf(m, 20, 'status.members[]')),
+    pendingEpoch: status.pendingEpoch === undefined ? undefined : uint(status.pendingEpoch, 'status.pendingEpoch'),
+    rekeyAnswerDue: status.rekeyAnswerDue === true,
     holdsEpoch: status.holdsEpoch === true,
     rekeyNeeded: status.rekeyNeeded === true,
     designatedProposer: status.designatedProposer === true,
@@ -353,11 +377,25 @@ export function parseRekeyProposal(data: unknown): RekeyProposal {
   if (!Array.isArray(r.shares)) throw invalid('shares must be an array')
   return {
     epoch: uint(r.epoch, 'epoch'),
+    atSeq: uint(r.atSeq, 'atSeq'),
     setHash: hexOf(r.setHash, 32, 'setHash'),
     cmdPubKey: hexOf(r.cmdPubKey, 32, 'cmdPubKey'),
     commit: hexOf(r.commit, 32, 'commit'),
     shares: r.shares.map((share: unknown) => hexOf(share, 80, 'share')),
     proposer: hexOf(r.proposer, 20, 'proposer'),
+    signature: hexOf(r.signature, 65, 'signature'),
+  }
+}
+
+/** Parses the result of `answerRekey`. */
+export function parseRekeyAnswer(data: unknown): RekeyAnswer {
+  const r = asRecord(data, 'rekey answer')
+  if (typeof r.ack !== 'boolean') throw invalid('ack must be a boolean')
+  return {
+    epoch: uint(r.epoch, 'epoch'),
+    rekeySeq: uint(r.rekeySeq, 'rekeySeq'),
+    signer: hexOf(r.signer, 20, 'signer'),
+    ack: r.ack,
     signature: hexOf(r.signature, 65, 'signature'),
   }
 }

@@ -12,7 +12,14 @@ describe('anonify bench --json', () => {
       cwd: REPO_ROOT,
     })
     const result = JSON.parse(stdout) as {
-      gas: { register: number; rekey3: number; erc20Transfer: number; erc20TransferToNewHolder: number }
+      gas: {
+        register: number
+        rekey3: number
+        ack3: number
+        rekeySettle: number
+        erc20Transfer: number
+        erc20TransferToNewHolder: number
+      }
       gasRatioToErc20: { session128: number; sealed128: number }
       gasPerTransfer: { batch1: number; batch16: number; batch128: number }
       gasPerTransferSealed: { batch1: number; batch16: number; batch128: number }
@@ -25,6 +32,8 @@ describe('anonify bench --json', () => {
     // above a plain transfer's 21,000; a rekey carries three 80-byte shares.
     expect(result.gas.register).toBeGreaterThan(100_000)
     expect(result.gas.rekey3).toBeGreaterThan(50_000)
+    expect(result.gas.ack3).toBeGreaterThan(21_000)
+    expect(result.gas.rekeySettle).toBeGreaterThan(21_000)
     // The public baseline, measured on the same chain: OpenZeppelin's transfer to an existing holder is above the
     // 21,000 base and below one that writes a new balance slot; the ratio is the two measured figures' quotient.
     expect(result.gas.erc20Transfer).toBeGreaterThan(21_000)

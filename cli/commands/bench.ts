@@ -54,7 +54,7 @@ export const benchCommand = defineCommand({
     else
       console.log(
         [
-          `Gas: register ${gas.register}, rekey with 3 members ${gas.rekey3}, public ERC20 transfer ${publicGas.erc20Transfer} (to a new holder ${publicGas.erc20TransferToNewHolder})`,
+          `Gas: register ${gas.register}, rekey with 3 members ${gas.rekey3} (+ ${gas.ack3} for the ack that settles it, or ${gas.rekeySettle} to settle it on its timeout), public ERC20 transfer ${publicGas.erc20Transfer} (to a new holder ${publicGas.erc20TransferToNewHolder})`,
           `Gas of one confidential transfer over one public ERC20 transfer, batch 128: session ${result.gasRatioToErc20.session128}, sealed ${result.gasRatioToErc20.sealed128}`,
           `Gas per confidential transfer (session path): batch 1 ${commands.gasPerTransfer.batch1}, 16 ${commands.gasPerTransfer.batch16}, 128 ${commands.gasPerTransfer.batch128}`,
           `Gas per confidential transfer (sealed path): batch 1 ${sealed.gasPerTransfer.batch1}, 16 ${sealed.gasPerTransfer.batch16}, 128 ${sealed.gasPerTransfer.batch128}`,

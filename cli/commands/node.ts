@@ -82,6 +82,12 @@ function describeMemberEvent(
       return `re-attested enclave ${event.signer} until ${new Date(Number(event.expiresAt) * 1000).toISOString()}`
     case 'rekeyed':
       return `proposed epoch ${event.epoch}`
+    case 'rekeyAnswered':
+      return event.ack
+        ? `acknowledged its share of epoch ${event.epoch}`
+        : `complained: its share of epoch ${event.epoch} does not open or match`
+    case 'rekeySettled':
+      return `settled epoch ${event.epoch} on its timeout`
     case 'initKeyRotated':
       return `rotated its init key after epoch ${event.epoch}`
     case 'memberRestarted':

@@ -26,6 +26,8 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     uint8 public constant REMOVED_MEASUREMENT_REVOKED = 2;
     /// @notice Removal reason: the registration expired.
     uint8 public constant REMOVED_EXPIRED = 3;
+    /// @notice Removal reason: enough members complained that the enclave's rekey shares do not open (EpochKeys).
+    uint8 public constant REMOVED_BAD_REKEY = 4;
 
     struct Enclave {
         address operator;
@@ -138,6 +140,7 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         _enclaves[signer] =
             Enclave(msg.sender, expiresAt, true, claims.tcbStatus, _currentEpoch(), claims.measurement, initKey);
         _members.push(signer);
+        _onMembershipChange();
         emit EnclaveRegistered(signer, msg.sender, claims.measurement, initKey);
         _appendRegistration(KIND_MEMBER_ADDED, signer, initKey, claims, anchorHash, evidence);
     }
@@ -193,7 +196,7 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         Enclave storage enclave = _enclaves[signer];
         if (!enclave.active) revert RegistryNotMember(signer);
         if (block.timestamp < enclave.expiresAt) revert RegistryNotExpired(signer, enclave.expiresAt);
-        if (_holdsEpoch(signer) && !_anotherHoldsEpoch(signer)) revert RegistryLastEpochHolder(signer);
+        if (_isLastEpochHolder(signer)) revert RegistryLastEpochHolder(signer);
         _remove(signer, REMOVED_EXPIRED);
     }
 
@@ -303,6 +306,9 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     /// @dev The current epoch (EpochKeys): which members hold it depends on when they were admitted.
     function _currentEpoch() internal view virtual returns (uint64);
 
+    /// @dev Called on every admission and removal, before its input is appended (EpochKeys voids a pending rekey).
+    function _onMembershipChange() internal virtual;
+
     /// @dev Verifies `evidence` with the verifier of `teeType` and applies the registry's policy, report_data bound to
     /// (msg.sender, signer, initKey, blockhash(anchorBlock)); returns the claims and the anchor hash.
     function _verifyAttestation(
@@ -340,6 +346,11 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         bytes memory payload =
             abi.encode(signer, msg.sender, initKey, claims.measurement, claims.teeType, anchorHash, evidence);
         _append(kind, payload);
+    }
+
+    /// @dev Whether removing `signer` would leave no member holding the current epoch, so no one able to rekey.
+    function _isLastEpochHolder(address signer) internal view returns (bool) {
+        return _holdsEpoch(signer) && !_anotherHoldsEpoch(signer);
     }
 
     /// @dev Whether the rekey that started the current epoch sealed `signer` a share.
@@ -381,13 +392,14 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     }
 
     /// @dev Removes `signer` keeping the others' order, which every enclave mirrors from the input.
-    function _remove(address signer, uint8 reason) private {
+    function _remove(address signer, uint8 reason) internal {
         _enclaves[signer].active = false;
         uint256 last = _members.length - 1;
         uint256 i = 0;
         while (_members[i] != signer) ++i;
         for (; i < last; ++i) _members[i] = _members[i + 1];
         _members.pop();
+        _onMembershipChange();
         emit EnclaveRemoved(signer, reason);
         _append(KIND_MEMBER_REMOVED, abi.encode(signer, reason));
     }

@@ -22,8 +22,10 @@ abstract contract InputStream {
     uint8 public constant KIND_MEMBER_ADDED = 2;
     /// @notice An enclave left: abi.encode(address signer, uint8 reason).
     uint8 public constant KIND_MEMBER_REMOVED = 3;
-    /// @notice A new epoch: abi.encode(uint64 epoch, address proposer, bytes32 memberSetHash, bytes32 cmdPubKey,
-    /// bytes32 commit, bytes[] shares).
+    /// @notice A proposed epoch, pending until members settle or void it: abi.encode(uint64 epoch, address proposer,
+    /// bytes32 memberSetHash, bytes32 cmdPubKey, bytes32 commit, bytes[] shares, uint64 atSeq, bytes signature), the
+    /// signature being the proposer enclave's over EpochKeys.rekeyDigest, so an enclave can tell a rekey its host made
+    /// up (with a secret the host knows) from one a member's enclave signed.
     uint8 public constant KIND_REKEY = 4;
     /// @notice A member replaced its init key: abi.encode(address signer, bytes32 initKey, bytes32 oldInitKey,
     /// bytes signature), the signature being the member enclave's over EpochKeys.initKeyDigest, so that an enclave
@@ -37,6 +39,15 @@ abstract contract InputStream {
     /// @notice A member renewed its registration with fresh evidence: the KIND_MEMBER_ADDED layout, binding the
     /// member's current init key, so every enclave re-verifies it.
     uint8 public constant KIND_MEMBER_REATTESTED = 10;
+    /// @notice A member's enclave opened its share of the pending rekey and it matched the commitment:
+    /// abi.encode(uint64 epoch, uint64 rekeySeq, address signer, bytes signature) over EpochKeys.rekeyAnswerDigest.
+    uint8 public constant KIND_REKEY_ACK = 11;
+    /// @notice A member's enclave could not open its share of the pending rekey, or it did not match: the KIND_REKEY_ACK
+    /// layout, signed with ack = false.
+    uint8 public constant KIND_REKEY_COMPLAINT = 12;
+    /// @notice The pending rekey settled on its timeout (EpochKeys.settleRekey), with fewer than a majority of acks:
+    /// abi.encode(uint64 epoch, uint64 rekeySeq). A majority of acks settles it at the deciding KIND_REKEY_ACK instead.
+    uint8 public constant KIND_REKEY_SETTLED = 13;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;
@@ -66,6 +77,11 @@ abstract contract InputStream {
     function accumulatorAt(uint64 inputSeq) public view returns (bytes32) {
         if (inputSeq > _seq) revert LedgerUnknownSeq(inputSeq);
         return _accumulators[inputSeq];
+    }
+
+    /// @dev The sequence number of the latest input.
+    function _lastSeq() internal view returns (uint64) {
+        return _seq;
     }
 
     /// @dev Appends one input and emits it whole; returns its sequence number.

@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {Checkpoints} from "./Checkpoints.sol";
 import {EnclaveRegistry} from "./EnclaveRegistry.sol";
+import {EpochKeys} from "./EpochKeys.sol";
 
 /**
  * @title Ledger
@@ -36,7 +37,8 @@ contract Ledger is Checkpoints {
     error LedgerSessionBatchNotDirect(address caller);
 
     /// @param governor Receives the governance roles of the registry.
-    constructor(address governor) EnclaveRegistry(governor) {}
+    /// @param timeoutBlocks See EpochKeys.rekeyTimeoutBlocks.
+    constructor(address governor, uint64 timeoutBlocks) EnclaveRegistry(governor) EpochKeys(timeoutBlocks) {}
 
     /**
      * @notice Appends a batch of sealed command records as one input: payload = uint64 block number ‖ records.

@@ -40,7 +40,10 @@ import { readGroup } from '../../host/ledger/readGroup'
 import { reattestEnclave } from '../../host/ledger/reattestEnclave'
 import { registerEnclave } from '../../host/ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../../host/ledger/submitInitKeyUpdate'
+import { submitBatch } from '../../host/ledger/submitBatch'
 import { submitRekey } from '../../host/ledger/submitRekey'
+import { submitRekeyAnswer } from '../../host/ledger/submitRekeyAnswer'
+import { submitRekeySettle } from '../../host/ledger/submitRekeySettle'
 import { buildContracts } from '../build'
 import { REGISTRATION_PAYLOAD } from '../../enclave-wasm/envelopes/checkRegistration'
 
@@ -285,6 +288,14 @@ async function passTime(seconds: bigint) {
   await publicClient.request({ method: 'evm_mine' as never })
 }
 
+/** Mines blocks until the chain's head is `blockNumber` (no-op if it is there already). */
+async function mineUntil(blockNumber: bigint) {
+  const { publicClient } = clientsOf(0)
+  const head = await publicClient.getBlockNumber()
+  if (head < blockNumber)
+    await publicClient.request({ method: 'anvil_mine' as never, params: [toHex(blockNumber - head)] as never })
+}
+
 /** InputStream.KIND_MEMBER_REATTESTED. */
 const KIND_MEMBER_REATTESTED = 10
 
@@ -298,29 +309,59 @@ const aKeyedIdentity = () => {
   return { key, signer: privateKeyToAddress(key), initKey: keccak256(toHex(`keyed init ${keyedCounter}`)) }
 }
 
-/** Starts the next epoch on `ledger`, proposed by `proposer`, with one placeholder share per member. */
-async function rekeyAs(ledger: Address, proposer: { key: Hex; signer: Address }) {
+type Keyed = { key: Hex; signer: Address }
+
+/** A rekey of the next epoch on `ledger` signed by `proposer`, built now, one placeholder share per member. */
+async function signedRekey(ledger: Address, proposer: Keyed, { atSeqOffset = 0n } = {}) {
   const { publicClient } = clientsOf(0)
   const read = { address: ledger, abi: ledgerAbi } as const
-  const [[current], setHash, members] = await Promise.all([
+  const [[current], setHash, members, seq] = await Promise.all([
     publicClient.readContract({ ...read, functionName: 'currentEpoch' }),
     publicClient.readContract({ ...read, functionName: 'memberSetHash' }),
     publicClient.readContract({ ...read, functionName: 'members' }),
+    publicClient.readContract({ ...read, functionName: 'seq' }),
   ])
   const epoch = current + 1n
+  const atSeq = seq + atSeqOffset
   const shares = members.map((_, i) => toHex(new Uint8Array(80).fill(i + 1)))
-  const cmdPubKey = keccak256(toHex(`cmd ${epoch}`))
-  const commit = keccak256(toHex(`commit ${epoch}`))
+  const cmdPubKey = keccak256(toHex(`cmd ${epoch} ${seq}`))
+  const commit = keccak256(toHex(`commit ${epoch} ${seq}`))
   const digest = await publicClient.readContract({
     ...read,
     functionName: 'rekeyDigest',
-    args: [epoch, setHash, cmdPubKey, commit, shares],
+    args: [epoch, atSeq, setHash, cmdPubKey, commit, shares],
   })
   const signature = serializeSignature(await sign({ hash: digest, privateKey: proposer.key }))
-  await submitRekey(clientsOf(1), {
-    ledger,
-    proposal: { epoch, setHash, cmdPubKey, commit, shares, proposer: proposer.signer, signature },
+  return { epoch, atSeq, setHash, cmdPubKey, commit, shares, proposer: proposer.signer, signature }
+}
+
+/**
+ * Proposes the next epoch on `ledger` as `proposer` and has each of `ackers` acknowledge it (the proposer plus a
+ * majority settles it). Returns the epoch and the rekey's input.
+ */
+async function rekeyAs(ledger: Address, proposer: Keyed, ackers: Keyed[] = []) {
+  const proposal = await signedRekey(ledger, proposer)
+  const receipt = await submitRekey(clientsOf(1), { ledger, proposal })
+  const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
+  const answered = { epoch: proposal.epoch, rekeySeq: input!.args.seq }
+  for (const acker of ackers) await answerAs(ledger, acker, { ...answered, ack: true })
+  return { ...answered, receipt }
+}
+
+/** Posts `member`'s signed answer to the pending rekey (epoch, rekeySeq). */
+async function answerAs(
+  ledger: Address,
+  member: Keyed,
+  { epoch, rekeySeq, ack }: { epoch: bigint; rekeySeq: bigint; ack: boolean },
+) {
+  const digest = await clientsOf(0).publicClient.readContract({
+    address: ledger,
+    abi: ledgerAbi,
+    functionName: 'rekeyAnswerDigest',
+    args: [epoch, rekeySeq, member.signer, ack],
   })
+  const signature = serializeSignature(await sign({ hash: digest, privateKey: member.key }))
+  return submitRekeyAnswer(clientsOf(1), { ledger, answer: { epoch, rekeySeq, signer: member.signer, ack, signature } })
 }
 
 /** The revert of `removeExpired(signer)` on `ledger`, or undefined if it would succeed; sends it if it would. */
@@ -358,6 +399,218 @@ async function revertOfCall(call: Promise<unknown>) {
   return { errorName: revert.data?.errorName, args: revert.data?.args }
 }
 
+describe('EpochKeys: pending rekeys', () => {
+  let ledger: Address
+  let a: Keyed & { initKey: Hex }
+  let b: Keyed & { initKey: Hex }
+  let c: Keyed & { initKey: Hex }
+  const read = () => ({ address: ledger, abi: ledgerAbi }) as const
+  const currentEpoch = () => clientsOf(0).publicClient.readContract({ ...read(), functionName: 'currentEpoch' })
+  const pendingRekey = () => clientsOf(0).publicClient.readContract({ ...read(), functionName: 'pendingRekey' })
+  const membersOf = async () => (await readGroup(clientsOf(0).publicClient, { ledger })).members
+  const admit = async (identity: { signer: Address; initKey: Hex }) =>
+    registerEnclave(clientsOf(1), { ...(await anEvidence(identity, { contract: ledger })), ledger })
+  const post = async (proposal: Awaited<ReturnType<typeof signedRekey>>) =>
+    submitRekey(clientsOf(1), { ledger, proposal })
+  const gasOf = (receipt: { gasUsed: bigint }) => Number(receipt.gasUsed)
+  /** settleRekey from an account that is no member's operator: anyone may call it. */
+  const settle = (epoch: bigint, rekeySeq: bigint) => submitRekeySettle(clientsOf(3), { ledger, epoch, rekeySeq })
+
+  beforeAll(async () => {
+    ;({ ledger } = (await deployStack({ rpcUrl: anvil.rpcUrl, measurement: MEASUREMENT })).contracts)
+    ;[a, b, c] = [aKeyedIdentity(), aKeyedIdentity(), aKeyedIdentity()]
+    for (const identity of [a, b, c]) await admit(identity)
+    await rekeyAs(ledger, a, [b])
+  })
+
+  it('attack: a proposal held while a member replaced its init key is refused (EpochMemberSetChanged)', async () => {
+    const held = await signedRekey(ledger, a)
+    const initKey = keccak256(toHex('c rotates'))
+    const digest = await clientsOf(0).publicClient.readContract({
+      ...read(),
+      functionName: 'initKeyDigest',
+      args: [c.signer, c.initKey, initKey],
+    })
+    const signature = serializeSignature(await sign({ hash: digest, privateKey: c.key }))
+    await submitInitKeyUpdate(clientsOf(1), { ledger, update: { signer: c.signer, initKey, signature } })
+    c.initKey = initKey
+    expect((await revertOfCall(post(held))).errorName).toBe('EpochMemberSetChanged')
+  })
+
+  it('error: a proposal claiming a position the stream has not reached is refused (EpochFuturePosition)', async () => {
+    const ahead = await signedRekey(ledger, a, { atSeqOffset: 1n })
+    expect(await revertOfCall(post(ahead))).toEqual({
+      errorName: 'EpochFuturePosition',
+      args: [ahead.atSeq, ahead.atSeq - 1n],
+    })
+  })
+
+  it('a posted rekey is pending: currentEpoch stays, init-key updates and a second rekey are refused; acks settle it at floor(n/2)+1', async () => {
+    const [settled, settledKey] = await currentEpoch()
+    const { epoch, rekeySeq, receipt } = await rekeyAs(ledger, b)
+    // About 198k: the shares' calldata and log, and the pending rekey's four storage slots.
+    expect(gasOf(receipt)).toBeLessThan(210_000)
+    expect(parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'EpochRotated' })).toEqual([])
+    expect((await currentEpoch()).slice(0, 2)).toEqual([settled, settledKey])
+    expect((await pendingRekey()).slice(0, 5)).toEqual([epoch, rekeySeq, b.signer, 1, 0])
+
+    const digest = await clientsOf(0).publicClient.readContract({
+      ...read(),
+      functionName: 'initKeyDigest',
+      args: [a.signer, a.initKey, keccak256(toHex('a rotates'))],
+    })
+    const update = {
+      signer: a.signer,
+      initKey: keccak256(toHex('a rotates')),
+      signature: serializeSignature(await sign({ hash: digest, privateKey: a.key })),
+    }
+    expect(await revertOfCall(submitInitKeyUpdate(clientsOf(1), { ledger, update }))).toEqual({
+      errorName: 'EpochRekeyPending',
+      args: [epoch, rekeySeq],
+    })
+    expect((await revertOfCall(post(await signedRekey(ledger, c)))).errorName).toBe('EpochRekeyPending')
+
+    // Proposer + one of three is a majority: the ack settles it, and the epoch rotates in that transaction.
+    const ack = await answerAs(ledger, c, { epoch, rekeySeq, ack: true })
+    // About 113k: the signature check, the input, and moving the pending epoch into the current one.
+    expect(gasOf(ack)).toBeLessThan(120_000)
+    const [rotated] = parseEventLogs({ abi: ledgerAbi, logs: ack.logs, eventName: 'EpochRotated' })
+    expect(rotated!.args).toMatchObject({ epoch, proposer: b.signer })
+    const [input] = parseEventLogs({ abi: ledgerAbi, logs: ack.logs, eventName: 'InputAppended' })
+    expect(input!.args.kind).toBe(INPUT_KIND.rekeyAck)
+    expect((await currentEpoch())[0]).toBe(epoch)
+    expect((await pendingRekey())[0]).toBe(0n)
+  })
+
+  it('error: an answer from a non-member, with a bad signature, twice, or by the proposer is refused', async () => {
+    const { epoch, rekeySeq } = await rekeyAs(ledger, a)
+    const stranger = aKeyedIdentity()
+    const answered = { epoch, rekeySeq, ack: false }
+    expect((await revertOfCall(answerAs(ledger, stranger, answered))).errorName).toBe('EnclaveNotActive')
+    // Signed by another key than the member's.
+    const forged = { key: stranger.key, signer: b.signer }
+    expect((await revertOfCall(answerAs(ledger, forged, answered))).errorName).toBe('EnclaveSignatureInvalid')
+    expect((await revertOfCall(answerAs(ledger, a, answered))).errorName).toBe('EpochAlreadyAnswered')
+    expect((await revertOfCall(answerAs(ledger, b, { ...answered, rekeySeq: rekeySeq - 1n }))).errorName).toBe(
+      'EpochNoPendingRekey',
+    )
+    const complaint = await answerAs(ledger, b, answered)
+    expect(gasOf(complaint)).toBeLessThan(90_000)
+    expect((await revertOfCall(answerAs(ledger, b, { ...answered, ack: true }))).errorName).toBe('EpochAlreadyAnswered')
+  })
+
+  it('complaints from floor((n-1)/2)+1 other members void it and remove the proposer (REMOVED_BAD_REKEY); a replacement for the same epoch settles', async () => {
+    const [settled] = await currentEpoch()
+    const { epoch, rekeySeq } = await pendingRekey().then(([e, s]) => ({ epoch: e, rekeySeq: s }))
+    // b complained in the previous test; c's complaint is the second of the two others.
+    const voiding = await answerAs(ledger, c, { epoch, rekeySeq, ack: false })
+    // About 137k: the complaint, dropping the pending rekey, checking and removing its proposer (a second input).
+    expect(gasOf(voiding)).toBeLessThan(140_000)
+    const logs = parseEventLogs({ abi: ledgerAbi, logs: voiding.logs })
+    expect(logs.map((l) => l.eventName)).toEqual([
+      'RekeyAnswered',
+      'InputAppended',
+      'RekeyVoided',
+      'EnclaveRemoved',
+      'InputAppended',
+    ])
+    expect(logs.find((l) => l.eventName === 'EnclaveRemoved')!.args).toEqual({ signer: a.signer, reason: 4 })
+    expect(await membersOf()).toEqual([b.signer, c.signer])
+    expect((await currentEpoch())[0]).toBe(settled)
+    expect((await pendingRekey())[0]).toBe(0n)
+
+    const replacement = await rekeyAs(ledger, b, [c])
+    expect(replacement.epoch).toBe(epoch)
+    expect((await currentEpoch())[0]).toBe(epoch)
+  })
+
+  it('attack: a false complaint voids but cannot remove the last member holding the epoch', async () => {
+    // A fresh group: only p holds epoch 1; j joined after it, so its complaint alone is a majority of the others.
+    const { ledger: fresh } = (await deployStack({ rpcUrl: anvil.rpcUrl, measurement: MEASUREMENT })).contracts
+    const [p, j] = [aKeyedIdentity(), aKeyedIdentity()]
+    await registerEnclave(clientsOf(1), { ...(await anEvidence(p, { contract: fresh })), ledger: fresh })
+    await rekeyAs(fresh, p)
+    await registerEnclave(clientsOf(1), { ...(await anEvidence(j, { contract: fresh })), ledger: fresh })
+    const { epoch, rekeySeq } = await rekeyAs(fresh, p)
+    const voiding = await answerAs(fresh, j, { epoch, rekeySeq, ack: false })
+    const names = parseEventLogs({ abi: ledgerAbi, logs: voiding.logs }).map((l) => l.eventName)
+    expect(names).toEqual(['RekeyAnswered', 'InputAppended', 'RekeyVoided'])
+    expect((await readGroup(clientsOf(0).publicClient, { ledger: fresh })).members).toEqual([p.signer, j.signer])
+    // p can still rekey j in.
+    await rekeyAs(fresh, p, [j])
+  })
+
+  it('a membership change voids the pending rekey, in the contract as in every enclave', async () => {
+    const { epoch, rekeySeq } = await rekeyAs(ledger, b)
+    const d = aKeyedIdentity()
+    const receipt = await admit(d)
+    expect(parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'RekeyVoided' })[0]!.args).toEqual({
+      epoch,
+      proposer: b.signer,
+    })
+    expect((await pendingRekey())[0]).toBe(0n)
+    expect((await revertOfCall(answerAs(ledger, c, { epoch, rekeySeq, ack: true }))).errorName).toBe(
+      'EpochNoPendingRekey',
+    )
+    // The voided proposal's member set is gone too; a fresh one for the same epoch is accepted.
+    await rekeyAs(ledger, b, [c])
+  })
+
+  it('liveness: a rekey nobody answers is settled by anyone rekeyTimeoutBlocks blocks after it was posted, not before, and once', async () => {
+    const { epoch, rekeySeq, receipt } = await rekeyAs(ledger, b)
+    const timeout = await clientsOf(0).publicClient.readContract({ ...read(), functionName: 'rekeyTimeoutBlocks' })
+    expect(timeout).toBe(5n)
+    const settleableAt = receipt.blockNumber + timeout
+    expect(await pendingRekey()).toEqual([epoch, rekeySeq, b.signer, 1, 0, settleableAt])
+    // Inputs do not hurry it (an input-count timeout would let junk cut the members' window short): only blocks do.
+    const junk = [new Uint8Array(312).fill(7)]
+    for (let i = 0; i < 3; i++) await submitBatch(clientsOf(2).walletClient, { ledger, records: junk })
+    // Calls run against the head block: one block short of the timeout is refused.
+    await mineUntil(settleableAt - 1n)
+    expect(await revertOfCall(settle(epoch, rekeySeq))).toEqual({
+      errorName: 'EpochRekeyNotTimedOut',
+      args: [epoch, rekeySeq, settleableAt],
+    })
+    // Nor does the timeout open the door to a second proposal: one rekey at a time, settled or voided.
+    expect((await revertOfCall(post(await signedRekey(ledger, c)))).errorName).toBe('EpochRekeyPending')
+
+    await mineUntil(settleableAt)
+    const settled = await settle(epoch, rekeySeq)
+    // About 75k: the input, and moving the pending epoch into the current one.
+    expect(gasOf(settled)).toBeLessThan(80_000)
+    const logs = parseEventLogs({ abi: ledgerAbi, logs: settled.logs })
+    expect(logs.map((l) => l.eventName)).toEqual(['InputAppended', 'EpochRotated'])
+    const [input] = parseEventLogs({ abi: ledgerAbi, logs: settled.logs, eventName: 'InputAppended' })
+    expect(input!.args.kind).toBe(INPUT_KIND.rekeySettled)
+    expect(input!.args.payload).toBe(encodeAbiParameters([{ type: 'uint64' }, { type: 'uint64' }], [epoch, rekeySeq]))
+    expect((await currentEpoch())[0]).toBe(epoch)
+    expect(await revertOfCall(settle(epoch, rekeySeq))).toEqual({
+      errorName: 'EpochNoPendingRekey',
+      args: [epoch, rekeySeq],
+    })
+  })
+
+  it('error: a voided rekey, or one a majority of acks settled, cannot be settled on its timeout', async () => {
+    const voided = await rekeyAs(ledger, b)
+    await admit(aKeyedIdentity())
+    await mineUntil(voided.receipt.blockNumber + 10n)
+    expect((await revertOfCall(settle(voided.epoch, voided.rekeySeq))).errorName).toBe('EpochNoPendingRekey')
+
+    // Two acks of four members are no majority: it stays pending until the newcomer is removed, which voids it.
+    const members = await membersOf()
+    expect(members).toHaveLength(4)
+    const replacement = await rekeyAs(ledger, b, [c])
+    expect((await pendingRekey())[0]).toBe(replacement.epoch)
+    await removeEnclave(clientsOf(0), { ledger, signer: members.at(-1)! })
+    await mineUntil(replacement.receipt.blockNumber + 10n)
+    expect((await revertOfCall(settle(replacement.epoch, replacement.rekeySeq))).errorName).toBe('EpochNoPendingRekey')
+    // The group recovers: with three members, proposer and one ack settle at once.
+    const settled = await rekeyAs(ledger, b, [c])
+    expect((await currentEpoch())[0]).toBe(settled.epoch)
+    expect((await revertOfCall(settle(settled.epoch, settled.rekeySeq))).errorName).toBe('EpochNoPendingRekey')
+  })
+})
+
 // Last in the file: these tests move the chain's clock, on a Ledger of their own.
 describe('EnclaveRegistry expiry and re-attestation', () => {
   let ledger: Address
@@ -386,7 +639,7 @@ describe('EnclaveRegistry expiry and re-attestation', () => {
     const [a, b, c] = [aKeyedIdentity(), aKeyedIdentity(), aKeyedIdentity()]
     for (const identity of [a, b])
       await registerEnclave(clientsOf(1), { ...(await anEvidence(identity, { contract: ledger })), ledger })
-    await rekeyAs(ledger, a)
+    await rekeyAs(ledger, a, [b])
     // Admitted after epoch 1 began: the rekey that made it sealed no share to C.
     await registerEnclave(clientsOf(1), { ...(await anEvidence(c, { contract: ledger })), ledger })
     await passTime(TTL + DAY)

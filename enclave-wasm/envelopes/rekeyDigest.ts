@@ -11,6 +11,8 @@ export type RekeyDigestParameters = {
   chainId: bigint
   ledger: Address
   epoch: bigint
+  /** The input the proposal was built at. */
+  atSeq: bigint
   setHash: Hex
   cmdPubKey: Hex
   commit: Hex
@@ -18,12 +20,14 @@ export type RekeyDigestParameters = {
 }
 
 /**
- * keccak256(abi.encode(REKEY_TAG, chainId, ledger, epoch, setHash, cmdPubKey, commit, keccak256(abi.encode(shares)))).
+ * keccak256(abi.encode(REKEY_TAG, chainId, ledger, epoch, atSeq, setHash, cmdPubKey, commit,
+ * keccak256(abi.encode(shares)))).
  */
 export function rekeyDigest({
   chainId,
   ledger,
   epoch,
+  atSeq,
   setHash,
   cmdPubKey,
   commit,
@@ -36,6 +40,7 @@ export function rekeyDigest({
         { type: 'uint256' },
         { type: 'address' },
         { type: 'uint64' },
+        { type: 'uint64' },
         { type: 'bytes32' },
         { type: 'bytes32' },
         { type: 'bytes32' },
@@ -46,6 +51,7 @@ export function rekeyDigest({
         chainId,
         ledger,
         epoch,
+        atSeq,
         setHash,
         cmdPubKey,
         commit,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { INPUT_KIND, type LedgerInput } from '../protocol'
 import { applyWholeOrNothing, BrokenInvariantError } from './applyWholeOrNothing'
-import { InputRejectedError } from './group/applyInput'
+import { InputRejectedError } from './group/inputRejectedError'
 import { emptyGroupState, ZERO_HASH } from './group/groupState'
 
 const LEDGER = '0x5FbDB2315678afecb367f032d93F642f64180aa3'

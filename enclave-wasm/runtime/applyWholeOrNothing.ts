@@ -5,7 +5,7 @@
  * failure inside one is a broken invariant.
  */
 import { INPUT_KIND, type LedgerInput } from '../protocol'
-import { InputRejectedError } from './group/applyInput'
+import { InputRejectedError } from './group/inputRejectedError'
 import type { GroupState } from './group/groupState'
 
 /** An input failed after it began to change the state: the instance must not serve another request. */

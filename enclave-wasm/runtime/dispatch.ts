@@ -11,7 +11,7 @@ import { precheck } from './ecalls/precheck'
 import { readAccount } from './ecalls/readAccount'
 import { seal } from './ecalls/seal'
 import { bound, type EnclaveState } from './enclaveState'
-import { proposeRekey, rotateInitKey } from './group/groupActions'
+import { answerRekey, proposeRekey, rotateInitKey } from './group/groupActions'
 
 type Ecall<method extends EnclaveMethod> = (
   state: EnclaveState,
@@ -24,6 +24,7 @@ const ECALLS: { [method in EnclaveMethod]: Ecall<method> } = {
   attest,
   ingest,
   proposeRekey: (state) => proposeRekey(bound(state)),
+  answerRekey: (state) => answerRekey(bound(state)),
   rotateInitKey: (state) => rotateInitKey(bound(state)),
   seal,
   precheck,

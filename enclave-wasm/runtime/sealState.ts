@@ -10,7 +10,7 @@ import type { GroupState } from './group/groupState'
 import { decodeState, encodeState } from './stateCodec'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-/** 5: effects sealed beside the group state (4: inside it; 3 was JSON). */
+/** 5: effects sealed beside the group state, and GroupState.pendingRekey (4: the binary stateCodec.ts; 3: JSON). */
 const FORMAT_VERSION = 5
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */

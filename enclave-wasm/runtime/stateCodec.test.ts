@@ -30,12 +30,47 @@ describe('stateCodec', () => {
     expect(decodeState(encodeState(value))).toEqual(value)
   })
 
+  it('golden vector: a pending rekey (sealed state format 5) with its signers, bigints and opened share', () => {
+    const value = {
+      pendingRekey: { epoch: 2n, seq: 9n, acks: ['0xab'], secret: Uint8Array.of(1, 2) },
+      epochSecret: undefined,
+    }
+    const golden = [
+      '0c 02', // object, 2 entries
+      '00 08 0c 70656e64696e6752656b6579',
+      '0c 04', // new key 0 "pendingRekey": object of 4
+      '01 08 05 65706f6368',
+      '05 02', // new key 1 "epoch": bigint 2
+      '02 08 03 736571',
+      '05 09', // new key 2 "seq": bigint 9
+      '03 08 04 61636b73',
+      '0b 01 09 01 ab', // new key 3 "acks": ['0xab']
+      '04 08 06 736563726574',
+      '0a 02 0102', // new key 4 "secret": bytes 01 02
+      '05 08 0b 65706f6368536563726574',
+      '00', // new key 5 "epochSecret": undefined, kept as an entry
+    ]
+    expect(bytesToHex(encodeState(value))).toBe(`0x${golden.join('').replace(/ /g, '')}`)
+    expect(decodeState(encodeState(value))).toEqual(value)
+    expect(Object.keys(decodeState(encodeState(value)) as object)).toEqual(['pendingRekey', 'epochSecret'])
+  })
+
   it('round-trips a group state exactly: key order, bigints, bytes, checksummed and lowercase addresses', () => {
     const state = {
       chainId: 31337n,
       ledger: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
       members: [{ signer: '0x19C81d7E4f4238659b491142E0A4F1360d5E4fa9', initKey: `0x${'ab'.repeat(32)}` }],
       epochSecret: new Uint8Array(32).fill(9),
+      pendingRekey: {
+        epoch: 3n,
+        seq: 41n,
+        proposer: '0x19C81d7E4f4238659b491142E0A4F1360d5E4fa9',
+        cmdPubKey: `0x${'cd'.repeat(32)}`,
+        commit: `0x${'ef'.repeat(32)}`,
+        acks: ['0x19C81d7E4f4238659b491142E0A4F1360d5E4fa9'],
+        complaints: [],
+        secret: undefined,
+      },
       receipts: Object.fromEntries(
         Array.from({ length: 50 }, (_, i) => [
           `0x${i.toString(16).padStart(40, '0')}`,

@@ -250,6 +250,7 @@ async function paramsFor(random: Random, method: EnclaveMethod, status: EnclaveS
   switch (method) {
     case 'getStatus':
     case 'proposeRekey':
+    case 'answerRekey':
     case 'rotateInitKey':
     case 'seal':
       return random.int(3) === 0 ? undefined : random.value()

@@ -1,20 +1,27 @@
 /**
- * Gas of the trust machinery on a fresh local chain: one enclave registration, and one rekey that seals the epoch
- * secret to three members. Real enclaves on simulated machines produce every transaction.
+ * Gas of the trust machinery on a fresh local chain: one enclave registration, one rekey that seals the epoch secret
+ * to three members, the ack that settles it, and the settlement on timeout of a rekey the other two never answer.
+ * Real enclaves on simulated machines produce every transaction.
  */
-import { createWalletClient, decodeAbiParameters, http, type Hash, type Hex } from 'viem'
+import { createWalletClient, http, toHex, type Hash, type Hex } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
+import { decodeRekeyInput } from '../../enclave-wasm/envelopes/rekeyInput'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
+import { requestRekey } from '../ledger/governance'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
 import { createMemberNode } from '../node/createMemberNode'
 import { stepUntil } from '../node/stepUntil'
 import { memoryStore } from '../storage/sealedStateStore'
 
-export type GroupGas = { register: number; rekey3: number }
+/**
+ * `rekey3` proposes (pending); `ack3` is the answer that settles it (with three members, the first ack);
+ * `rekeySettle` is settleRekey once the timeout passed, for a rekey only its proposer answered.
+ */
+export type GroupGas = { register: number; rekey3: number; ack3: number; rekeySettle: number }
 
 /** Runs three members to a shared epoch on a private anvil and reads the gas their transactions used. */
 export async function measureGroupGas({ measurement }: { measurement: Hex }): Promise<GroupGas> {
@@ -41,11 +48,25 @@ export async function measureGroupGas({ measurement }: { measurement: Hex }): Pr
       statuses.every((s) => s.members.length === 3 && s.holdsEpoch && !s.rekeyNeeded),
     )
 
-    const { publicClient } = createLedgerClients({
+    const governor = createLedgerClients({
       rpcUrl: anvil.rpcUrl,
       chainId: deployment.chainId,
       account: accounts[0]!,
     })
+    const { publicClient } = governor
+    // Two members away: the first proposes the requested rekey, nobody acks, and it settles on its timeout.
+    const ledger = deployment.contracts.ledger
+    await requestRekey(governor, { ledger })
+    const [first] = nodes
+    await stepUntil([first!], (statuses) => statuses.every((s) => s.pendingEpoch !== undefined))
+    const timeout = await publicClient.readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'rekeyTimeoutBlocks',
+    })
+    await publicClient.request({ method: 'anvil_mine' as never, params: [toHex(timeout)] as never })
+    await stepUntil([first!], (statuses) => statuses.every((s) => s.pendingEpoch === undefined))
+
     const logs = await publicClient.getContractEvents({
       address: deployment.contracts.ledger,
       abi: ledgerAbi,
@@ -55,22 +76,17 @@ export async function measureGroupGas({ measurement }: { measurement: Hex }): Pr
     })
     const gasOf = async (hash: Hash) => Number((await publicClient.getTransactionReceipt({ hash })).gasUsed)
     const registration = logs.find((log) => log.args.kind === INPUT_KIND.memberAdded)!
-    const rekey3 = logs.find((log) => {
-      if (log.args.kind !== INPUT_KIND.rekey) return false
-      const [, , , , , shares] = decodeAbiParameters(
-        [
-          { type: 'uint64' },
-          { type: 'address' },
-          { type: 'bytes32' },
-          { type: 'bytes32' },
-          { type: 'bytes32' },
-          { type: 'bytes[]' },
-        ],
-        log.args.payload,
-      )
-      return shares.length === 3
-    })!
-    return { register: await gasOf(registration.transactionHash), rekey3: await gasOf(rekey3.transactionHash) }
+    const rekey3 = logs.find(
+      (log) => log.args.kind === INPUT_KIND.rekey && decodeRekeyInput(log.args.payload).shares.length === 3,
+    )!
+    const ack3 = logs.find((log) => log.args.kind === INPUT_KIND.rekeyAck && log.args.seq > rekey3.args.seq)!
+    const settled = logs.find((log) => log.args.kind === INPUT_KIND.rekeySettled)!
+    return {
+      register: await gasOf(registration.transactionHash),
+      rekey3: await gasOf(rekey3.transactionHash),
+      ack3: await gasOf(ack3.transactionHash),
+      rekeySettle: await gasOf(settled.transactionHash),
+    }
   } finally {
     await Promise.all(enclaves.map((e) => e.close()))
     await anvil.stop()

@@ -24,6 +24,8 @@ export type DeployStackParameters = {
   evmVersion?: EvmVersion | undefined
   /** Which blocks count as final; chosen from the chain (chooseFinality) when omitted. */
   finality?: FinalityPolicy | undefined
+  /** Blocks after which anyone may settle a pending rekey (default: DEFAULT_REKEY_TIMEOUT_BLOCKS). */
+  rekeyTimeoutBlocks?: bigint | undefined
 }
 
 /**
@@ -33,7 +35,7 @@ export type DeployStackParameters = {
  * const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: manifest.measurement })
  */
 export async function deployStack(parameters: DeployStackParameters): Promise<Deployment> {
-  const { rpcUrl, measurement, privateKey, evmVersion = DEFAULT_EVM_VERSION } = parameters
+  const { rpcUrl, measurement, privateKey, evmVersion = DEFAULT_EVM_VERSION, rekeyTimeoutBlocks } = parameters
   // Poll receipts often: a local chain mines within a second, and viem's default is 4 s.
   const publicClient = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: 250 })
   let chainId: number
@@ -50,7 +52,7 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
   const clients = createLedgerClients({ rpcUrl, chainId, account })
   const { walletClient } = clients
   const verifier = await deploySimVerifier(clients, { evmVersion })
-  const ledger = await deployLedger(clients, { governor: walletClient.account.address, evmVersion })
+  const ledger = await deployLedger(clients, { governor: walletClient.account.address, evmVersion, rekeyTimeoutBlocks })
   await setVerifier(clients, { ledger: ledger.address, teeType: TEE_TYPE_SIM, verifier })
   await allowMeasurement(clients, { ledger: ledger.address, measurement })
   return {

@@ -4,6 +4,7 @@ import {
   parseEnclaveStatus,
   parseIngestResult,
   parseInitKeyUpdate,
+  parseRekeyAnswer,
   parseRekeyProposal,
   parseResponse,
   parsePrecheckResult,
@@ -30,6 +31,7 @@ export type EnclaveClient = {
   ingest: (params: EnclaveSchema['ingest']['params']) => Promise<EnclaveSchema['ingest']['result']>
   proposeRekey: () => Promise<EnclaveSchema['proposeRekey']['result']>
   rotateInitKey: () => Promise<EnclaveSchema['rotateInitKey']['result']>
+  answerRekey: () => Promise<EnclaveSchema['answerRekey']['result']>
   seal: () => Promise<EnclaveSchema['seal']['result']>
   readAccount: (params: EnclaveSchema['readAccount']['params']) => Promise<EnclaveSchema['readAccount']['result']>
   precheck: (params: EnclaveSchema['precheck']['params']) => Promise<EnclaveSchema['precheck']['result']>
@@ -108,6 +110,7 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
     ingest: async (params) => parseIngestResult(await request('ingest', params)),
     proposeRekey: async () => parseRekeyProposal(await request('proposeRekey', undefined)),
     rotateInitKey: async () => parseInitKeyUpdate(await request('rotateInitKey', undefined)),
+    answerRekey: async () => parseRekeyAnswer(await request('answerRekey', undefined)),
     seal: async () => parseSealResult(await request('seal', undefined)),
     readAccount: async (params) => parseReadAccountResult(await request('readAccount', params)),
     precheck: async (params) => parsePrecheckResult(await request('precheck', params)),

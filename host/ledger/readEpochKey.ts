@@ -1,22 +1,17 @@
 /**
  * Reads the current epoch's command key and checks it against the chain's own record of who proposed it, so a wallet
- * never seals to a key on an RPC's word (DESIGN §3 step 2): the rekey input that started the epoch, its proposer's
- * signature over the rekey digest, and the proposer's registration (an active member whose measurement is allowed and
- * whose attestation evidence, recorded with its registration, verifies). A lying RPC would have to produce a rekey
- * signed by an attested enclave, which only seals to keys whose secret stays inside enclaves.
+ * never seals to a key on an RPC's word (DESIGN §3 step 2): the rekey input that proposed the epoch, its proposer's
+ * signature over the rekey digest (carried in the input), the EpochRotated log of its settlement (a pending or voided
+ * proposal is not the current epoch), and the proposer's registration (an active member whose measurement is allowed
+ * and whose attestation evidence, recorded with its registration, verifies). A lying RPC would have to produce a
+ * rekey signed by an attested enclave, which only seals to keys whose secret stays inside enclaves.
  */
-import {
-  decodeAbiParameters,
-  decodeFunctionData,
-  isAddressEqual,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from 'viem'
+import { isAddressEqual, type Address, type Hex, type PublicClient } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { checkRegistration, decodeRegistration } from '../../enclave-wasm/envelopes/checkRegistration'
 import { recoverEnclaveSigner } from '../../enclave-wasm/envelopes/recoverEnclaveSigner'
 import { rekeyDigest } from '../../enclave-wasm/envelopes/rekeyDigest'
+import { decodeRekeyInput } from '../../enclave-wasm/envelopes/rekeyInput'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { EpochKeyNotVerifiedError } from '../errors/ledger'
 
@@ -32,18 +27,6 @@ export type ReadEpochKeyParameters = {
 export type VerifiedEpochKey = { epoch: bigint; cmdPubKey: Hex; commit: Hex; proposer: Address }
 
 export type ReadEpochKeyErrorType = EpochKeyNotVerifiedError
-
-/**
- * The leading fields of a KIND_REKEY payload, abi.encode(epoch, proposer, setHash, cmdPubKey, commit, shares, …):
- * decoded by position, so fields appended later do not break the reader.
- */
-const REKEY_LEADING_FIELDS = [
-  { type: 'uint64' },
-  { type: 'address' },
-  { type: 'bytes32' },
-  { type: 'bytes32' },
-  { type: 'bytes32' },
-] as const
 
 /**
  * The current epoch and its command key, once checked; epoch 0 (no key yet) comes back unchecked with a zero key.
@@ -66,46 +49,51 @@ export async function readEpochKey(
   }
   if (epoch === 0n) return { epoch, cmdPubKey, commit, proposer: '0x0000000000000000000000000000000000000000' }
 
-  // The rekey input that started `epoch`: the chain's record, not the view function's summary of it.
-  const rekeys = await publicClient.getContractEvents({
+  // The rekey inputs that proposed `epoch`: the chain's record, not the view function's summary of it. A voided
+  // proposal leaves one too, so the one that counts is the latest whose key is the current one.
+  const proposals = (
+    await publicClient.getContractEvents({
+      ...read,
+      eventName: 'InputAppended',
+      args: { kind: INPUT_KIND.rekey },
+      fromBlock,
+      strict: true,
+    })
+  ).flatMap((log) => {
+    const rekey = decodeRekeyOrUndefined(log.args.payload)
+    return rekey?.epoch === epoch ? [{ seq: log.args.seq, rekey }] : []
+  })
+  if (proposals.length === 0) return fail(`no rekey input for epoch ${epoch} is on chain`)
+  const sameKey = (key: Hex, other: Hex) => key.toLowerCase() === other.toLowerCase()
+  const found = [...proposals]
+    .reverse()
+    .find(({ rekey }) => sameKey(rekey.cmdPubKey, cmdPubKey) && sameKey(rekey.commit, commit))
+  if (!found) {
+    const { seq, rekey } = proposals.at(-1)!
+    return fail(`the key does not match the one ${rekey.proposer} proposed in input ${seq}`)
+  }
+  const { seq, rekey } = found
+  const { proposer } = rekey
+  const signer = recoverEnclaveSigner(rekeyDigest({ chainId, ledger, ...rekey }), rekey.signature)
+  if (!signer || !isAddressEqual(signer, proposer))
+    fail(`the rekey of input ${seq} is not signed by its proposer ${proposer}`)
+
+  // Settled: the Ledger logs EpochRotated only when a majority of the members acked their shares, or when the rekey
+  // was settled on its block timeout without enough complaints to void it.
+  const rotations = await publicClient.getContractEvents({
     ...read,
-    eventName: 'InputAppended',
-    args: { kind: INPUT_KIND.rekey },
+    eventName: 'EpochRotated',
+    args: { epoch },
     fromBlock,
     strict: true,
   })
-  const found = [...rekeys].reverse().find((log) => decodeLeading(log.args.payload)?.[0] === epoch)
-  if (!found) return fail(`no rekey input for epoch ${epoch} is on chain`)
-  const [, proposer, setHash, proposedKey, proposedCommit] = decodeLeading(found.args.payload)!
-  if (proposedKey.toLowerCase() !== cmdPubKey.toLowerCase() || proposedCommit.toLowerCase() !== commit.toLowerCase())
-    fail(`the key does not match the one ${proposer} proposed in input ${found.args.seq}`)
-
-  // The proposer's signature travels in the transaction, which every node keeps with the log.
-  const transaction = await publicClient.getTransaction({ hash: found.transactionHash })
-  if (!transaction.to || !isAddressEqual(transaction.to, ledger))
-    fail(`the rekey of input ${found.args.seq} was not sent to the Ledger directly`)
-  let call: ReturnType<typeof decodeFunctionData<typeof ledgerAbi>> | undefined
-  try {
-    call = decodeFunctionData({ abi: ledgerAbi, data: transaction.input })
-  } catch {
-    call = undefined
-  }
-  if (call?.functionName !== 'rekey') return fail(`the transaction of input ${found.args.seq} is not a rekey call`)
-  const [callEpoch, callSetHash, callKey, callCommit, shares, callProposer, signature] = call.args
-  if (
-    callEpoch !== epoch ||
-    callSetHash !== setHash ||
-    callKey !== proposedKey ||
-    callCommit !== proposedCommit ||
-    !isAddressEqual(callProposer, proposer)
+  const settled = rotations.some(
+    (log) =>
+      isAddressEqual(log.args.proposer, proposer) &&
+      sameKey(log.args.cmdPubKey, cmdPubKey) &&
+      sameKey(log.args.commit, commit),
   )
-    fail(`the rekey call of input ${found.args.seq} does not match its input`)
-  const signer = recoverEnclaveSigner(
-    rekeyDigest({ chainId, ledger, epoch, setHash, cmdPubKey: proposedKey, commit: proposedCommit, shares }),
-    signature,
-  )
-  if (!signer || !isAddressEqual(signer, proposer))
-    fail(`the rekey of input ${found.args.seq} is not signed by its proposer ${proposer}`)
+  if (!settled) fail(`the rekey of input ${seq} has not settled`)
 
   // Who signed: still an active member now (a removed proposer still knows the secret), with an allowed measurement.
   const [active, enclave] = await Promise.all([
@@ -138,9 +126,9 @@ export async function readEpochKey(
   return { epoch, cmdPubKey, commit, proposer }
 }
 
-function decodeLeading(payload: Hex) {
+function decodeRekeyOrUndefined(payload: Hex) {
   try {
-    return decodeAbiParameters(REKEY_LEADING_FIELDS, payload)
+    return decodeRekeyInput(payload)
   } catch {
     return undefined
   }

@@ -1,8 +1,9 @@
 /**
  * Keeps one enclave a live member of its group. Each pass runs the node's duties in order, each in its own module
  * under duties/: follow the Ledger's final inputs into the enclave, register it (again, under a new signer, after a
- * removal), re-attest it before its registration expires, post the rekeys and init-key updates it signs; the state
- * is sealed to the store as it goes. The same loop runs headless (`anonify node`, `anonify dev`) and in a browser tab.
+ * removal), re-attest it before its registration expires, post the rekeys, rekey answers and init-key updates it
+ * signs, settle a pending rekey once its block timeout passed (for the members that are away); the state is sealed
+ * to the store as it goes. The same loop runs headless (`anonify node`, `anonify dev`) and in a browser tab.
  */
 import type { EnclaveStatus } from '../../enclave-wasm/protocol'
 import type { Deployment } from '../deployment/parseDeployment'
@@ -12,11 +13,13 @@ import { RegistrationFailedError } from '../errors/ledger'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import type { SealedStateStore } from '../storage/sealedStateStore'
 import type { Duty, DutyContext } from './duties/dutyContext'
+import { createAnswerRekey } from './duties/answerRekey'
 import { createFollow } from './duties/follow'
 import { createProposeRekey } from './duties/proposeRekey'
 import { createReattest } from './duties/reattest'
 import { createRegister, type RegisterRetry } from './duties/register'
 import { createRotateInitKey } from './duties/rotateInitKey'
+import { createSettleRekey } from './duties/settleRekey'
 import type { MemberNodeEvent } from './memberNodeEvent'
 
 export type { MemberNodeEvent } from './memberNodeEvent'
@@ -77,6 +80,8 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     createRegister(context, registerRetry),
     createReattest(context),
     createProposeRekey(context, rekeyFallbackBlocks),
+    createAnswerRekey(context),
+    createSettleRekey(context),
     createRotateInitKey(context),
   ]
   let running = false

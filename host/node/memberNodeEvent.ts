@@ -6,7 +6,12 @@ export type MemberNodeEvent =
   | { type: 'registered'; signer: string }
   /** Renewed its registration until `expiresAt` (seconds, block time). */
   | { type: 'reattested'; signer: string; expiresAt: bigint }
+  /** Proposed `epoch`; it is pending until the members' answers settle it. */
   | { type: 'rekeyed'; epoch: bigint }
+  /** Answered the pending rekey: `ack` if the enclave's share opened and matched, else a complaint. */
+  | { type: 'rekeyAnswered'; epoch: bigint; ack: boolean }
+  /** Settled the pending rekey to `epoch` on its block timeout. */
+  | { type: 'rekeySettled'; epoch: bigint }
   | { type: 'initKeyRotated'; epoch: bigint }
   | { type: 'raceLost'; action: string; errorName: string }
   /** Registration failed transiently; attempt `attempt + 1` of `attempts` follows in `delayMs`. */

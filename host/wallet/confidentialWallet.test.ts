@@ -7,9 +7,9 @@ import {
   createPublicClient,
   createWalletClient,
   custom,
-  decodeFunctionData,
+  decodeAbiParameters,
   decodeFunctionResult,
-  encodeFunctionData,
+  encodeAbiParameters,
   encodeFunctionResult,
   getAbiItem,
   http,
@@ -25,10 +25,11 @@ import { privateKeyToAccount, serializeSignature, sign, type PrivateKeyAccount }
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { rekeyDigest } from '../../enclave-wasm/envelopes/rekeyDigest'
+import { decodeRekeyInput, REKEY_PAYLOAD } from '../../enclave-wasm/envelopes/rekeyInput'
 import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import { ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
+import { ENCLAVE_ERROR_CODES, INPUT_KIND, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import { FAIL_INSUFFICIENT_BALANCE } from '../../enclave-wasm/shared/apps/token'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
@@ -400,26 +401,35 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     }
   })
 
-  it('error: an epoch key whose rekey transaction carries a signature not made by its proposer is refused', async () => {
+  it('error: an epoch key whose rekey input carries a signature not made by its proposer is refused', async () => {
     const impostor = keccak256(toHex('not the proposer enclave'))
     const resigned = rewritingRpc(async (method, _params, answer) => {
-      if (method !== 'eth_getTransactionByHash' || answer === null) return answer
-      const transaction = answer as { input: Hex }
-      const call = decodeFunctionData({ abi: ledgerAbi, data: transaction.input })
-      if (call.functionName !== 'rekey') return answer
-      const [epoch, setHash, cmdPubKey, commit, shares, proposer] = call.args
-      const digest = rekeyDigest({
-        chainId: BigInt(deployment.chainId),
-        ledger: deployment.contracts.ledger,
-        epoch,
-        setHash,
-        cmdPubKey,
-        commit,
-        shares,
-      })
-      const signature = serializeSignature(await sign({ hash: digest, privateKey: impostor }))
-      const args = [epoch, setHash, cmdPubKey, commit, shares, proposer, signature] as const
-      return { ...transaction, input: encodeFunctionData({ abi: ledgerAbi, functionName: 'rekey', args }) }
+      if (method !== 'eth_getLogs' || !Array.isArray(answer)) return answer
+      return Promise.all(
+        (answer as { topics: Hex[]; data: Hex }[]).map(async (log) => {
+          if (log.topics[2] !== toHex(INPUT_KIND.rekey, { size: 32 })) return log
+          const [acc, payload] = decodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes' }], log.data)
+          const rekey = decodeRekeyInput(payload)
+          const digest = rekeyDigest({
+            chainId: BigInt(deployment.chainId),
+            ledger: deployment.contracts.ledger,
+            ...rekey,
+          })
+          const signature = serializeSignature(await sign({ hash: digest, privateKey: impostor }))
+          const { epoch, proposer, setHash, cmdPubKey, commit, shares, atSeq } = rekey
+          const forged = encodeAbiParameters(REKEY_PAYLOAD, [
+            epoch,
+            proposer,
+            setHash,
+            cmdPubKey,
+            commit,
+            shares,
+            atSeq,
+            signature,
+          ])
+          return { ...log, data: encodeAbiParameters([{ type: 'bytes32' }, { type: 'bytes' }], [acc, forged]) }
+        }),
+      )
     })
     const liar = aWallet(alice, { publicClient: resigned })
     const error = await liar.wallet.send({ op: 'transfer', to: bob.address, amount: 1n }).catch((e: unknown) => e)

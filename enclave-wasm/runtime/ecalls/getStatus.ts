@@ -14,6 +14,8 @@ const UNBOUND: GroupView = {
   epoch: 0n,
   cmdPubKey: undefined,
   members: [],
+  pendingEpoch: undefined,
+  rekeyAnswerDue: false,
   holdsEpoch: false,
   rekeyNeeded: false,
   designatedProposer: false,

@@ -8,7 +8,8 @@ import {
 } from '../../protocol'
 import { applyWholeOrNothing } from '../applyWholeOrNothing'
 import { bound, refreshCommandKey, type EnclaveState } from '../enclaveState'
-import { applyInput, InputRejectedError } from '../group/applyInput'
+import { applyInput } from '../group/applyInput'
+import { InputRejectedError } from '../group/inputRejectedError'
 import { applyCommandBatch } from '../ledger/applyCommandBatch'
 import { applySessionBatch } from '../ledger/applySessionBatch'
 

@@ -8,43 +8,16 @@
  * carry the member enclave's signature.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
-import {
-  bytesToHex,
-  concatBytes,
-  decodeAbiParameters,
-  encodePacked,
-  hexToBytes,
-  isAddressEqual,
-  keccak256,
-  type AbiParameter,
-  type DecodeAbiParametersReturnType,
-  type Hex,
-} from 'viem'
+import { bytesToHex, concatBytes, hexToBytes, isAddressEqual } from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
 import { checkRegistration, decodeRegistration, type Registration } from '../../envelopes/checkRegistration'
 import { nextAccumulator } from '../../envelopes/inputAccumulator'
 import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
+import { decodeInput } from './decodeInput'
 import type { GroupState } from './groupState'
 import { initKeyDigest } from './initKeyDigest'
-import { deriveEpochKeys } from './keySchedule'
-import { openWith } from './hpke'
-import { shareInfo } from './shareInfo'
-
-/** The input does not continue the stream: a gap, a replay, or a host that altered it. Nothing was applied. */
-export class InputRejectedError extends Error {
-  override name = 'InputRejectedError' as const
-}
-
-/** keccak256 of (signer ‖ init key) of every member, in order, as EnclaveRegistry.memberSetHash(). */
-export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
-  const types = state.members.flatMap(() => ['address', 'bytes32'] as const)
-  return keccak256(
-    encodePacked(
-      types,
-      state.members.flatMap((m) => [m.signer, m.initKey]),
-    ),
-  )
-}
+import { InputRejectedError } from './inputRejectedError'
+import { applyRekey, applyRekeyAnswer, applyRekeySettled, voidPendingRekey } from './pendingRekey'
 
 /** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
 export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
@@ -75,6 +48,7 @@ export async function applyInput(
         throw new InputRejectedError(`input ${input.seq} adds ${signer} twice`)
       // Deterministic on every replica of this build: the evidence and the policy are all in the input and the code.
       // A refused member still takes its place, or positions and set hashes would part from the chain's.
+      voidPendingRekey(state)
       state.members.push({ signer, operator, initKey, measurement, admitted: admits(state, registration) })
       break
     }
@@ -89,8 +63,10 @@ export async function applyInput(
       break
     }
     case INPUT_KIND.memberRemoved: {
-      const [signer] = decodeAs(input, [{ type: 'address' }, { type: 'uint8' }])
+      const [signer] = decodeInput(input, [{ type: 'address' }, { type: 'uint8' }])
       state.members = state.members.filter((m) => !isAddressEqual(m.signer, signer))
+      // As on chain: the pending rekey's shares and thresholds were for the old member set.
+      voidPendingRekey(state)
       // A removed enclave forgets the group's secret at once; it could read up to here and never beyond. It drops the
       // identity too: that signer is retired on chain, and the enclave rejoins, if at all, under a new one.
       if (state.identity && isAddressEqual(signer, state.identity.signer)) {
@@ -103,18 +79,28 @@ export async function applyInput(
       break
     }
     case INPUT_KIND.rekey:
-      await applyRekey(state, payload)
+      await applyRekey(state, input)
+      break
+    case INPUT_KIND.rekeyAck:
+    case INPUT_KIND.rekeyComplaint:
+      applyRekeyAnswer(state, input, input.kind === INPUT_KIND.rekeyAck)
+      break
+    case INPUT_KIND.rekeySettled:
+      applyRekeySettled(state, input)
       break
     case INPUT_KIND.rekeyRequested:
       state.rekeyRequested = true
       break
     case INPUT_KIND.initKeyUpdated: {
-      const [signer, initKey, oldInitKey, signature] = decodeAs(input, [
+      const [signer, initKey, oldInitKey, signature] = decodeInput(input, [
         { type: 'address' },
         { type: 'bytes32' },
         { type: 'bytes32' },
         { type: 'bytes' },
       ])
+      // The Ledger refuses updates while a rekey is pending: its share is sealed to the key being replaced.
+      if (state.pendingRekey)
+        throw new InputRejectedError(`input ${input.seq} updates an init key while a rekey is pending`)
       const member = state.members.find((m) => isAddressEqual(m.signer, signer))
       // The Ledger appends an update only for a member, replacing its current key, signed by its enclave. One that
       // fails any of that here never came from the Ledger: a host made it up to have shares sealed to a key it holds.
@@ -156,65 +142,4 @@ function admits(state: GroupState, registration: Registration): boolean {
     ledger,
     isMeasurementAllowed: (m) => m === measurement.toLowerCase(),
   }).ok
-}
-
-/** Decodes `input`'s payload as `types`; a payload that does not decode cannot have come from the Ledger. */
-function decodeAs<const types extends readonly AbiParameter[]>(
-  input: LedgerInput,
-  types: types,
-): DecodeAbiParametersReturnType<types> {
-  try {
-    return decodeAbiParameters(types, input.payload)
-  } catch {
-    throw new InputRejectedError(`input ${input.seq} of kind ${input.kind} is malformed`)
-  }
-}
-
-async function applyRekey(state: GroupState, payload: Uint8Array): Promise<void> {
-  const [epoch, proposer, setHash, cmdPubKey, commit, shares] = decodeAbiParameters(
-    [
-      { type: 'uint64' },
-      { type: 'address' },
-      { type: 'bytes32' },
-      { type: 'bytes32' },
-      { type: 'bytes32' },
-      { type: 'bytes[]' },
-    ],
-    payload,
-  )
-  // The chain enforced both; disagreeing here means this replica diverged, which must stop it.
-  if (epoch !== state.epoch + 1n) throw new InputRejectedError(`rekey to epoch ${epoch} after epoch ${state.epoch}`)
-  if (setHash !== memberSetHash(state)) throw new InputRejectedError(`rekey for another member set at epoch ${epoch}`)
-
-  state.epoch = epoch
-  state.cmdPubKey = cmdPubKey
-  state.epochMembers = state.members.map((m) => m.signer)
-  state.rekeyRequested = false
-  state.epochSecret = undefined
-  state.lastRekeyRefusal = undefined
-  const identity = state.identity
-  const index = identity ? state.members.findIndex((m) => isAddressEqual(m.signer, identity.signer)) : -1
-  if (!identity || index === -1) return
-  const share = hexToBytes(shares[index]!)
-  const initKey = identity.initKeys.find((k) => k.publicKey === state.members[index]!.initKey)
-  try {
-    // A proposer whose attestation this enclave refused may be no enclave at all: its secret may be known outside.
-    if (!state.members.find((m) => isAddressEqual(m.signer, proposer))?.admitted)
-      throw new Error('the proposer is a member whose attestation this enclave refused')
-    if (!initKey) throw new Error('the share is sealed to an init key this enclave no longer holds')
-    const secret = await openWith(
-      initKey.privateKey,
-      shareInfo(state, epoch, identity.signer),
-      hexToBytes(commit),
-      share,
-    )
-    const derived = await deriveEpochKeys(secret, epoch)
-    // Every member checks the same public commitment, so a proposer cannot give members different secrets.
-    if (derived.command.publicKey !== cmdPubKey || derived.commit !== commit)
-      throw new Error('the share does not match the commitment')
-    state.epochSecret = secret
-    state.initKeyRotationDue = true
-  } catch (error) {
-    state.lastRekeyRefusal = `epoch ${epoch}: ${(error as Error).message}`
-  }
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from '@noble/hashes/utils.js'
 import { bytesToHex, concatBytes, hexToBytes, isAddressEqual, type Address, type Hex } from 'viem'
 import { privateKeyToAddress, serializeSignature, sign } from 'viem/accounts'
-import type { InitKeyUpdate, RekeyProposal } from '../../protocol'
+import type { InitKeyUpdate, RekeyAnswer, RekeyProposal } from '../../protocol'
 import { registrationBinding } from '../../envelopes/checkRegistration'
 import { rekeyDigest } from '../../envelopes/rekeyDigest'
 import { SHARE_BYTES } from './constants'
@@ -14,7 +14,8 @@ import { sealTo } from '../../envelopes/hpkeSuite'
 import { initKeyDigest } from './initKeyDigest'
 import { deriveX25519 } from './hpke'
 import { deriveEpochKeys, nextEpochSecret } from './keySchedule'
-import { memberSetHash } from './applyInput'
+import { memberSetHash } from './memberSetHash'
+import { rekeyAnswerDigest } from './rekeyAnswerDigest'
 import { shareInfo } from './shareInfo'
 
 /** The enclave cannot do what was asked in its current state (not a member, no epoch secret, …). */
@@ -77,6 +78,7 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
     throw new GroupActionError('only a member may propose a rekey')
   if (state.epoch > 0n && !state.epochSecret)
     throw new GroupActionError(`this enclave does not hold epoch ${state.epoch}`)
+  if (state.pendingRekey) throw new GroupActionError(`the rekey to epoch ${state.pendingRekey.epoch} is pending`)
   const epoch = state.epoch + 1n
   const secret = nextEpochSecret(state.epochSecret, randomBytes(32))
   const { command, commit } = await deriveEpochKeys(secret, epoch)
@@ -90,11 +92,12 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
     ),
   )
   const setHash = memberSetHash(state)
-  const { chainId, ledger } = state
-  const digest = rekeyDigest({ chainId, ledger, epoch, setHash, cmdPubKey: command.publicKey, commit, shares })
+  const { chainId, ledger, seq: atSeq } = state
+  const digest = rekeyDigest({ chainId, ledger, epoch, atSeq, setHash, cmdPubKey: command.publicKey, commit, shares })
   secret.fill(0)
   return {
     epoch,
+    atSeq,
     setHash,
     cmdPubKey: command.publicKey,
     commit,
@@ -120,4 +123,28 @@ export async function rotateInitKey(state: GroupState): Promise<InitKeyUpdate> {
     initKey: pending.publicKey,
     signature: serializeSignature(await sign({ hash: digest, privateKey: identity.signerKey })),
   }
+}
+
+/**
+ * This member's signed answer to the pending rekey: an ack if its share opened and matched the commitment when the
+ * rekey was applied, else a complaint. The proposer's own proposal counts as its ack.
+ */
+export async function answerRekey(state: GroupState): Promise<RekeyAnswer> {
+  const identity = state.identity
+  const pending = state.pendingRekey
+  if (!identity || !state.members.some((m) => isAddressEqual(m.signer, identity.signer)))
+    throw new GroupActionError('only a member may answer a rekey')
+  if (!pending) throw new GroupActionError('no rekey is pending')
+  if ([...pending.acks, ...pending.complaints].some((a) => isAddressEqual(a, identity.signer)))
+    throw new GroupActionError(`this member already answered the rekey to epoch ${pending.epoch}`)
+  const answer = {
+    epoch: pending.epoch,
+    rekeySeq: pending.seq,
+    signer: identity.signer,
+    ack: pending.secret !== undefined,
+  }
+  const signature = serializeSignature(
+    await sign({ hash: rekeyAnswerDigest(state, answer), privateKey: identity.signerKey }),
+  )
+  return { ...answer, signature }
 }

@@ -17,19 +17,18 @@ import {
   isAddressEqual,
   toHex,
   type Address,
-  type Hex,
 } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../../contracts/generated/ledger'
-import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
 import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../platform/manifest'
-import { createSimPlatform, type SimMachine } from '../../platform/sim/createSimPlatform'
+import type { SimMachine } from '../../platform/sim/createSimPlatform'
 import { loadOrCreateSimMachine } from '../../../host/storage/simMachineStore'
 import { INPUT_KIND } from '../../protocol'
 import { openWith } from './hpke'
 import { deriveEpochKeys } from './keySchedule'
 import { shareInfo } from './shareInfo'
+import { stolenMachineClient } from '../../platform/sim/stolenMachineClient'
 import { unsealState } from '../sealState'
 import { createLedgerClients } from '../../../host/chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../../../host/chain/startAnvil'
@@ -178,7 +177,12 @@ describe('member nodes', { timeout: 120_000 }, () => {
   it('after governance removes a member the rest rotate, and the removed member cannot derive the new command key', async () => {
     const bobSigner = (await bob.status()).signer!
     // What an attacker who later breaks into Bob's machine gets: his sealed state from while he was a member.
-    const stolen = await unsealAsAttacker(bob, await fileStore(join(bob.dir, 'enclave.sealed')).load())
+    const { group: stolen } = await unsealState(
+      await stolenMachineClient(bob.machine),
+      (await fileStore(join(bob.dir, 'enclave.sealed')).load())!,
+      BigInt(deployment.chainId),
+      deployment.contracts.ledger,
+    )
     const governor = await clientsFor(0)
     await removeEnclave(governor, { ledger: deployment.contracts.ledger, signer: bobSigner })
 
@@ -350,22 +354,4 @@ async function removeExpiredRevert(signer: Address): Promise<string | undefined>
     if (!(revert instanceof ContractFunctionRevertedError)) throw error
     return revert.data?.errorName
   }
-}
-
-/** Simulation gives no hardware protection: whoever holds the machine file can derive the seal key. */
-async function unsealAsAttacker(member: Member, blob: Uint8Array | undefined) {
-  const manifest = await readEnclaveManifest(ENCLAVE_BUILD_DIR)
-  const platform = createSimPlatform(member.machine)
-  const launch = {
-    measurement: hexToBytes(manifest.measurement as Hex),
-    signerId: ENCLAVE_SIGNER_ID,
-    productId: 1,
-    svn: 1,
-    debug: false,
-  }
-  const client = {
-    quote: async () => new Uint8Array(),
-    sealKey: async (policy: 'measurement' | 'signer', keyId: Uint8Array) => platform.sealKey(launch, policy, keyId),
-  }
-  return (await unsealState(client, blob!, BigInt(deployment.chainId), deployment.contracts.ledger as Address)).group
 }

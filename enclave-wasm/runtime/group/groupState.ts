@@ -25,6 +25,25 @@ export type Identity = {
   initKeys: { publicKey: Hex; privateKey: Uint8Array }[]
 }
 
+/**
+ * A posted rekey awaiting its members' answers (EpochKeys' PendingRekey): the group keeps using the settled epoch
+ * until a majority acks or the Ledger settles it on its block timeout (input 13), and drops this one if a majority of
+ * the others complain first or the member set changes.
+ */
+export type PendingRekey = {
+  epoch: bigint
+  /** The input that carried it; answers name it. */
+  seq: bigint
+  proposer: Address
+  cmdPubKey: Hex
+  commit: Hex
+  /** Members whose enclaves acked, the proposer first. */
+  acks: Address[]
+  complaints: Address[]
+  /** Our share, opened and checked against the commitment; adopted only when the rekey settles. */
+  secret: Uint8Array | undefined
+}
+
 export type GroupState = {
   /** The deployment this enclave serves; part of every signature and share label. */
   chainId: bigint
@@ -45,6 +64,8 @@ export type GroupState = {
   epochSecret: Uint8Array | undefined
   /** The members the current epoch was keyed for: a different list needs a rekey. */
   epochMembers: Address[]
+  /** The proposed next epoch, while it is neither settled nor voided. */
+  pendingRekey: PendingRekey | undefined
   /** Governance asked for a new epoch since the current one began. */
   rekeyRequested: boolean
   /** Our init key opened the current epoch's share; it must be replaced so a later leak cannot reopen it. */
@@ -54,7 +75,7 @@ export type GroupState = {
    * registration creates a new one (the old signer can never register again).
    */
   removed: boolean
-  /** Why the last rekey addressed to us was refused, if it was. */
+  /** Why our share of the last rekey addressed to us did not open or match, if it did not. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
 }
@@ -75,6 +96,7 @@ export function emptyGroupState(chainId: bigint, ledger: Address, measurement: H
     cmdPubKey: undefined,
     epochSecret: undefined,
     epochMembers: [],
+    pendingRekey: undefined,
     rekeyRequested: false,
     initKeyRotationDue: false,
     removed: false,

@@ -10,8 +10,11 @@ export function groupStatus(state: GroupState): GroupView {
   const holdsEpoch = member && state.epochSecret !== undefined
   const members = state.members.map((m) => m.signer)
   const keyedFor = state.epochMembers
+  const pending = state.pendingRekey
   const rekeyNeeded =
     members.length > 0 &&
+    // One rekey at a time: a pending one settles (by acks or on its timeout) or is voided, never replaced.
+    !pending &&
     (state.epoch === 0n ||
       state.rekeyRequested ||
       members.length !== keyedFor.length ||
@@ -30,6 +33,11 @@ export function groupStatus(state: GroupState): GroupView {
     epoch: state.epoch,
     cmdPubKey: state.cmdPubKey,
     members,
+    pendingEpoch: pending?.epoch,
+    rekeyAnswerDue:
+      member &&
+      pending !== undefined &&
+      ![...pending.acks, ...pending.complaints].some((a) => isAddressEqual(a, signer)),
     holdsEpoch,
     rekeyNeeded,
     designatedProposer:
@@ -38,7 +46,8 @@ export function groupStatus(state: GroupState): GroupView {
       proposer !== undefined &&
       isAddressEqual(proposer, signer) &&
       (state.epoch === 0n || holdsEpoch),
-    initKeyRotationDue: state.initKeyRotationDue && member,
+    // The Ledger refuses init-key updates while a rekey is pending: its share is sealed to the current key.
+    initKeyRotationDue: state.initKeyRotationDue && member && pending === undefined,
     lastRekeyRefusal: state.lastRekeyRefusal,
   }
 }

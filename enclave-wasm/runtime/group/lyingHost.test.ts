@@ -1,7 +1,8 @@
 /**
  * The host chooses what its enclave sees. Here a host plays the liar against its own member enclave: it fabricates
  * Ledger inputs the chain never held, with an accumulator chain it recomputed itself (the enclave has no light client
- * to tell), and tries to get the epoch secret sealed to a key it holds. The enclave refuses what the Ledger could
+ * to tell), and tries to get the epoch secret sealed to a key it holds, or its enclave to adopt a rekey whose secret the
+ * host chose. The enclave refuses what the Ledger could
  * never have emitted, so the rekey it builds afterwards gives the host nothing.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -15,6 +16,7 @@ import {
   hexToBytes,
   http,
   isAddressEqual,
+  parseEventLogs,
   toHex,
   type Address,
   type Hex,
@@ -31,6 +33,9 @@ import { startNodeEnclave } from '../../../host/enclave/startNodeEnclave'
 import { EnclaveRequestError } from '../../../host/errors/enclave'
 import { TEE_TYPE_SIM } from '../../../host/ledger/constants'
 import { readGroup } from '../../../host/ledger/readGroup'
+import { readInputs } from '../../../host/ledger/readInputs'
+import { submitBatch } from '../../../host/ledger/submitBatch'
+import { submitRekey } from '../../../host/ledger/submitRekey'
 import { createMemberNode, type MemberNode } from '../../../host/node/createMemberNode'
 import { stepUntil } from '../../../host/node/stepUntil'
 import { memoryStore } from '../../../host/storage/sealedStateStore'
@@ -40,6 +45,9 @@ import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../platform/manifest'
 import { createSimMachine, createSimPlatform } from '../../platform/sim/createSimPlatform'
 import { ENCLAVE_ERROR_CODES, INPUT_KIND, type LedgerInput, type RekeyProposal } from '../../protocol'
+import { sealTo } from '../../envelopes/hpkeSuite'
+import { REKEY_PAYLOAD } from '../../envelopes/rekeyInput'
+import { deriveEpochKeys } from './keySchedule'
 import { deriveX25519, openWith, type X25519KeyPair } from './hpke'
 import { shareInfo } from './shareInfo'
 import { REGISTRATION_PAYLOAD } from '../../envelopes/checkRegistration'
@@ -216,5 +224,119 @@ describe('a lying host', { timeout: 60_000 }, () => {
     const proposal = await bob.enclave.proposeRekey()
     expect(proposal.shares).toHaveLength(status.members.length)
     expect(await sharesOpenedBy(hostKey, proposal, status.members)).toBe(0)
+  })
+
+  it("error: a fabricated rekey whose secret the host chose is refused, for want of the proposer enclave's signature", async () => {
+    const before = await alice.enclave.getStatus()
+    const read = { address: deployment.contracts.ledger, abi: ledgerAbi } as const
+    const [setHash, members] = await Promise.all([
+      publicClient().readContract({ ...read, functionName: 'memberSetHash' }),
+      publicClient().readContract({ ...read, functionName: 'members' }),
+    ])
+    // Everything the Ledger would carry, well formed: shares sealed to each member's real init key under the right
+    // labels and commitment. Only the proposer enclave's signature is beyond the host's reach.
+    const epoch = before.epoch + 1n
+    const secret = randomBytes(32)
+    const { command, commit } = await deriveEpochKeys(secret, epoch)
+    const labels = { chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger }
+    const shares = await Promise.all(
+      members.map(async (member) => {
+        const { initKey } = await publicClient().readContract({ ...read, functionName: 'enclaveOf', args: [member] })
+        return toHex(await sealTo(initKey, shareInfo(labels, epoch, member), hexToBytes(commit), secret))
+      }),
+    )
+    const proposer = members.find((m) => !isAddressEqual(m, before.signer!))!
+    const hostSignature = toHex(concatBytes([randomBytes(64), new Uint8Array([27])]))
+    const payload = encodeAbiParameters(REKEY_PAYLOAD, [
+      epoch,
+      proposer,
+      setHash,
+      command.publicKey,
+      commit,
+      shares,
+      before.seq,
+      hostSignature,
+    ])
+
+    const error = await refusal(
+      alice.enclave.ingest({ inputs: [await fabricated(alice.enclave, INPUT_KIND.rekey, payload)] }),
+    )
+    expect(error.code).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect(error.message).toContain(`is not signed by its proposer ${proposer}`)
+    const after = await alice.enclave.getStatus()
+    expect([after.seq, after.epoch, after.cmdPubKey, after.pendingEpoch]).toEqual([
+      before.seq,
+      before.epoch,
+      before.cmdPubKey,
+      undefined,
+    ])
+  })
+
+  it('error: a fabricated settlement (kind 13) is refused unless it names the rekey the enclave holds pending', async () => {
+    const settlement = (epoch: bigint, rekeySeq: bigint) =>
+      encodeAbiParameters([{ type: 'uint64' }, { type: 'uint64' }], [epoch, rekeySeq])
+    // Alice's enclave: Bob's applied the fabricated memberAdded above and is off the chain.
+    const idle = await alice.enclave.getStatus()
+    // Nothing pending: a settlement would have the enclave adopt an epoch nobody proposed.
+    const none = await refusal(
+      alice.enclave.ingest({
+        inputs: [await fabricated(alice.enclave, INPUT_KIND.rekeySettled, settlement(idle.epoch + 1n, idle.seq))],
+      }),
+    )
+    expect(none.code).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect(none.message).toContain('that is not pending')
+
+    // A real pending rekey, posted by Alice's enclave and applied by it.
+    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+    const aliceHost = createLedgerClients({
+      rpcUrl: anvil.rpcUrl,
+      chainId: deployment.chainId,
+      account: accounts[1]!,
+      pollingIntervalMs: 50,
+    })
+    await alice.node.step()
+    const receipt = await submitRekey(aliceHost, {
+      ledger: deployment.contracts.ledger,
+      proposal: await alice.enclave.proposeRekey(),
+    })
+    const [proposed] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'RekeyProposed' })
+    const { epoch, rekeySeq } = proposed!.args
+    const { inputs } = await readInputs(publicClient(), {
+      ledger: deployment.contracts.ledger,
+      afterSeq: (await alice.enclave.getStatus()).seq,
+      fromBlock: BigInt(deployment.deployBlock),
+    })
+    await alice.enclave.ingest({ inputs })
+    const pending = await alice.enclave.getStatus()
+    expect([pending.epoch, pending.pendingEpoch]).toEqual([idle.epoch, epoch])
+
+    // Another proposal's settlement, chained on consistently by the host, is refused.
+    const other = await refusal(
+      alice.enclave.ingest({
+        inputs: [await fabricated(alice.enclave, INPUT_KIND.rekeySettled, settlement(epoch, rekeySeq - 1n))],
+      }),
+    )
+    expect(other.message).toContain(`settles a rekey (epoch ${epoch}, input ${rekeySeq - 1n}) that is not pending`)
+    // One spliced into the stream where the chain holds another input, with the chain's accumulator there: refused.
+    const ledger = deployment.contracts.ledger
+    await publicClient().waitForTransactionReceipt({
+      hash: await submitBatch(aliceHost.walletClient, { ledger, records: [new Uint8Array(312).fill(7)] }),
+    })
+    const spliced = await fabricated(alice.enclave, INPUT_KIND.rekeySettled, settlement(epoch, rekeySeq))
+    const chainAcc = await publicClient().readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'accumulatorAt',
+      args: [spliced.seq],
+    })
+    const splice = await refusal(alice.enclave.ingest({ inputs: [{ ...spliced, acc: chainAcc }] }))
+    expect(splice.message).toContain("does not match the chain's accumulator")
+    const after = await alice.enclave.getStatus()
+    expect([after.seq, after.epoch, after.pendingEpoch, after.root]).toEqual([
+      pending.seq,
+      idle.epoch,
+      epoch,
+      pending.root,
+    ])
   })
 })

@@ -40,7 +40,9 @@ export function EnclavePanel() {
             : data?.member
               ? data.holdsEpoch
                 ? 'member, holds the epoch key'
-                : 'member, waiting for a rekey'
+                : data.pendingEpoch !== undefined
+                  ? `member, joining: the rekey to epoch ${data.pendingEpoch} is pending`
+                  : 'member, waiting for a rekey'
               : data?.removed
                 ? 'removed'
                 : 'registering…'}
@@ -74,6 +76,12 @@ export function EnclavePanel() {
             never as a party to a transfer. It then follows the chain; its sealed state stays in this browser.
           </p>
         </>
+      )}
+      {joined && data?.member && !data.holdsEpoch && data.pendingEpoch !== undefined && (
+        <p className="muted" data-testid="enclave-pending-join">
+          The group settles the rekey that keys this enclave in once most members acknowledge it, or, if most are away,
+          a few blocks after it was posted.
+        </p>
       )}
       {data?.lastRekeyRefusal && <p className="error">Refused a rekey: {data.lastRekeyRefusal}</p>}
       <ErrorAlert error={status.error ?? replica.join.error ?? replica.error} />

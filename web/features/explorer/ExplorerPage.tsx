@@ -19,6 +19,9 @@ const KIND_NAMES: Record<number, string> = {
   [INPUT_KIND.rekey]: 'rekey',
   [INPUT_KIND.initKeyUpdated]: 'init key updated',
   [INPUT_KIND.rekeyRequested]: 'rekey requested',
+  [INPUT_KIND.rekeyAck]: 'rekey acknowledged',
+  [INPUT_KIND.rekeyComplaint]: 'rekey complaint',
+  [INPUT_KIND.rekeySettled]: 'rekey settled on timeout',
 }
 const BATCH_KINDS: number[] = [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]
 /** Hex digits of ciphertext shown per input; the rest is in the title. */
