@@ -1,6 +1,6 @@
 /** ECALL dispatch: one handler per method of the schema in protocol.ts, checked exhaustively. */
 import { bytesToHex, recoverTypedDataAddress } from 'viem'
-import { READ_TYPES, encodeReadReply, readInfo } from '../envelopes/accountRead'
+import { READ_TYPES, readInfo } from '../envelopes/accountRead'
 import { commandDomain } from '../envelopes/commandEnvelope'
 import { sealTo } from '../envelopes/hpkeSuite'
 import type { PlatformClient } from '../platform/platformChannel'
@@ -148,12 +148,15 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
       if (!signer || signer.toLowerCase() !== account.toLowerCase())
         throw new GroupActionError('the read request is not signed by the account')
-      const { balance, nonce } = state.apps.account(account)
-      const receipt = group.receipts[account.toLowerCase()]
-      const history = group.history[account.toLowerCase()] ?? []
-      const live = group.sessions[account.toLowerCase()]
+      const key = account.toLowerCase()
+      const live = group.sessions[key]
       const session = live && { epoch: live.epoch, expiresBlock: live.expiresBlock, next: live.next }
-      const plaintext = encodeReadReply({ balance, nonce, seq: group.seq, receipt, history, session })
+      const plaintext = state.apps.readReply(account, {
+        seq: group.seq,
+        receipt: group.receipts[key],
+        history: group.history[key] ?? [],
+        apps: { session },
+      })
       const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), plaintext)
       return { reply: bytesToHex(reply) }
     }

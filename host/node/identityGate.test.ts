@@ -116,7 +116,8 @@ const accountsOf = (who: PrivateKeyAccount) =>
       }),
     ),
   )
-const balancesOf = async (who: PrivateKeyAccount) => (await accountsOf(who)).map((account) => account.balance)
+const balancesOf = async (who: PrivateKeyAccount) =>
+  (await accountsOf(who)).map((account) => account.apps.token.balance)
 
 beforeAll(async () => {
   dataRoot = await mkdtemp(join(tmpdir(), 'anonify-identity-'))

@@ -106,7 +106,7 @@ const balanceOn = async (replica: Replica, who: PrivateKeyAccount) =>
       account: who.address,
       signTypedData: (typedData) => who.signTypedData(typedData),
     })
-  ).balance
+  ).apps.token.balance
 
 beforeAll(async () => {
   anvil = await startAnvil()

@@ -3,7 +3,7 @@
  * the current epoch and (if it is a member that received a share) the epoch secret. Lives only inside the Worker.
  */
 import type { Address, Hex } from 'viem'
-import type { HistoryEntry } from '../../envelopes/accountRead'
+import type { HistoryEntry } from '../../envelopes/readReply'
 
 /** What happened to an account's command: its nonce, the outcome code (0 = applied) and the input that carried it. */
 export type Receipt = { nonce: bigint; code: number; seq: bigint }
@@ -71,7 +71,7 @@ export type GroupState = {
   removed: boolean
   /** The outcome of each account's latest signed command (core code or FAIL_EXPIRED), for its wallet only. */
   receipts: Record<string, Receipt>
-  /** Each account's latest commands and incoming transfers (at most HISTORY_ENTRIES), for its wallet only. */
+  /** Each account's latest commands and incoming transfers (at most READ_HISTORY_ENTRIES), for its wallet only. */
   history: Record<string, HistoryEntry[]>
   /** Live sessions by lowercase account. */
   sessions: Record<string, Session>
