@@ -215,7 +215,7 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const applied = await aliceWallet.wallet.waitForReceipt(transfer)
     expect(applied.receipt).toMatchObject({ nonce: 0n, code: 0 })
     expect(applied.receipt.seq).toBeGreaterThan(transfer.afterSeq)
-    expect(applied).toMatchObject({ balance: 4_000n, nonce: 1n })
+    expect(applied).toMatchObject({ apps: { token: { balance: 4_000n } }, nonce: 1n })
     expect((await bobWallet.wallet.read()).apps.token.balance).toBe(6_000n)
     // A signed command goes out as a 312-byte sealed record; the wallet signed the read key once and the command once.
     expect(aliceWallet.postings.map((p) => p.bytes)).toEqual([312])
