@@ -171,10 +171,10 @@ function readEntry(bytes: Uint8Array, view: DataView, at: number, index: number)
   const direction = view.getUint8(at + 8)
   if (direction > 1) throw new ReadReplyError(`read reply: history entry ${index} has direction ${direction}`)
   const app = view.getUint8(at + 9)
-  const code = view.getUint8(at + 10)
-  const op = opNameOf(app, code)
+  const opCode = view.getUint8(at + 10)
+  const op = opNameOf(app, opCode)
   if (op === undefined)
-    throw new ReadReplyError(`read reply: history entry ${index} has unknown op ${code} of app ${app}`)
+    throw new ReadReplyError(`read reply: history entry ${index} has unknown op ${opCode} of app ${app}`)
   return {
     seq: view.getBigUint64(at),
     direction: direction === 0 ? 'sent' : 'received',
