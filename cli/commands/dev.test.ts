@@ -165,6 +165,7 @@ describe('anonify dev', () => {
     expect(JSON.parse(await wallet('balance', '--key', key('bob'), '--json'))).toMatchObject({
       account: address('bob'),
       balance: '60',
+      identity: { present: false, attributes: 0, jurisdiction: 0, expiresBlock: '0' },
     })
     const history = JSON.parse(await wallet('history', '--key', key('bob'), '--json')) as {
       history: { direction: string; amount: string; counterparty: string }[]

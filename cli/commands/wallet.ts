@@ -5,6 +5,7 @@
 import { getAddress, isAddress, zeroAddress, type Address, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { OUTCOME_NAMES } from '../../enclave-wasm/envelopes/accountRead'
+import { attributeNames, type IdentityReadSection } from '../../enclave-wasm/envelopes/apps/identity'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { readDeployment } from '../../host/deployment/deploymentFile'
@@ -87,11 +88,12 @@ export const walletCommand = defineCommand({
       )
 
     if (action === 'balance') {
-      const { balance, nonce, seq } = await read()
+      const { apps, nonce, seq } = await read()
+      const { balance } = apps.token
       const text = formatTokenAmount(balance, { grouped: false })
       print(
-        { account: wallet.address, balance: text, balanceBaseUnits: balance, nonce, seq },
-        `${wallet.address}: ${text} ${TOKEN_SYMBOL} (next nonce ${nonce}, as of input ${seq})`,
+        { account: wallet.address, balance: text, balanceBaseUnits: balance, nonce, seq, identity: apps.identity },
+        `${wallet.address}: ${text} ${TOKEN_SYMBOL} (next nonce ${nonce}, as of input ${seq})\n${describeIdentity(apps.identity)}`,
       )
       return 0
     }
@@ -138,7 +140,7 @@ export const walletCommand = defineCommand({
     const applied = receipt.code === 0
     if (action === 'session-end' && applied) await confidential.forgetSession()
     const outcome = OUTCOME_NAMES[receipt.code] ?? `failure code ${receipt.code}`
-    const balance = formatTokenAmount(after.balance, { grouped: false })
+    const balance = formatTokenAmount(after.apps.token.balance, { grouped: false })
     print(
       {
         accepted: true,
@@ -146,7 +148,7 @@ export const walletCommand = defineCommand({
         outcome,
         code: receipt.code,
         balance,
-        balanceBaseUnits: after.balance,
+        balanceBaseUnits: after.apps.token.balance,
         nonce: after.nonce,
         seq: receipt.seq,
       },
@@ -157,6 +159,12 @@ export const walletCommand = defineCommand({
     return applied ? 0 : 1
   },
 })
+
+/** The account's attestation in one line (the enclave reports the expiry block; the chain's head decides it). */
+function describeIdentity({ present, attributes, jurisdiction, expiresBlock }: IdentityReadSection): string {
+  if (!present) return 'Identity: no attestation.'
+  return `Identity: ${attributeNames(attributes).join(', ') || 'no attributes'}, jurisdiction ${jurisdiction}, until block ${expiresBlock}.`
+}
 
 function walletAccount(flag: string | boolean | undefined): PrivateKeyAccount {
   const key = typeof flag === 'string' ? flag : process.env.ANONIFY_WALLET_KEY

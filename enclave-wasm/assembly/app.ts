@@ -1,5 +1,5 @@
-// What an app gives the core: a decoder for its commands, their execution, queries over its state, and one snapshot
-// section. The routing table (apps/registry.ts) holds one instance of each.
+// What an app gives the core: a decoder for its commands, their execution, queries over its state, its section of a
+// read reply, and one snapshot section. The routing table (apps/registry.ts) holds one instance of each.
 import { NO_ADDRESS, Reader, Writer } from './codec'
 import { Effects } from './effects'
 import { U128 } from './u128'
@@ -29,6 +29,12 @@ export abstract class App {
 
   /** Answers the query in `reader` into `writer`; false if it is malformed. */
   abstract query(reader: Reader, writer: Writer): bool
+
+  /**
+   * Writes `account`'s section of a read reply: fixed-size whatever the account holds, so replies stay one length.
+   * An app whose per-account state the runtime keeps (sessions) takes it from `request`; others read nothing there.
+   */
+  abstract readSection(account: string, request: Reader, writer: Writer): void
 
   /** The app's whole state in its canonical encoding. */
   abstract exportSection(writer: Writer): void

@@ -1,4 +1,4 @@
-// The core's entry points over fixed buffers: apply a command, answer a query. Numbers and bytes only.
+// The core's entry points over fixed buffers: apply a command, answer a query or a read. Numbers and bytes only.
 import {
   APP_CORE,
   CORE_INPUT_BYTES,
@@ -12,6 +12,7 @@ import { appOf } from './apps/registry'
 import { Reader, Writer } from './codec'
 import { Effects } from './effects'
 import { nonceOf, spendNonce } from './nonces'
+import { writeReadReply } from './read'
 
 const INPUT = memory.data(CORE_INPUT_BYTES)
 const OUTPUT = memory.data(CORE_OUTPUT_BYTES)
@@ -73,6 +74,17 @@ export function query(app: i32, length: i32): i32 {
     const target = app >= 0 && app <= 255 ? appOf(<u8>app) : null
     if (target == null || !target.query(reader, writer)) return -1
   }
+  return flush(writer.bytes, 0)
+}
+
+/**
+ * Composes an account's read reply (read.ts) from the request in the first `length` input bytes into the output
+ * buffer; returns READ_REPLY_BYTES, or -1 for a malformed request.
+ */
+export function read(length: i32): i32 {
+  if (length < 0 || length > CORE_INPUT_BYTES) return -1
+  const writer = new Writer()
+  if (!writeReadReply(new Reader(INPUT, length), writer)) return -1
   return flush(writer.bytes, 0)
 }
 

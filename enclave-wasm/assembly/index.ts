@@ -1,4 +1,4 @@
 // The whole export surface of core.wasm. The host sees numbers and byte buffers only.
 export { coreAbiVersion } from './abi'
-export { apply, inputPtr, outputPtr, query } from './apply'
+export { apply, inputPtr, outputPtr, query, read } from './apply'
 export { snapshotExport, snapshotImport, snapshotLength, snapshotPtr, snapshotStage } from './snapshot'

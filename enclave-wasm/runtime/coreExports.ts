@@ -6,6 +6,7 @@ export type CoreExports = {
   outputPtr: () => number
   apply: (length: number, block: bigint) => number
   query: (app: number, length: number) => number
+  read: (length: number) => number
   snapshotExport: () => number
   snapshotPtr: () => number
   snapshotLength: () => number
@@ -19,6 +20,7 @@ const FUNCTIONS = [
   'outputPtr',
   'apply',
   'query',
+  'read',
   'snapshotExport',
   'snapshotPtr',
   'snapshotLength',

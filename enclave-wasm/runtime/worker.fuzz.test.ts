@@ -384,7 +384,7 @@ describe('enclave Worker fuzz', () => {
       account: alice.address,
       signTypedData: (t) => alice.signTypedData(t),
     })
-    expect(read.balance).toBe(100n)
+    expect(read.apps.token.balance).toBe(100n)
     // The run reached past the parser into the handlers: the replay, the signature check, the bound state.
     for (const method of METHODS)
       expect(

@@ -3,7 +3,7 @@
 // failure codes live beside it in shared/apps/<app>.ts.
 
 /** Version of the core.wasm export surface; the runtime refuses a core that reports another. */
-export const CORE_ABI_VERSION = 3
+export const CORE_ABI_VERSION = 4
 
 /** Bytes of the core's input buffer: the largest command or query it accepts. */
 export const CORE_INPUT_BYTES = 4096
@@ -41,3 +41,15 @@ export const CORE_QUERY_NONCE = 1
 export const EFFECT_BYTES = 60
 export const EFFECT_SENT = 1
 export const EFFECT_RECEIVED = 2
+
+/**
+ * Read reply v2 (`read`): version u8 ‖ core section (nonce u64 ‖ seq u64 ‖ receipt: present u8 ‖ nonce u64 ‖
+ * code u16 ‖ seq u64) ‖ for each app in registry order: app id u8 ‖ its fixed-size section ‖ history count u8 ‖
+ * count × READ_ENTRY_BYTES (seq u64 ‖ direction u8 ‖ app u8 ‖ op u8 ‖ code u16 ‖ counterparty (20) ‖ amount u128 ‖
+ * nonce u64) ‖ zeros up to READ_REPLY_BYTES. One length for every account, so the sealed reply does not tell which
+ * apps an account uses or how long its history is.
+ */
+export const READ_REPLY_VERSION = 2
+export const READ_REPLY_BYTES = 2048
+export const READ_HISTORY_ENTRIES = 32
+export const READ_ENTRY_BYTES = 57

@@ -51,7 +51,7 @@ export async function measureChromiumPath(
       account: payee.address,
       signTypedData: (typedData) => payee.signTypedData(typedData),
     })
-  let balance = (await payeeBalance(enclaves[0]!)).balance
+  let balance = (await payeeBalance(enclaves[0]!)).apps.token.balance
   const { blob } = await enclaves[0]!.seal()
 
   const server = await serveBenchPage({
@@ -76,7 +76,7 @@ export async function measureChromiumPath(
         ] as const)
         // A run that refused its commands would be fast and worthless: every transfer must have reached the payee.
         const before = balance
-        balance = (await payeeBalance(relay)).balance
+        balance = (await payeeBalance(relay)).apps.token.balance
         if (balance - before !== BigInt(commands))
           throw new AnonifyError(`Chromium applied ${balance - before} of ${commands} ${run} transfers.`, {
             metaMessages: [`The enclave in Chromium refused ${run} commands that it should have applied.`],

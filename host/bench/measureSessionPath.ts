@@ -64,7 +64,7 @@ export async function measureSessionPath(
       account: payee.address,
       signTypedData: (typedData) => payee.signTypedData(typedData),
     })
-  const before = (await payeeBalance()).balance
+  const before = (await payeeBalance()).apps.token.balance
   const { seq } = await enclaves[0]!.getStatus()
   const acc = await relayer.publicClient.readContract({
     address: ledger,
@@ -101,7 +101,7 @@ export async function measureSessionPath(
         account: payee.address,
         signTypedData: (typedData) => payee.signTypedData(typedData),
       })
-    ).balance
+    ).apps.token.balance
     if (after - before !== BigInt(REPLAY_COMMANDS))
       throw new AnonifyError(`The replay applied ${after - before} of ${REPLAY_COMMANDS} session transfers.`, {
         metaMessages: ['The session path refused commands it should have applied.'],

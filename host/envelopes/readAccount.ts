@@ -1,6 +1,7 @@
 /** A wallet's authenticated read of its own account through an enclave: the host relays only ciphertext. */
 import { bytesToHex, hexToBytes, type Address, type Hex } from 'viem'
-import { READ_TYPES, decodeReadReply, readInfo, type AccountReply } from '../../enclave-wasm/envelopes/accountRead'
+import { READ_TYPES, readInfo } from '../../enclave-wasm/envelopes/accountRead'
+import { decodeReadReply, type AccountReply } from '../../enclave-wasm/envelopes/readReply'
 import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
 import { openWithKey, suite } from '../../enclave-wasm/envelopes/hpkeSuite'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
@@ -28,7 +29,7 @@ type ReadKey = { replyKey: Hex; signature: Hex; privateKey: Uint8Array }
  * gets replies sealed to it.
  * @example
  * const reader = createAccountReader({ chainId, ledger, account, signTypedData })
- * const { balance } = await reader.read(enclave)
+ * const { apps } = await reader.read(enclave) // apps.token.balance, apps.identity, apps.session
  */
 export function createAccountReader(parameters: ReadAccountParameters) {
   const { chainId, ledger, account, signTypedData } = parameters
@@ -63,7 +64,7 @@ export function createAccountReader(parameters: ReadAccountParameters) {
 /**
  * One read with a fresh read key.
  * @example
- * const { balance } = await readAccount(enclave, { chainId, ledger, account: alice.address, signTypedData: alice.signTypedData })
+ * const { apps } = await readAccount(enclave, { chainId, ledger, account: alice.address, signTypedData: alice.signTypedData })
  */
 export function readAccount(
   enclave: Pick<EnclaveClient, 'readAccount'>,

@@ -122,7 +122,7 @@ const balanceOn = async (member: Member, who: PrivateKeyAccount) =>
       account: who.address,
       signTypedData: (typedData) => who.signTypedData(typedData),
     })
-  ).balance
+  ).apps.token.balance
 
 async function sealed(from: PrivateKeyAccount, nonce: bigint, command: CoreCommand): Promise<Uint8Array> {
   const group = await readGroup(poster.publicClient, { ledger: deployment.contracts.ledger })

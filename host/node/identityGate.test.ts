@@ -1,7 +1,8 @@
 /**
  * Issue 12's scenario, headless on anvil with two real enclaves: the seed (init, mint 100 to Alice, Alice pays Bob 60),
  * then the issuer requires KYC; Alice -> Carol (no KYC) is refused with the token's namespaced code and its message;
- * the KYC issuer attests Carol; the same transfer then applies. Both replicas agree on every root.
+ * the KYC issuer attests Carol; the same transfer then applies, and Carol's own read shows her balance and her
+ * attestation. Both replicas agree on every root.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -116,7 +117,8 @@ const accountsOf = (who: PrivateKeyAccount) =>
       }),
     ),
   )
-const balancesOf = async (who: PrivateKeyAccount) => (await accountsOf(who)).map((account) => account.balance)
+const balancesOf = async (who: PrivateKeyAccount) =>
+  (await accountsOf(who)).map((account) => account.apps.token.balance)
 
 beforeAll(async () => {
   dataRoot = await mkdtemp(join(tmpdir(), 'anonify-identity-'))
@@ -160,16 +162,22 @@ describe('a KYC-gated token', { timeout: 120_000 }, () => {
       )
     }
     expect(await balancesOf(carol)).toEqual([0n, 0n])
+    for (const account of await accountsOf(carol))
+      expect(account.apps.identity).toEqual({ present: false, attributes: 0, jurisdiction: 0, expiresBlock: 0n })
 
     const expiresBlock = (await relayer.publicClient.getBlockNumber()) + 1000n
     await post([
       kycIssuer,
-      { op: 'attest', subject: carol.address, attributes: ATTRIBUTE_KYC, jurisdiction: 0, expiresBlock },
+      { op: 'attest', subject: carol.address, attributes: ATTRIBUTE_KYC, jurisdiction: 392, expiresBlock },
     ])
     await post([alice, { op: 'transfer', to: carol.address, amount: 10n }])
     for (const account of await accountsOf(alice)) expect(account.receipt).toMatchObject({ nonce: 2n, code: OK })
     expect(await balancesOf(alice)).toEqual([30n, 30n])
-    expect(await balancesOf(carol)).toEqual([10n, 10n])
+    // Carol's own read shows both apps' sections: the balance and the attestation (read reply v2).
+    for (const { apps } of await accountsOf(carol)) {
+      expect(apps.token.balance).toBe(10n)
+      expect(apps.identity).toEqual({ present: true, attributes: ATTRIBUTE_KYC, jurisdiction: 392, expiresBlock })
+    }
     // Carol's history, built from the core's effects: attested by the KYC issuer, then paid by Alice.
     for (const account of await accountsOf(carol))
       expect(account.history).toMatchObject([

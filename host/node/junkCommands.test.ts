@@ -19,7 +19,8 @@ let chain: TestChain
 let governor: LedgerClients
 const replicas: TestReplica[] = []
 const syncAll = () => chain.syncAll(replicas)
-const balanceOn = async (replica: TestReplica, who: typeof alice) => (await chain.accountOn(replica, who)).balance
+const balanceOn = async (replica: TestReplica, who: typeof alice) =>
+  (await chain.accountOn(replica, who)).apps.token.balance
 
 beforeAll(async () => {
   chain = await startTestChain()

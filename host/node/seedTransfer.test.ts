@@ -118,7 +118,7 @@ const accountOn = (replica: Replica, who: PrivateKeyAccount) =>
     account: who.address,
     signTypedData: (typedData) => who.signTypedData(typedData),
   })
-const balanceOn = async (replica: Replica, who: PrivateKeyAccount) => (await accountOn(replica, who)).balance
+const balanceOn = async (replica: Replica, who: PrivateKeyAccount) => (await accountOn(replica, who)).apps.token.balance
 /** The outcome code each replica reports to Alice's wallet for her latest signed command. */
 const aliceReceipts = async () => Promise.all(replicas.map(async (r) => (await accountOn(r, alice)).receipt?.code))
 const balances = async () =>
@@ -318,7 +318,7 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
 
   it('after one signed grant, 96-byte records relayed without signatures move funds on both replicas', async () => {
     for (const replica of replicas)
-      expect((await accountOn(replica, alice)).session).toEqual({
+      expect((await accountOn(replica, alice)).apps.session).toEqual({
         epoch: (await group()).epoch,
         expiresBlock: expect.any(BigInt),
         next: 0n,
@@ -334,7 +334,7 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
     expect(await agreed()).toEqual([aliceBefore! - 12n, bobBefore! + 12n])
     for (const replica of replicas) {
       const view = await accountOn(replica, alice)
-      expect(view.session?.next).toBe(2n)
+      expect(view.apps.session?.next).toBe(2n)
       expect(view.history.slice(-2)).toMatchObject([
         { direction: 'sent', op: 'transfer', amount: 5n, counterparty: bob.address, code: 0 },
         { direction: 'sent', op: 'transfer', amount: 7n, counterparty: bob.address, code: 0 },
@@ -398,12 +398,12 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
       command: encodeCoreCommand(alice.address, nonce, { op: 'endSession' }),
     })
     await postSessions([carried])
-    expect((await accountOn(replicas[0]!, alice)).session).toBeDefined()
+    expect((await accountOn(replicas[0]!, alice)).apps.session).toBeDefined()
     expect((await accountOn(replicas[0]!, alice)).nonce).toBe(nonce)
   })
 
   it('accepts a gap within the window, refuses a counter beyond it', async () => {
-    const { next } = (await accountOn(replicas[0]!, alice)).session!
+    const { next } = (await accountOn(replicas[0]!, alice)).apps.session!
     const ahead = createWalletSession({
       chainId: BigInt(deployment.chainId),
       ledger: deployment.contracts.ledger,
@@ -430,7 +430,7 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
     })
     await postSessions([await sessionTransfer(1n)])
     expect(await agreed()).toEqual([before[0]! - 1n, before[1]! + 1n])
-    expect((await accountOn(replicas[1]!, alice)).session?.next).toBe(next + BigInt(SESSION_WINDOW))
+    expect((await accountOn(replicas[1]!, alice)).apps.session?.next).toBe(next + BigInt(SESSION_WINDOW))
   })
 
   it('ends a session at its expiry block', async () => {
@@ -440,7 +440,7 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
     await postSessions([await sessionTransfer(1n)])
     nonces.set(alice.address, nonces.get(alice.address)! - 1n)
     expect(await agreed()).toEqual(before)
-    for (const replica of replicas) expect((await accountOn(replica, alice)).session).toBeUndefined()
+    for (const replica of replicas) expect((await accountOn(replica, alice)).apps.session).toBeUndefined()
   })
 
   it('ends every session at the next rekey, so a member removed by it can open none of the later records', async () => {
@@ -452,7 +452,7 @@ describe('the seed transfer on the session fast path', { timeout: 120_000 }, () 
       (statuses) => statuses.every((s) => s.epoch > epoch && s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue),
     )
     await sync()
-    for (const replica of replicas) expect((await accountOn(replica, alice)).session).toBeUndefined()
+    for (const replica of replicas) expect((await accountOn(replica, alice)).apps.session).toBeUndefined()
     const before = await agreed()
     await postSessions([await sessionTransfer(1n)])
     expect(await agreed()).toEqual(before)

@@ -132,7 +132,12 @@ const accountOn = (replica: Replica, who: PrivateKeyAccount) =>
     signTypedData: (typedData) => who.signTypedData(typedData),
   })
 const balances = async () =>
-  Promise.all(replicas.map(async (r) => [(await accountOn(r, alice)).balance, (await accountOn(r, bob)).balance]))
+  Promise.all(
+    replicas.map(async (r) => [
+      (await accountOn(r, alice)).apps.token.balance,
+      (await accountOn(r, bob)).apps.token.balance,
+    ]),
+  )
 const roots = async () => Promise.all(replicas.map(async (r) => (await r.enclave.getStatus()).root))
 /** Alice's transfers each replica applied, from her own history. */
 const aliceSent = async () =>

@@ -216,8 +216,8 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const applied = await aliceWallet.wallet.waitForReceipt(transfer)
     expect(applied.receipt).toMatchObject({ nonce: 0n, code: 0 })
     expect(applied.receipt.seq).toBeGreaterThan(transfer.afterSeq)
-    expect(applied).toMatchObject({ balance: 4_000n, nonce: 1n })
-    expect((await bobWallet.wallet.read()).balance).toBe(6_000n)
+    expect(applied).toMatchObject({ apps: { token: { balance: 4_000n } }, nonce: 1n })
+    expect((await bobWallet.wallet.read()).apps.token.balance).toBe(6_000n)
     // A signed command goes out as a 312-byte sealed record; the wallet signed the read key once and the command once.
     expect(aliceWallet.postings.map((p) => p.bytes)).toEqual([312])
     expect(aliceWallet.signed).toEqual(['Read', 'TokenTransfer'])
@@ -244,7 +244,7 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     await aliceWallet.wallet.forgetSession()
     expect(aliceWallet.postings).toHaveLength(1)
     expect(await chainSeq()).toBe(seq)
-    expect((await aliceWallet.wallet.read()).balance).toBe(4_000n)
+    expect((await aliceWallet.wallet.read()).apps.token.balance).toBe(4_000n)
   })
 
   it('starts a session, then session sends apply with the store counter saved before each record is posted', async () => {
@@ -256,13 +256,13 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     // The key was in the store before the grant that names it went on chain.
     const grant = postings.at(-1)!
     expect(grant).toMatchObject({ bytes: 312, taken: true, stored: { account: alice.address, next: '0' } })
-    expect((await wallet.read()).session).toMatchObject({ next: 0n })
+    expect((await wallet.read()).apps.session).toMatchObject({ next: 0n })
 
     for (const [i, amount] of [100n, 250n].entries()) {
       const posted = await wallet.send({ op: 'transfer', to: bob.address, amount }, { session: true })
-      const { receipt, session } = await wallet.waitForReceipt(posted)
+      const { receipt, apps } = await wallet.waitForReceipt(posted)
       expect(receipt.code).toBe(0)
-      expect(session?.next).toBe(BigInt(i + 1))
+      expect(apps.session?.next).toBe(BigInt(i + 1))
       // At post time the store already covered this record's counter: a crash now cannot reuse it.
       expect(postings.at(-1)).toEqual({
         bytes: SESSION_RECORD_BYTES,
@@ -271,8 +271,8 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
       })
     }
     expect(sessions.saves.slice(savesBefore).map((s) => s.next)).toEqual(['0', '1', '2'])
-    expect((await wallet.read()).balance).toBe(4_000n - 350n)
-    expect((await bobWallet.wallet.read()).balance).toBe(6_000n + 350n)
+    expect((await wallet.read()).apps.token.balance).toBe(4_000n - 350n)
+    expect((await bobWallet.wallet.read()).apps.token.balance).toBe(6_000n + 350n)
     // Two session transfers, no signature: only the grant was signed.
     expect(aliceWallet.signed.slice(signaturesBefore)).toEqual(['SessionGrant'])
   })
@@ -294,14 +294,14 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const before = await aliceWallet.wallet.read()
     for (const session of [false, true]) {
       const posted = await aliceWallet.wallet.send(
-        { op: 'transfer', to: bob.address, amount: before.balance + 1n },
+        { op: 'transfer', to: bob.address, amount: before.apps.token.balance + 1n },
         { session },
       )
-      const { receipt, balance } = await aliceWallet.wallet.waitForReceipt(posted)
+      const { receipt, apps } = await aliceWallet.wallet.waitForReceipt(posted)
       expect(receipt, `session: ${session}`).toMatchObject({ nonce: posted.nonce, code: FAIL_INSUFFICIENT_BALANCE })
-      expect(balance, `session: ${session}`).toBe(before.balance)
+      expect(apps.token.balance, `session: ${session}`).toBe(before.apps.token.balance)
     }
-    expect((await bobWallet.wallet.read()).balance).toBe(6_350n)
+    expect((await bobWallet.wallet.read()).apps.token.balance).toBe(6_350n)
   })
 
   it('asks for one read signature across every read and send of a wallet', async () => {
@@ -319,7 +319,7 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
       },
     })
     const replies = [await reader.read(enclave), await reader.read(enclave), await reader.read(enclave)]
-    expect(replies.map((r) => r.balance)).toEqual([6_350n, 6_350n, 6_350n])
+    expect(replies.map((r) => r.apps.token.balance)).toEqual([6_350n, 6_350n, 6_350n])
     expect(primaryTypes).toEqual(['Read'])
   })
 
@@ -337,8 +337,8 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
       },
     })
     await expect(reader.read(enclave)).rejects.toThrow('User rejected the request.')
-    expect((await reader.read(enclave)).balance).toBe(6_350n)
-    expect((await reader.read(enclave)).balance).toBe(6_350n)
+    expect((await reader.read(enclave)).apps.token.balance).toBe(6_350n)
+    expect((await reader.read(enclave)).apps.token.balance).toBe(6_350n)
     expect(asked).toEqual(['Read', 'Read'])
   })
 
@@ -362,7 +362,7 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
         return signature
       },
     })
-    expect((await reader.read(enclave)).balance).toBe(3_650n)
+    expect((await reader.read(enclave)).apps.token.balance).toBe(3_650n)
     const { typedData, signature } = captured!
     await expect(
       enclave.readAccount({ account: alice.address, replyKey: typedData.message.replyKey, signature }),
@@ -450,6 +450,6 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     const after = await quick.wallet.waitForReceipt(second)
     expect(after.receipt.code).toBe(0)
     expect(after.nonce).toBe(before.nonce + 2n)
-    expect(after.balance).toBe(before.balance - 3n)
+    expect(after.apps.token.balance).toBe(before.apps.token.balance - 3n)
   })
 })

@@ -5,7 +5,7 @@
  * user's own transaction), and reads its own account through an enclave with a signed read key.
  */
 import type { Address, Hex, PublicClient, TypedDataDefinition } from 'viem'
-import type { AccountReply } from '../../enclave-wasm/envelopes/accountRead'
+import type { AccountReply } from '../../enclave-wasm/envelopes/readReply'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { createAccountReader } from '../envelopes/readAccount'
@@ -168,7 +168,7 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
       if (!session) return sendSealed(command)
       const { group, before, deadlineBlock } = await context()
       const saved = await sessions.load()
-      const live = before.session
+      const live = before.apps.session
       if (!saved || !live || live.epoch !== group.epoch || BigInt(saved.epoch) !== group.epoch)
         throw new NoLiveSessionError()
       // The enclave's `next` covers records applied; the store's covers records posted but perhaps not yet applied.

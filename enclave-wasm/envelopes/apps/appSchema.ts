@@ -1,9 +1,10 @@
 /**
- * One schema per app: its id, each op's byte, EIP-712 primary type and argument fields, and what its failure codes
- * mean. The TS codec (coreCommands.ts) and the EIP-712 types (commandEnvelope.ts) are derived from it; the AS codec
+ * One schema per app: its id and name, each op's byte, EIP-712 primary type and argument fields, what its failure
+ * codes mean, and its section of a read reply (readSection.ts). The TS codec (coreCommands.ts) and the EIP-712 types (commandEnvelope.ts) are derived from it; the AS codec
  * in assembly/apps/<app>/codec.ts is checked against it by golden vectors through the compiled core.
  */
 import type { Address, Hex } from 'viem'
+import type { ReadSection } from './readSection'
 
 /** Field types and their encodings: address 20 bytes, unsigned integers big-endian, bytes32 as is. */
 export const FIELD_BYTES = { address: 20, uint8: 1, uint16: 2, uint64: 8, uint128: 16, bytes32: 32 } as const
@@ -18,9 +19,12 @@ export type Field = {
 export type OpSchema = { code: number; primaryType: string; fields: readonly Field[] }
 export type AppSchema = {
   app: number
+  /** The app's key in a decoded read reply's `apps`. */
+  name: string
   ops: Record<string, OpSchema>
   /** Failure code (u16, the app id in the high byte) -> what it means to a person. */
   failures: Record<number, string>
+  readSection: ReadSection<unknown>
 }
 
 type FieldValue<type extends FieldType> = type extends 'address'

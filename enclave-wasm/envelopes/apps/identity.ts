@@ -2,11 +2,43 @@
 import { APP_IDENTITY } from '../../shared/constants'
 import * as identity from '../../shared/apps/identity'
 import { defineAppSchema } from './appSchema'
+import { presentAt, ReadReplyError, type ReadSection } from './readSection'
+
+/** The account's attestation in a read reply (all zero when `present` is false); expiry is the reader's to compare. */
+export type IdentityReadSection = { present: boolean; attributes: number; jurisdiction: number; expiresBlock: bigint }
+
+/** present u8 ‖ attributes u8 ‖ jurisdiction u16 ‖ expiresBlock u64 (assembly/apps/identity/query.ts). */
+const readSection: ReadSection<IdentityReadSection> = {
+  bytes: 12,
+  heldBy: 'core',
+  encode: ({ present, attributes, jurisdiction, expiresBlock }, view, at) => {
+    view.setUint8(at, present ? 1 : 0)
+    view.setUint8(at + 1, attributes)
+    view.setUint16(at + 2, jurisdiction)
+    view.setBigUint64(at + 4, expiresBlock)
+  },
+  decode: (view, at) => {
+    const present = presentAt(view, at, 11, 'identity attestation')
+    const attributes = view.getUint8(at + 1)
+    if (attributes & ~identity.KNOWN_ATTRIBUTES)
+      throw new ReadReplyError(`read reply: unknown identity attributes 0x${attributes.toString(16)}`)
+    return { present, attributes, jurisdiction: view.getUint16(at + 2), expiresBlock: view.getBigUint64(at + 4) }
+  },
+}
+
+/** The names of the attribute bits in `mask`, for people (unknown bits are refused before they get here). */
+export function attributeNames(mask: number): string[] {
+  return [
+    ...(mask & identity.ATTRIBUTE_KYC ? ['kyc'] : []),
+    ...(mask & identity.ATTRIBUTE_ACCREDITED ? ['accredited'] : []),
+  ]
+}
 
 const subject = { name: 'subject', type: 'address' } as const
 
 export const identitySchema = defineAppSchema({
   app: APP_IDENTITY,
+  name: 'identity',
   ops: {
     initIdentity: { code: identity.IDENTITY_INIT, primaryType: 'IdentityInit', fields: [] },
     attest: {
@@ -29,4 +61,5 @@ export const identitySchema = defineAppSchema({
     [identity.FAIL_IDENTITY_ALREADY_EXPIRED]: 'the attestation would already have expired',
     [identity.FAIL_IDENTITY_NOT_ATTESTED]: 'the account holds no attestation',
   },
+  readSection,
 })

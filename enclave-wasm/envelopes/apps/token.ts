@@ -2,12 +2,25 @@
 import { APP_TOKEN } from '../../shared/constants'
 import * as token from '../../shared/apps/token'
 import { defineAppSchema } from './appSchema'
+import { readU128, writeU128, type ReadSection } from './readSection'
+
+/** The token's part of a read reply. */
+export type TokenReadSection = { balance: bigint }
+
+/** balance u128 (assembly/apps/token/index.ts). */
+const readSection: ReadSection<TokenReadSection> = {
+  bytes: 16,
+  heldBy: 'core',
+  encode: ({ balance }, view, at) => writeU128(view, at, balance),
+  decode: (view, at) => ({ balance: readU128(view, at) }),
+}
 
 const to = { name: 'to', type: 'address' } as const
 const amount = { name: 'amount', type: 'uint128' } as const
 
 export const tokenSchema = defineAppSchema({
   app: APP_TOKEN,
+  name: 'token',
   ops: {
     init: { code: token.TOKEN_INIT, primaryType: 'TokenInit', fields: [] },
     mint: { code: token.TOKEN_MINT, primaryType: 'TokenMint', fields: [to, amount] },
@@ -41,4 +54,5 @@ export const tokenSchema = defineAppSchema({
     [token.FAIL_RECIPIENT_NOT_ELIGIBLE]: 'the recipient lacks the identity attributes this token requires (e.g. KYC)',
     [token.FAIL_UNKNOWN_ATTRIBUTE]: 'unknown identity attribute',
   },
+  readSection,
 })

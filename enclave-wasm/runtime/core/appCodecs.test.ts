@@ -17,7 +17,7 @@ import {
   FAIL_MALFORMED,
   FAIL_UNKNOWN_APP,
 } from '../../shared/constants'
-import { aCore, sender } from './core.fixture'
+import { aCore, reviveBigints, sender } from './core.fixture'
 
 const caller: Address = '0x00000000000000000000000000000000000a11ce'
 const other: Address = '0xffffffffffffffffffffffffffffffffffffb0b0'
@@ -112,7 +112,7 @@ describe('snapshot sections', () => {
     const core = await aCore()
     const send = sender(core)
     for (const [from, command] of snapshotVectors.commands as [Address, CoreCommand][])
-      send(from, reviveBigints(command))
+      send(from, reviveBigints<CoreCommand>(command))
     const snapshot = core.exportSnapshot()
     expect(bytesToHex(snapshot)).toBe(snapshotVectors.snapshot)
     const tags: number[] = []
@@ -124,13 +124,3 @@ describe('snapshot sections', () => {
     expect(restored.exportSnapshot()).toEqual(snapshot)
   })
 })
-
-/** JSON holds u64/u128 fields as decimal strings ending in `n`. */
-function reviveBigints(command: CoreCommand): CoreCommand {
-  return Object.fromEntries(
-    Object.entries(command).map(([key, value]) => [
-      key,
-      typeof value === 'string' && /^\d+n$/.test(value) ? BigInt(value.slice(0, -1)) : value,
-    ]),
-  ) as CoreCommand
-}

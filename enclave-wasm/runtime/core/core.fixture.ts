@@ -32,3 +32,12 @@ export function seededRandom(seed: number) {
     return (seed >>> 15) % n
   }
 }
+
+/** Golden vectors' JSON holds u64/u128 values as decimal strings ending in `n`, at any depth. */
+export function reviveBigints<value>(json: unknown): value {
+  if (typeof json === 'string' && /^\d+n$/.test(json)) return BigInt(json.slice(0, -1)) as value
+  if (Array.isArray(json)) return json.map((item) => reviveBigints(item)) as value
+  if (json !== null && typeof json === 'object')
+    return Object.fromEntries(Object.entries(json).map(([key, item]) => [key, reviveBigints(item)])) as value
+  return json as value
+}

@@ -12,6 +12,7 @@ import {
 } from '../../shared/constants'
 import { IDENTITY_QUERY_ATTESTATION, IDENTITY_QUERY_ISSUER } from '../../shared/apps/identity'
 import { TOKEN_QUERY_ALLOWANCE, TOKEN_QUERY_BALANCE, TOKEN_QUERY_TOKEN } from '../../shared/apps/token'
+import { encodeReadRequest, type RuntimeHeldReply } from '../../envelopes/readReply'
 import type { CoreExports } from '../coreExports'
 
 export type AccountView = { balance: bigint; nonce: bigint }
@@ -116,6 +117,14 @@ export function createCore(core: CoreExports) {
     identityIssuer(): Address | undefined {
       const bytes = new Uint8Array(query(APP_IDENTITY, Uint8Array.of(IDENTITY_QUERY_ISSUER)).buffer)
       return bytes[0] === 1 ? getAddress(address(bytes, 1)) : undefined
+    },
+    /** `account`'s read reply v2: the core adds its nonce and every app's section to what the runtime holds. */
+    readReply(account: Address, held: RuntimeHeldReply): Uint8Array {
+      const request = encodeReadRequest(account, held)
+      memory().set(request, input)
+      const length = core.read(request.byteLength)
+      if (length < 0) throw new CoreQueryError('core.wasm refused a read request')
+      return memory().slice(output, output + length)
     },
     /** The whole state as one canonical byte string of app-tagged sections. */
     exportSnapshot(): Uint8Array {

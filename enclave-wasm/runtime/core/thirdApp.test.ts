@@ -1,7 +1,7 @@
 /**
  * Adding an app touches its own folder and the routing table only: a copy of assembly/ gets a trivial `counter` app
  * (assembly/apps/counter/) and one entry in apps/registry.ts, compiles, and the unchanged runtime routes its command,
- * records its effect, answers its query and carries its snapshot section.
+ * records its effect, answers its query, writes its read-reply section and carries its snapshot section.
  */
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import asc from 'assemblyscript/asc'
 import { hexToBytes } from 'viem'
 import { describe, expect, it } from 'vitest'
-import { OK } from '../../shared/constants'
+import { OK, READ_REPLY_BYTES } from '../../shared/constants'
 import { startCore } from '../startCore'
 import { createCore } from './createCore'
 
@@ -41,6 +41,9 @@ export class CounterApp extends App {
     if (!reader.done()) return false
     writer.u64(count)
     return true
+  }
+  readSection(_account: string, _request: Reader, writer: Writer): void {
+    writer.u64(count)
   }
   exportSection(writer: Writer): void {
     writer.u64(count)
@@ -91,7 +94,7 @@ async function compileWithCounter(): Promise<Uint8Array> {
 }
 
 describe('a third app', () => {
-  it('is routed, queried and snapshotted after adding only its folder and one routing entry', {
+  it('is routed, queried, read and snapshotted after adding only its folder and one routing entry', {
     timeout: 120_000,
   }, async () => {
     const wasm = await compileWithCounter()
@@ -108,6 +111,13 @@ describe('a third app', () => {
     expect(exports.query(COUNTER_ID, 0)).toBe(8)
     const answer = new DataView(exports.memory.buffer, exports.outputPtr(), 8)
     expect(answer.getBigUint64(0)).toBe(1n)
+
+    // Its section follows the registry's others (version, core 35, token 1+16, session 1+25, identity 1+12), in the
+    // same bucket.
+    const reply = core.readReply(caller, { seq: 1n, receipt: undefined, history: [], apps: { session: undefined } })
+    expect(reply.byteLength).toBe(READ_REPLY_BYTES)
+    expect(reply[92]).toBe(COUNTER_ID)
+    expect(new DataView(reply.buffer).getBigUint64(93)).toBe(1n)
 
     const snapshot = core.exportSnapshot()
     expect(snapshot[1]).toBe(5) // nonces, token, session, identity, counter

@@ -1,6 +1,6 @@
 /** The `readAccount` ECALL: an account's own view, sealed to the reply key its wallet signed for. */
 import { bytesToHex, recoverTypedDataAddress } from 'viem'
-import { READ_TYPES, encodeReadReply, readInfo } from '../../envelopes/accountRead'
+import { READ_TYPES, readInfo } from '../../envelopes/accountRead'
 import { commandDomain } from '../../envelopes/commandEnvelope'
 import { sealTo } from '../../envelopes/hpkeSuite'
 import type { EnclaveSchema } from '../../protocol'
@@ -22,13 +22,15 @@ export async function readAccount(
   // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
   if (!signer || signer.toLowerCase() !== account.toLowerCase())
     throw new GroupActionError('the read request is not signed by the account')
-  const { balance, nonce } = state.apps.account(account)
   const key = account.toLowerCase()
-  const receipt = state.effects.receipts[key]
-  const history = state.effects.history[key] ?? []
   const live = state.sessions!.of(key)
   const session = live && { epoch: live.epoch, expiresBlock: live.expiresBlock, next: live.next }
-  const plaintext = encodeReadReply({ balance, nonce, seq: group.seq, receipt, history, session })
+  const plaintext = state.apps.readReply(account, {
+    seq: group.seq,
+    receipt: state.effects.receipts[key],
+    history: state.effects.history[key] ?? [],
+    apps: { session },
+  })
   const reply = await sealTo(replyKey, readInfo(group.chainId, group.ledger, account), new Uint8Array(), plaintext)
   return { reply: bytesToHex(reply) }
 }

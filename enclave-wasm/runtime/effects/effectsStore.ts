@@ -3,7 +3,7 @@
  * latest signed command, its history lines and its live session. App-neutral (the runtime records effects without
  * decoding the commands that made them), replicated by replay and sealed beside the group state.
  */
-import type { HistoryEntry } from '../../envelopes/accountRead'
+import type { HistoryEntry } from '../../envelopes/readReply'
 
 /** What happened to an account's command: its nonce, the outcome code (0 = applied) and the input that carried it. */
 export type Receipt = { nonce: bigint; code: number; seq: bigint }
@@ -23,7 +23,7 @@ export type Session = {
 export type EffectsStore = {
   /** The outcome of each account's latest signed command (core code or FAIL_EXPIRED). */
   receipts: Record<string, Receipt>
-  /** Each account's latest commands and incoming transfers (at most HISTORY_ENTRIES). */
+  /** Each account's latest commands and incoming transfers (at most READ_HISTORY_ENTRIES). */
   history: Record<string, HistoryEntry[]>
   sessions: Record<string, Session>
 }

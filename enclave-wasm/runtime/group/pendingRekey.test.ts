@@ -153,7 +153,7 @@ const balances = (members: Replica[] = replicas) =>
                 account: who.address,
                 signTypedData: (typedData) => who.signTypedData(typedData),
               })
-            ).balance,
+            ).apps.token.balance,
         ),
       ),
     ),

@@ -5,11 +5,11 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { zeroAddress, type Address } from 'viem'
-import { HISTORY_ENTRIES, type HistoryEntry } from '../../envelopes/accountRead'
+import type { HistoryEntry } from '../../envelopes/readReply'
 import { opNameOf } from '../../envelopes/coreCommands'
 import type { Receipt } from '../effects/effectsStore'
 import type { Core, Effect } from '../core/createCore'
-import { FAIL_EXPIRED, FAIL_WRONG_NONCE } from '../../shared/constants'
+import { FAIL_EXPIRED, FAIL_WRONG_NONCE, READ_HISTORY_ENTRIES } from '../../shared/constants'
 
 export type CommandContext = {
   core: Core
@@ -92,5 +92,5 @@ function append(history: Record<string, HistoryEntry[]>, account: Address, entry
   const entries = history[key] ?? []
   history[key] = entries
   entries.push(entry)
-  if (entries.length > HISTORY_ENTRIES) entries.shift()
+  if (entries.length > READ_HISTORY_ENTRIES) entries.shift()
 }

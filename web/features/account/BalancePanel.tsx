@@ -21,7 +21,7 @@ export function BalancePanel() {
       ) : data ? (
         <>
           <p className="balance" data-testid="balance" aria-live="polite">
-            {formatTokenAmount(data.balance)} <span className="unit">{TOKEN_SYMBOL}</span>
+            {formatTokenAmount(data.apps.token.balance)} <span className="unit">{TOKEN_SYMBOL}</span>
           </p>
           <p className="muted">
             As of input <span data-testid="balance-seq">{data.seq.toString()}</span> · next nonce{' '}

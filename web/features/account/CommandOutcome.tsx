@@ -3,7 +3,8 @@
  * a refusal or a success that the chain takes back), applied at an input, or refused with the enclave's reason.
  */
 import type { UseMutationResult } from '@tanstack/react-query'
-import { OUTCOME_NAMES, type AccountReply } from '../../../enclave-wasm/envelopes/accountRead'
+import { OUTCOME_NAMES } from '../../../enclave-wasm/envelopes/accountRead'
+import type { AccountReply } from '../../../enclave-wasm/envelopes/readReply'
 import { ErrorAlert } from '../../app/ErrorAlert'
 
 type Receipted = AccountReply & { receipt: NonNullable<AccountReply['receipt']> }

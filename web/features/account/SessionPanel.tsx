@@ -7,7 +7,7 @@ import { CommandOutcome } from './CommandOutcome'
 export function SessionPanel() {
   const connection = useConnection()
   const account = useAccountState()
-  const session = account.data?.session
+  const session = account.data?.apps.session
   const send = useSendCommand('session')
   const ready = connection.status === 'connected' && account.data !== undefined
 

@@ -18,7 +18,7 @@ export function TransferForm() {
   const [amount, setAmount] = useState('')
   const [viaSession, setViaSession] = useState(true)
   const [problem, setProblem] = useState<{ field: 'to' | 'amount'; message: string }>()
-  const sessionLive = account.data?.session !== undefined
+  const sessionLive = account.data?.apps.session !== undefined
   const ready = connection.status === 'connected' && account.data !== undefined
 
   function submit(event: FormEvent) {
@@ -35,10 +35,10 @@ export function TransferForm() {
     } catch (error) {
       return setProblem({ field: 'amount', message: formatError(error) })
     }
-    if (account.data && value > account.data.balance)
+    if (account.data && value > account.data.apps.token.balance)
       return setProblem({
         field: 'amount',
-        message: `You hold ${formatTokenAmount(account.data.balance)} ${TOKEN_SYMBOL}.`,
+        message: `You hold ${formatTokenAmount(account.data.apps.token.balance)} ${TOKEN_SYMBOL}.`,
       })
     send.mutate({
       kind: 'command',

@@ -3,7 +3,8 @@
  * tab's enclave lets the connected account see of it — its own transfers, nothing of anyone else's.
  */
 import { zeroAddress } from 'viem'
-import { OUTCOME_NAMES, type HistoryEntry } from '../../../enclave-wasm/envelopes/accountRead'
+import { OUTCOME_NAMES } from '../../../enclave-wasm/envelopes/accountRead'
+import type { HistoryEntry } from '../../../enclave-wasm/envelopes/readReply'
 import { INPUT_KIND } from '../../../enclave-wasm/protocol'
 import { formatTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
 import { ErrorAlert } from '../../app/ErrorAlert'

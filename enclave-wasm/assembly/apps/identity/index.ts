@@ -5,7 +5,7 @@ import { Reader, Writer } from '../../codec'
 import { Effects } from '../../effects'
 import { applyIdentity } from './apply'
 import { decodeIdentity, IdentityCommand } from './codec'
-import { queryIdentity } from './query'
+import { queryIdentity, writeAttestation } from './query'
 import { commitIdentity, exportIdentity, stageIdentity } from './snapshot'
 
 export class IdentityApp extends App {
@@ -20,6 +20,10 @@ export class IdentityApp extends App {
   }
   query(reader: Reader, writer: Writer): bool {
     return queryIdentity(reader, writer)
+  }
+  /** The account's attestation as the attestation query answers it. */
+  readSection(account: string, _request: Reader, writer: Writer): void {
+    writeAttestation(account, writer)
   }
   exportSection(writer: Writer): void {
     exportIdentity(writer)

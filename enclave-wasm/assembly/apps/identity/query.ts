@@ -9,22 +9,27 @@ export function queryIdentity(reader: Reader, writer: Writer): bool {
   if (kind == IDENTITY_QUERY_ATTESTATION) {
     const subject = reader.address()
     if (!reader.done()) return false
-    const present = identity.attestations.has(subject)
-    writer.u8(present ? 1 : 0)
-    if (present) {
-      const attestation = identity.attestations.get(subject)
-      writer.u8(attestation.attributes)
-      writer.u16(attestation.jurisdiction)
-      writer.u64(attestation.expiresBlock)
-    } else {
-      writer.u8(0)
-      writer.u16(0)
-      writer.u64(0)
-    }
+    writeAttestation(subject, writer)
   } else if (kind == IDENTITY_QUERY_ISSUER) {
     if (!reader.done()) return false
     writer.u8(identity.issuer != '' ? 1 : 0)
     writer.address(identity.issuer != '' ? identity.issuer : NO_ADDRESS)
   } else return false
   return true
+}
+
+/** present u8 ‖ attributes u8 ‖ jurisdiction u16 ‖ expiresBlock u64, zeros when `subject` holds none. */
+export function writeAttestation(subject: string, writer: Writer): void {
+  const present = identity.attestations.has(subject)
+  writer.u8(present ? 1 : 0)
+  if (present) {
+    const attestation = identity.attestations.get(subject)
+    writer.u8(attestation.attributes)
+    writer.u16(attestation.jurisdiction)
+    writer.u64(attestation.expiresBlock)
+  } else {
+    writer.u8(0)
+    writer.u16(0)
+    writer.u64(0)
+  }
 }

@@ -1,5 +1,6 @@
 // Session grants as an app: the core checks the encoding exactly and consumes the nonce, so a grant is ordered and
-// never replayed like any command; the session key and expiry stay with the runtime. No state, an empty section.
+// never replayed like any command; the session key and expiry stay with the runtime. No state, an empty snapshot
+// section; its read section is the runtime's, passed through.
 import { APP_SESSION, OK } from '../../../shared/constants'
 import { SESSION_END, SESSION_START } from '../../../shared/apps/session'
 import { App, AppCommand } from '../../app'
@@ -22,6 +23,13 @@ export class SessionApp extends App {
   }
   query(_reader: Reader, _writer: Writer): bool {
     return false
+  }
+  /** live u8 ‖ epoch u64 ‖ expiresBlock u64 ‖ next counter u64: the runtime keeps sessions, so it is in the request. */
+  readSection(_account: string, request: Reader, writer: Writer): void {
+    writer.u8(request.u8())
+    writer.u64(request.u64())
+    writer.u64(request.u64())
+    writer.u64(request.u64())
   }
   exportSection(_writer: Writer): void {}
   stageSection(reader: Reader): bool {

@@ -6,6 +6,7 @@ import { Effects } from '../../effects'
 import { applyToken } from './apply'
 import { decodeToken, TokenCommand } from './codec'
 import { queryToken } from './query'
+import { token } from './state'
 import { commitToken, exportToken, stageToken } from './snapshot'
 
 export class TokenApp extends App {
@@ -20,6 +21,10 @@ export class TokenApp extends App {
   }
   query(reader: Reader, writer: Writer): bool {
     return queryToken(reader, writer)
+  }
+  /** balance u128. */
+  readSection(account: string, _request: Reader, writer: Writer): void {
+    writer.u128(token.balanceOf(account))
   }
   exportSection(writer: Writer): void {
     exportToken(writer)
