@@ -74,6 +74,8 @@ export const INPUT_KIND = {
   sessionBatch: 7,
   /** A member renewed its registration; same payload as memberAdded, binding its current init key. */
   memberReattested: 10,
+  /** Governance granted the identity app's KYC issuer role: abi.encode(uint64 blockNumber, governor, issuer). */
+  identityIssuerGranted: 14,
 } as const
 
 /**

@@ -37,6 +37,10 @@ abstract contract InputStream {
     /// @notice A member renewed its registration with fresh evidence: the KIND_MEMBER_ADDED layout, binding the
     /// member's current init key, so every enclave re-verifies it.
     uint8 public constant KIND_MEMBER_REATTESTED = 10;
+    /// @notice Governance granted the identity app's KYC issuer role: abi.encode(uint64 blockNumber, address governor,
+    /// address issuer). Every enclave applies it as the identity app's grantIssuer command from its reserved
+    /// governance caller, so no one else can set or replace the issuer.
+    uint8 public constant KIND_IDENTITY_ISSUER_GRANTED = 14;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

@@ -54,7 +54,7 @@ const OPS: CoreCommand['op'][] = [
   'startSession',
   'endSession',
   'requireAttributes',
-  'initIdentity',
+  'grantIssuer',
   'attest',
   'revoke',
 ]

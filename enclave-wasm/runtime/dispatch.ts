@@ -32,6 +32,7 @@ import { emptyGroupState, ZERO_HASH, type GroupState } from './group/groupState'
 import { groupStatus } from './group/groupStatus'
 import { deriveEpochKeys } from './group/keySchedule'
 import { applyCommandBatch } from './ledger/applyCommandBatch'
+import { applyIssuerGrant } from './ledger/applyIssuerGrant'
 import { applySessionBatch } from './ledger/applySessionBatch'
 import { createSessionBook, type SessionBook } from './session/sessionBook'
 import { precheck } from './precheck'
@@ -110,8 +111,9 @@ async function run(state: EnclaveState, request: EnclaveRequest): Promise<unknow
       for (const input of request.params.inputs) {
         await applyWholeOrNothing(group, input, async () => {
           await applyInput(group, input, async ({ kind, seq, payload }) => {
-            refuseUnframedBatch(input)
             const context = { core: state.apps, receipts: group.receipts, history: group.history, seq, sessions }
+            if (kind === INPUT_KIND.identityIssuerGranted) return applyIssuerGrant(context, input)
+            refuseUnframedBatch(input)
             if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
             const keys = {
               chainId: group.chainId,

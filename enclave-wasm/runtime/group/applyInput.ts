@@ -46,7 +46,10 @@ export function memberSetHash(state: Pick<GroupState, 'members'>): Hex {
   )
 }
 
-/** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
+/**
+ * Applies an input that changes application state (a command batch, sealed or session, or a governance grant);
+ * returns the digest of its outcomes for the root.
+ */
 export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
 
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
@@ -66,6 +69,7 @@ export async function applyInput(
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
     case INPUT_KIND.sessionBatch:
+    case INPUT_KIND.identityIssuerGranted:
       outcome = await onCommandBatch(input)
       break
     case INPUT_KIND.memberAdded: {
