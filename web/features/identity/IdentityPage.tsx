@@ -1,0 +1,12 @@
+/** The identity page: anyone's own attributes, and the KYC issuer's attest and revoke tools. */
+import { KycIssuerPanel } from './KycIssuerPanel'
+import { YourIdentityPanel } from './YourIdentityPanel'
+
+export function IdentityPage() {
+  return (
+    <>
+      <YourIdentityPanel />
+      <KycIssuerPanel />
+    </>
+  )
+}
