@@ -81,14 +81,22 @@ test('KYC gates the token: Alice -> Carol is refused with its reason, applies on
   await kyc.getByLabel('Jurisdiction (ISO code, e.g. JP; optional)').fill('JP')
   await kyc.getByRole('button', { name: 'Attest' }).click()
   await expect(kyc.getByTestId('kyc-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
+  await expect(kyc.getByTestId('issued-row')).toContainText(/kyc · JP · until block \d+/)
   await shoot(kyc, 'kyc-issuer-identity-page')
 
   // The same transfer now applies.
   await send(alice, CAROL, '10')
   await expect(alice.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
   await expect(alice.getByTestId('balance')).toHaveText('30 ANON')
+  // Any account sees its own attributes on the Identity page, read from its own history.
   await alice.getByRole('link', { name: 'Identity' }).click()
   await expect(alice.getByTestId('your-attributes')).toContainText('No attestation yet')
+  await kyc.getByLabel('Account').fill(ALICE.address)
+  await kyc.getByLabel('Accredited investor').check()
+  await kyc.getByLabel('Jurisdiction (ISO code, e.g. JP; optional)').fill('')
+  await kyc.getByRole('button', { name: 'Attest' }).click()
+  await expect(kyc.getByTestId('kyc-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
+  await expect(alice.getByTestId('your-attributes')).toHaveText('KYC, accredited', { timeout: 30_000 })
   await shoot(alice, 'alice-identity-page')
 
   // The explorer names the governance input and tells the KYC issuer what it did.
@@ -97,7 +105,7 @@ test('KYC gates the token: Alice -> Carol is refused with its reason, applies on
     'Governance made you the KYC issuer',
     { timeout: 30_000 },
   )
-  await expect(kyc.getByTestId('explorer-yours').filter({ hasText: 'You attested' })).toContainText('kyc · JP')
+  await expect(kyc.getByTestId('explorer-yours').filter({ hasText: 'kyc · JP' })).toContainText('You attested')
   await shoot(kyc, 'kyc-issuer-explorer')
 
   // Leave the shared stack's token as the wallet journey expects it: no holder rule.

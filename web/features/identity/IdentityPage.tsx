@@ -1,4 +1,5 @@
-/** The identity page: anyone's own attributes, and the KYC issuer's attest and revoke tools. */
+/** The identity page: anyone's own attributes, and the KYC issuer's attest and revoke tools and what it attested. */
+import { IssuedAttestationsPanel } from './IssuedAttestationsPanel'
 import { KycIssuerPanel } from './KycIssuerPanel'
 import { YourIdentityPanel } from './YourIdentityPanel'
 
@@ -7,6 +8,7 @@ export function IdentityPage() {
     <>
       <YourIdentityPanel />
       <KycIssuerPanel />
+      <IssuedAttestationsPanel />
     </>
   )
 }

@@ -77,8 +77,11 @@ export function KycIssuerPanel() {
     )
 
   return (
-    <section className="panel" aria-labelledby="kyc-issuer-title">
-      <h2 id="kyc-issuer-title">KYC issuer</h2>
+    // Folded for everyone but the issuer; still there for one whose grant has scrolled out of its history.
+    <details className="panel" open={granted !== undefined}>
+      <summary>
+        <h2>KYC issuer tools</h2>
+      </summary>
       <p className="muted" data-testid="kyc-issuer-status">
         {granted !== undefined
           ? `Governance granted you the KYC issuer role at input ${granted}.`
@@ -133,6 +136,6 @@ export function KycIssuerPanel() {
         </div>
       </form>
       <CommandOutcome mutation={send} testId="kyc-outcome" />
-    </section>
+    </details>
   )
 }
