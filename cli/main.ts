@@ -43,6 +43,13 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/wallet')).walletCommand,
   },
   {
+    name: 'identity',
+    summary:
+      'Identity app: attest, revoke, show KYC attributes (issuer key); grant-issuer (governance key) — sealed locally (--json)',
+    needs: ['contracts'],
+    load: async () => (await import('./commands/identity')).identityCommand,
+  },
+  {
     name: 'status',
     summary: "Show the chain, the group (epoch, members) and a node's enclave: measurement, seq (--json for scripts)",
     needs: ['contracts', 'enclave'],

@@ -4,31 +4,14 @@
  * with a visible progress indicator and shows the right balance; Eve, a member too, sees neither balance. The
  * issuer is a terminal user (`anonify wallet`) relaying through the same node.
  */
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { E2E_DEPLOYMENT, E2E_PORT } from '../playwright.config'
+import { holdsEpoch, initToken, joinGroup, openWallet as openDevWallet, tokenIssuer as issuer } from './journey'
 
 const ACCOUNTS = {
   alice: { index: 0, address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' },
   bob: { index: 1, address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
   eve: { index: 2, address: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' },
 } as const
-// anvil's account #5: the issuer, at a terminal.
-const ISSUER_KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba'
-
-const issuer = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [
-    'cli/bin/anonify.js',
-    'wallet',
-    ...args,
-    '--key',
-    ISSUER_KEY,
-    '--node',
-    `http://127.0.0.1:${E2E_PORT}`,
-    '--deployment',
-    E2E_DEPLOYMENT,
-  ])
 
 /** Records every text the sync progress bar showed, however briefly (a short catch-up lasts a few frames). */
 const recordSyncProgress = (context: BrowserContext) =>
@@ -41,20 +24,8 @@ const recordSyncProgress = (context: BrowserContext) =>
     }).observe(document, { subtree: true, childList: true, characterData: true })
   })
 
-async function openWallet(
-  context: BrowserContext,
-  who: keyof typeof ACCOUNTS,
-  { connect }: { connect: boolean },
-): Promise<Page> {
-  const page = await context.newPage()
-  await page.goto('/#/wallet')
-  if (connect) await page.getByRole('button', { name: `Dev wallet · account #${ACCOUNTS[who].index}` }).click()
-  await expect(page.getByTestId('wallet-address')).toHaveText(ACCOUNTS[who].address, { timeout: 30_000 })
-  return page
-}
-
-const holdsEpoch = (page: Page) =>
-  expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 90_000 })
+const openWallet = (context: BrowserContext, who: keyof typeof ACCOUNTS, options: { connect: boolean }) =>
+  openDevWallet(context, ACCOUNTS[who], options)
 const balanceOf = (page: Page) => page.getByTestId('balance')
 
 test('Alice pays Bob 60 between two browser replicas; Bob catches up after being away; Eve sees neither', async ({
@@ -83,15 +54,13 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   )
   await holdsEpoch(alice)
   let bob = await openWallet(contexts.bob, 'bob', { connect: true })
-  await bob.getByRole('button', { name: 'Join the group with this tab' }).click()
-  await holdsEpoch(bob)
+  await joinGroup(bob)
   const eve = await openWallet(contexts.eve, 'eve', { connect: true })
-  await eve.getByRole('button', { name: 'Join the group with this tab' }).click()
-  await holdsEpoch(eve)
+  await joinGroup(eve)
   for (const page of [alice, bob]) await holdsEpoch(page)
 
-  // The issuer initialises the token and issues Alice 100, from a terminal.
-  await issuer('init')
+  // The issuer initialises the token (unless the KYC journey did) and issues Alice 100, from a terminal.
+  await initToken()
   await issuer('mint', '--to', ACCOUNTS.alice.address, '--amount', '100')
   await expect(balanceOf(alice)).toHaveText('100 ANON', { timeout: 30_000 })
 

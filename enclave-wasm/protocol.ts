@@ -85,6 +85,8 @@ export const INPUT_KIND = {
   rekeyComplaint: 12,
   /** Anyone settled the pending rekey on its block timeout (EpochKeys.settleRekey): (epoch, rekeySeq). */
   rekeySettled: 13,
+  /** Governance granted the identity app's KYC issuer role: abi.encode(uint64 blockNumber, governor, issuer). */
+  identityIssuerGranted: 14,
 } as const
 
 /**

@@ -7,7 +7,7 @@ import type { Deployment } from '../host/deployment/parseDeployment'
 import { devWallet } from './connectors/devWallet'
 
 /** How many anvil dev accounts the dev wallet offers. */
-export const DEV_WALLET_ACCOUNTS = 4
+export const DEV_WALLET_ACCOUNTS = 6
 
 /** Creates the wagmi config for the deployment's chain: injected wallets always, the dev wallet on local chains. */
 export function createWagmiConfig(deployment: Deployment) {

@@ -25,7 +25,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 describe('anonify dev', () => {
-  it('serves the app and a chain, refuses hostile reads through its proxy, answers status --json, runs the wallet, and Ctrl-C stops every child', {
+  it('serves the app and a chain, refuses hostile reads through its proxy, answers status --json, runs the wallet and identity CLI, and Ctrl-C stops every child', {
     timeout: 300_000,
   }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'anonify-dev-'))
@@ -199,6 +199,47 @@ describe('anonify dev', () => {
       '5',
     ).catch((e: { stderr: string }) => e.stderr)
     expect(ended).toContain('no live session')
+
+    // The identity app: a wallet cannot grant itself the issuer role; governance (the deployer, anvil's first
+    // account) grants it on the Ledger; the issuer attests Carol, and Carol's own key shows it.
+    const identity = async (...args: string[]) =>
+      (
+        await promisify(execFile)(
+          process.execPath,
+          ['cli/bin/anonify.js', 'identity', ...args, '--node', nodeUrl, '--deployment', deploymentPath],
+          { cwd: REPO_ROOT },
+        )
+      ).stdout
+    const ANVIL_GOVERNOR_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
+    const early = await identity('attest', address('carol'), '--kyc', '--expires', '900000', '--key', key('kyc')).catch(
+      (e: { stdout: string }) => e.stdout,
+    )
+    expect(early).toContain('governance has not granted the KYC issuer role yet')
+    expect(await identity('grant-issuer', address('kyc'), '--key', ANVIL_GOVERNOR_KEY)).toContain(
+      `Granted the KYC issuer role to ${address('kyc')}`,
+    )
+    expect(
+      await identity(
+        'attest',
+        address('carol'),
+        '--kyc',
+        '--jurisdiction',
+        'JP',
+        '--expires',
+        '900000',
+        '--key',
+        key('kyc'),
+      ),
+    ).toContain('Applied at input')
+    expect(JSON.parse(await identity('show', '--key', key('carol'), '--json'))).toMatchObject({
+      account: address('carol'),
+      state: 'attested',
+      kyc: true,
+      accredited: false,
+      jurisdiction: 'JP',
+      expiresBlock: '900000',
+      issuer: address('kyc'),
+    })
 
     process.kill(child.pid!, 'SIGINT')
     expect(await exited).toBe(0)

@@ -48,6 +48,10 @@ abstract contract InputStream {
     /// @notice The pending rekey settled on its timeout (EpochKeys.settleRekey), with fewer than a majority of acks:
     /// abi.encode(uint64 epoch, uint64 rekeySeq). A majority of acks settles it at the deciding KIND_REKEY_ACK instead.
     uint8 public constant KIND_REKEY_SETTLED = 13;
+    /// @notice Governance granted the identity app's KYC issuer role: abi.encode(uint64 blockNumber, address governor,
+    /// address issuer). Every enclave applies it as the identity app's grantIssuer command from its reserved
+    /// governance caller, so no one else can set or replace the issuer.
+    uint8 public constant KIND_IDENTITY_ISSUER_GRANTED = 14;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

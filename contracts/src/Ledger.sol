@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
+import {AppGovernance} from "./AppGovernance.sol";
 import {Checkpoints} from "./Checkpoints.sol";
 import {EnclaveRegistry} from "./EnclaveRegistry.sol";
 import {EpochKeys} from "./EpochKeys.sol";
 
 /**
  * @title Ledger
- * @notice Anonify's contract on a chain: the ordered input stream, the enclave registry, the epoch keys and the
- * checkpoints.
+ * @notice Anonify's contract on a chain: the ordered input stream, the enclave registry, the epoch keys, the
+ * checkpoints and the governance of the apps.
  * Relayers submit batches of fixed-size encrypted command records; the chain sees only ciphertext and the
  * relayer's address. Session batches (`submitSessions`) are the cheap variant: their records stay in calldata and
  * only their hash enters the stream.
  */
-contract Ledger is Checkpoints {
+contract Ledger is Checkpoints, AppGovernance {
     /// @notice Size of one sealed command record, in bytes (header 8, HPKE enc 32, AEAD of a 256-byte bucket 272).
     /// Every record has this size, so size leaks nothing.
     uint256 public constant RECORD_BYTES = 312;

@@ -1,12 +1,15 @@
 /**
  * Applies one Ledger input whole or not at all, so a refused input never costs the enclave its instance. Group
  * inputs (membership, rekeys: a few per epoch) run against a saved copy of what they change and roll back on any
- * failure. Command batches (the hot path) change the core in place; they are refused only before they start, so a
- * failure inside one is a broken invariant.
+ * failure. Command batches (the hot path) and governance grants change the core in place; they are refused only before
+ * they start, so a failure inside one is a broken invariant.
  */
 import { INPUT_KIND, type LedgerInput } from '../protocol'
 import { InputRejectedError } from './group/inputRejectedError'
 import type { GroupState } from './group/groupState'
+
+/** Inputs that run commands on the core. */
+const APP_INPUTS = new Set<number>([INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch, INPUT_KIND.identityIssuerGranted])
 
 /** An input failed after it began to change the state: the instance must not serve another request. */
 export class BrokenInvariantError extends Error {
@@ -19,8 +22,7 @@ export async function applyWholeOrNothing(
   input: LedgerInput,
   apply: () => Promise<void>,
 ): Promise<void> {
-  const commandBatch = input.kind === INPUT_KIND.commandBatch || input.kind === INPUT_KIND.sessionBatch
-  const saved = commandBatch ? undefined : save(group)
+  const saved = APP_INPUTS.has(input.kind) ? undefined : save(group)
   try {
     await apply()
   } catch (error) {
@@ -35,7 +37,7 @@ export async function applyWholeOrNothing(
   }
 }
 
-/** O(members): the per-account effects live apart (EffectsStore), and only command batches change them. */
+/** O(members): the per-account effects live apart (EffectsStore), and only app inputs change them. */
 function save(group: GroupState): GroupState {
   return structuredClone(group)
 }

@@ -307,8 +307,9 @@ function appliesIfForged(params: unknown): boolean {
     return payload.byteLength > 8 && (payload.byteLength - 8) % COMMAND_RECORD_BYTES === 0
   if (kind === INPUT_KIND.sessionBatch)
     return payload.byteLength > 8 && (payload.byteLength - 8) % SESSION_RECORD_BYTES === 0
-  // memberAdded decodes from any four words, memberRemoved and initKeyUpdated from any two.
+  // memberAdded decodes from any four words, an issuer grant from any three, memberRemoved and initKeyUpdated from any two.
   if (kind === INPUT_KIND.memberAdded) return payload.byteLength >= 128
+  if (kind === INPUT_KIND.identityIssuerGranted) return payload.byteLength >= 96
   return (kind === INPUT_KIND.memberRemoved || kind === INPUT_KIND.initKeyUpdated) && payload.byteLength >= 64
 }
 

@@ -21,6 +21,13 @@ export const APP_TOKEN = 1
 export const APP_SESSION = 2
 export const APP_IDENTITY = 3
 
+/**
+ * The caller of commands the enclave itself makes from governance inputs of the Ledger (GOVERNOR_ROLE only), as a
+ * 40-character lowercase hex key: the first 20 bytes of keccak256("anonify/v1 governance"). No key is known for it,
+ * so no wallet can sign as it; apps accept governance ops from this caller alone.
+ */
+export const GOVERNANCE_CALLER_KEY = '66c1262f744e038a9b638885112031fc34dec7ea'
+
 /** Result codes of `apply` in the core's namespace (0x00xx): 0 is success; failures leave app state as it was. */
 export const OK = 0
 export const FAIL_MALFORMED = 0x0001

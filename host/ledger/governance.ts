@@ -1,4 +1,4 @@
-/** Governance actions on the registry (GOVERNOR_ROLE): verifiers, measurements, member removal. */
+/** Governance actions (GOVERNOR_ROLE): verifiers, measurements, member removal, rekeys, the KYC issuer grant. */
 import type { Address, Hex, TransactionReceipt } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { confirmTransaction, type LedgerClients } from './confirmTransaction'
@@ -76,4 +76,24 @@ export async function requestRekey(
     account: walletClient.account,
   })
   return confirmTransaction(publicClient, await walletClient.writeContract(request), 'requestRekey')
+}
+
+/**
+ * Grants the identity app's KYC issuer role to `issuer`, replacing any earlier issuer. The enclaves apply it from the
+ * input stream; only GOVERNOR_ROLE may call it.
+ * @example
+ * await grantIdentityIssuer(clients, { ledger, issuer })
+ */
+export async function grantIdentityIssuer(
+  { walletClient, publicClient }: LedgerClients,
+  { ledger, issuer }: { ledger: Address; issuer: Address },
+): Promise<TransactionReceipt> {
+  const { request } = await publicClient.simulateContract({
+    address: ledger,
+    abi: ledgerAbi,
+    functionName: 'grantIdentityIssuer',
+    args: [issuer],
+    account: walletClient.account,
+  })
+  return confirmTransaction(publicClient, await walletClient.writeContract(request), 'grantIdentityIssuer')
 }

@@ -1,8 +1,9 @@
 /**
  * Issue 12's scenario, headless on anvil with two real enclaves: the seed (init, mint 100 to Alice, Alice pays Bob 60),
- * then the issuer requires KYC; Alice -> Carol (no KYC) is refused with the token's namespaced code and its message;
- * the KYC issuer attests Carol; the same transfer then applies, and Carol's own read shows her balance and her
- * attestation. Both replicas agree on every root.
+ * then the issuer requires KYC; a wallet that tries to make itself the KYC issuer is refused and governance grants the
+ * role through the Ledger instead; Alice -> Carol (no KYC) is refused with the token's namespaced code and its
+ * message; the KYC issuer attests Carol; the same transfer then applies, and Carol's own read shows her balance and
+ * her attestation. Both replicas agree on every root.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,11 +12,16 @@ import { createWalletClient, http, keccak256, toHex, type Address } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OUTCOME_NAMES } from '../../enclave-wasm/envelopes/accountRead'
+import { attestationOfAmount, GOVERNANCE_CALLER } from '../../enclave-wasm/envelopes/apps/identityFacts'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import { ATTRIBUTE_KYC } from '../../enclave-wasm/shared/apps/identity'
+import {
+  ATTRIBUTE_KYC,
+  FAIL_IDENTITY_NO_ISSUER,
+  FAIL_IDENTITY_NOT_GOVERNANCE,
+} from '../../enclave-wasm/shared/apps/identity'
 import { FAIL_RECIPIENT_NOT_ELIGIBLE } from '../../enclave-wasm/shared/apps/token'
 import { APP_TOKEN, OK } from '../../enclave-wasm/shared/constants'
 import { createLedgerClients } from '../chain/createLedgerClients'
@@ -27,6 +33,7 @@ import { startNodeEnclave } from '../enclave/startNodeEnclave'
 import { readAccount } from '../envelopes/readAccount'
 import { sealCommand } from '../envelopes/sealCommand'
 import type { LedgerClients } from '../ledger/confirmTransaction'
+import { grantIdentityIssuer } from '../ledger/governance'
 import { readGroup } from '../ledger/readGroup'
 import { submitBatch } from '../ledger/submitBatch'
 import { fileStore } from '../storage/fileStore'
@@ -96,6 +103,11 @@ async function post(...commands: [PrivateKeyAccount, CoreCommand][]) {
   }
   const hash = await submitBatch(relayer.walletClient, { ledger: deployment.contracts.ledger, records })
   await relayer.publicClient.waitForTransactionReceipt({ hash })
+  await catchUp()
+}
+
+/** Steps both replicas to the chain's latest input and checks they reached the same root. */
+async function catchUp() {
   const { seq } = await readGroup(relayer.publicClient, { ledger: deployment.contracts.ledger })
   await stepUntil(
     replicas.map((r) => r.node),
@@ -152,7 +164,31 @@ describe('a KYC-gated token', { timeout: 120_000 }, () => {
     expect(await balancesOf(alice)).toEqual([40n, 40n])
     expect(await balancesOf(bob)).toEqual([60n, 60n])
 
-    await post([kycIssuer, { op: 'initIdentity' }], [issuer, { op: 'requireAttributes', attributes: ATTRIBUTE_KYC }])
+    // No wallet can make itself the KYC issuer: the op is governance's, and the issuer can attest nothing yet.
+    await post(
+      [kycIssuer, { op: 'grantIssuer', issuer: kycIssuer.address }],
+      [
+        kycIssuer,
+        { op: 'attest', subject: carol.address, attributes: ATTRIBUTE_KYC, jurisdiction: 0, expiresBlock: 1n },
+      ],
+      [issuer, { op: 'requireAttributes', attributes: ATTRIBUTE_KYC }],
+    )
+    for (const account of await accountsOf(kycIssuer))
+      expect(account.history.map((entry) => [entry.op, entry.code])).toEqual([
+        ['grantIssuer', FAIL_IDENTITY_NOT_GOVERNANCE],
+        ['attest', FAIL_IDENTITY_NO_ISSUER],
+      ])
+    // The governor grants it on the Ledger; each enclave applies the input as the governance caller's command.
+    await grantIdentityIssuer(await operator(0), { ledger: deployment.contracts.ledger, issuer: kycIssuer.address })
+    await catchUp()
+    for (const account of await accountsOf(kycIssuer))
+      expect(account.history.at(-1)).toMatchObject({
+        direction: 'received',
+        op: 'grantIssuer',
+        counterparty: GOVERNANCE_CALLER,
+        code: 0,
+      })
+
     await post([alice, { op: 'transfer', to: carol.address, amount: 10n }])
     for (const account of await accountsOf(alice)) {
       expect(account.receipt).toMatchObject({ nonce: 1n, code: FAIL_RECIPIENT_NOT_ELIGIBLE })
@@ -179,10 +215,16 @@ describe('a KYC-gated token', { timeout: 120_000 }, () => {
       expect(apps.identity).toEqual({ present: true, attributes: ATTRIBUTE_KYC, jurisdiction: 392, expiresBlock })
     }
     // Carol's history, built from the core's effects: attested by the KYC issuer, then paid by Alice.
-    for (const account of await accountsOf(carol))
+    for (const account of await accountsOf(carol)) {
       expect(account.history).toMatchObject([
         { direction: 'received', op: 'attest', counterparty: kycIssuer.address, code: 0 },
         { direction: 'received', op: 'transfer', counterparty: alice.address, amount: 10n, code: 0 },
       ])
+      expect(attestationOfAmount(account.history[0]!.amount)).toEqual({
+        attributes: ATTRIBUTE_KYC,
+        jurisdiction: 392,
+        expiresBlock,
+      })
+    }
   })
 })

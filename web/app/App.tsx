@@ -1,4 +1,5 @@
-/** The app shell: header with the simulation warning and the page tabs, then the wallet, explorer or network page. */
+/** The app shell: header with the simulation warning and the page tabs, then the wallet, identity, explorer or network
+ * page. */
 import { ChainPanel } from '../features/chain/ChainPanel'
 import { BalancePanel } from '../features/account/BalancePanel'
 import { HistoryPanel } from '../features/account/HistoryPanel'
@@ -7,11 +8,17 @@ import { SessionPanel } from '../features/account/SessionPanel'
 import { TransferForm } from '../features/account/TransferForm'
 import { EnclavePanel } from '../features/enclave/EnclavePanel'
 import { ExplorerPage } from '../features/explorer/ExplorerPage'
+import { IdentityPage } from '../features/identity/IdentityPage'
 import { NetworkPanel } from '../features/network/NetworkPanel'
 import { WalletPanel } from '../features/wallet/WalletPanel'
 import { useHashRoute, type Page } from './useHashRoute'
 
-const TITLES: Record<Page, string> = { wallet: 'Wallet', explorer: 'Explorer', network: 'Network' }
+const TITLES: Record<Page, string> = {
+  wallet: 'Wallet',
+  identity: 'Identity',
+  explorer: 'Explorer',
+  network: 'Network',
+}
 
 export function App() {
   const page = useHashRoute()
@@ -46,6 +53,7 @@ export function App() {
             <HistoryPanel />
           </>
         )}
+        {page === 'identity' && <IdentityPage />}
         {page === 'explorer' && <ExplorerPage />}
         {page === 'network' && (
           <>

@@ -1,7 +1,7 @@
-/** The page shown, from the URL hash (#/wallet, #/explorer, #/network), so a reload or a link keeps the page. */
+/** The page shown, from the URL hash (#/wallet, #/identity, #/explorer, #/network), so a reload or a link keeps the page. */
 import { useSyncExternalStore } from 'react'
 
-export const PAGES = ['wallet', 'explorer', 'network'] as const
+export const PAGES = ['wallet', 'identity', 'explorer', 'network'] as const
 export type Page = (typeof PAGES)[number]
 
 const current = (): Page => {

@@ -40,7 +40,12 @@ export const identitySchema = defineAppSchema({
   app: APP_IDENTITY,
   name: 'identity',
   ops: {
-    initIdentity: { code: identity.IDENTITY_INIT, primaryType: 'IdentityInit', fields: [] },
+    /** Sent only by the enclave, as the governance caller, for the Ledger's grantIdentityIssuer input. */
+    grantIssuer: {
+      code: identity.IDENTITY_GRANT_ISSUER,
+      primaryType: 'IdentityGrantIssuer',
+      fields: [{ name: 'issuer', type: 'address' }],
+    },
     attest: {
       code: identity.IDENTITY_ATTEST,
       primaryType: 'IdentityAttest',
@@ -55,8 +60,9 @@ export const identitySchema = defineAppSchema({
   },
   failures: {
     [identity.FAIL_IDENTITY_NOT_ISSUER]: 'only the KYC issuer may attest or revoke',
-    [identity.FAIL_IDENTITY_ALREADY_INITIALIZED]: 'the identity app is already initialised',
-    [identity.FAIL_IDENTITY_NOT_INITIALIZED]: 'the identity app is not initialised yet',
+    [identity.FAIL_IDENTITY_NOT_GOVERNANCE]:
+      "only governance (the Ledger's grantIdentityIssuer) may grant the KYC issuer role",
+    [identity.FAIL_IDENTITY_NO_ISSUER]: 'governance has not granted the KYC issuer role yet',
     [identity.FAIL_IDENTITY_UNKNOWN_ATTRIBUTE]: 'no or unknown identity attributes',
     [identity.FAIL_IDENTITY_ALREADY_EXPIRED]: 'the attestation would already have expired',
     [identity.FAIL_IDENTITY_NOT_ATTESTED]: 'the account holds no attestation',

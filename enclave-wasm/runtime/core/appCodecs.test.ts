@@ -35,7 +35,7 @@ const VECTOR_COMMANDS: Record<string, CoreCommand> = {
   requireAttributes: { op: 'requireAttributes', attributes: 1 },
   startSession: { op: 'startSession', sessionKey: `0x${'5e'.repeat(32)}`, expiresBlock: 900n },
   endSession: { op: 'endSession' },
-  initIdentity: { op: 'initIdentity' },
+  grantIssuer: { op: 'grantIssuer', issuer: third },
   attest: { op: 'attest', subject: other, attributes: 3, jurisdiction: 0x0188, expiresBlock: 0x0a0b0c0dn },
   revoke: { op: 'revoke', subject: other },
 }
@@ -44,13 +44,17 @@ const VECTOR_COMMANDS: Record<string, CoreCommand> = {
 function historyFields(command: CoreCommand): { counterparty: Address; amount: bigint } {
   const values = command as Record<string, unknown>
   const counterparty = (
-    command.op === 'transferFrom' ? values.from : (values.to ?? values.spender ?? values.subject)
+    command.op === 'transferFrom' ? values.from : (values.to ?? values.spender ?? values.subject ?? values.issuer)
   ) as Address | undefined
   return {
     counterparty: counterparty ?? '0x0000000000000000000000000000000000000000',
-    amount: (values.amount as bigint) ?? 0n,
+    amount: command.op === 'attest' ? attestationAmount(command) : ((values.amount as bigint) ?? 0n),
   }
 }
+
+/** Attest's lines carry its attestation: attributes << 80 | jurisdiction << 64 | expiresBlock. */
+const attestationAmount = ({ attributes, jurisdiction, expiresBlock }: Extract<CoreCommand, { op: 'attest' }>) =>
+  (BigInt(attributes) << 80n) | (BigInt(jurisdiction) << 64n) | expiresBlock
 
 const DOMAIN = { chainId: 31337n, ledger: '0x5FbDB2315678afecb367f032d93F642f64180aa3' as Address }
 

@@ -11,6 +11,7 @@ import { bound, refreshCommandKey, type EnclaveState } from '../enclaveState'
 import { applyInput } from '../group/applyInput'
 import { InputRejectedError } from '../group/inputRejectedError'
 import { applyCommandBatch } from '../ledger/applyCommandBatch'
+import { applyIssuerGrant } from '../ledger/applyIssuerGrant'
 import { applySessionBatch } from '../ledger/applySessionBatch'
 
 export async function ingest(
@@ -22,9 +23,10 @@ export async function ingest(
   for (const input of inputs) {
     await applyWholeOrNothing(group, input, async () => {
       await applyInput(group, input, async ({ kind, seq, payload }) => {
-        refuseUnframedBatch(input)
         const { receipts, history } = state.effects
         const context = { core: state.apps, receipts, history, seq, sessions }
+        if (kind === INPUT_KIND.identityIssuerGranted) return applyIssuerGrant(context, input)
+        refuseUnframedBatch(input)
         if (kind === INPUT_KIND.sessionBatch) return applySessionBatch(context, payload)
         const keys = {
           chainId: group.chainId,

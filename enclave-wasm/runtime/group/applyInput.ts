@@ -19,7 +19,10 @@ import { initKeyDigest } from './initKeyDigest'
 import { InputRejectedError } from './inputRejectedError'
 import { applyRekey, applyRekeyAnswer, applyRekeySettled, voidPendingRekey } from './pendingRekey'
 
-/** Applies a command batch (sealed or session) to the application state; returns the digest of its outcomes for the root. */
+/**
+ * Applies an input that changes application state (a command batch, sealed or session, or a governance grant);
+ * returns the digest of its outcomes for the root.
+ */
 export type CommandBatchHandler = (input: LedgerInput) => Promise<Uint8Array>
 
 const ROOT_LABEL = new TextEncoder().encode('anonify/v1 root')
@@ -39,6 +42,7 @@ export async function applyInput(
   switch (input.kind) {
     case INPUT_KIND.commandBatch:
     case INPUT_KIND.sessionBatch:
+    case INPUT_KIND.identityIssuerGranted:
       outcome = await onCommandBatch(input)
       break
     case INPUT_KIND.memberAdded: {

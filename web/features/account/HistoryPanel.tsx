@@ -1,7 +1,8 @@
 /** The account's own history from its enclave: what it sent, what it received, and what was refused and why. */
-import { zeroAddress } from 'viem'
+import { isAddressEqual, zeroAddress } from 'viem'
 import { OUTCOME_NAMES } from '../../../enclave-wasm/envelopes/accountRead'
-import { formatTokenAmount } from '../../../host/wallet/tokenUnits'
+import { GOVERNANCE_CALLER } from '../../../enclave-wasm/envelopes/apps/identityFacts'
+import { historyDetail } from '../../../host/wallet/historyDetail'
 import { useAccountState } from '../../hooks/useAccountState'
 import { shortHex } from '../../app/shortHex'
 
@@ -14,6 +15,10 @@ const OP_LABELS: Record<string, string> = {
   burn: 'burn',
   startSession: 'session started',
   endSession: 'session ended',
+  requireAttributes: 'holder rule set',
+  grantIssuer: 'KYC issuer granted',
+  attest: 'identity attested',
+  revoke: 'identity revoked',
 }
 
 export function HistoryPanel() {
@@ -31,7 +36,7 @@ export function HistoryPanel() {
             <th scope="col">What</th>
             <th scope="col">Counterparty</th>
             <th scope="col" className="num">
-              Amount
+              Detail
             </th>
             <th scope="col">Outcome</th>
           </tr>
@@ -44,9 +49,13 @@ export function HistoryPanel() {
               <td>{entry.direction}</td>
               <td>{OP_LABELS[entry.op] ?? entry.op}</td>
               <td className="mono" title={entry.counterparty}>
-                {entry.counterparty === zeroAddress ? '—' : shortHex(entry.counterparty)}
+                {entry.counterparty === zeroAddress
+                  ? '—'
+                  : isAddressEqual(entry.counterparty, GOVERNANCE_CALLER)
+                    ? 'governance'
+                    : shortHex(entry.counterparty)}
               </td>
-              <td className="num">{entry.amount === 0n ? '—' : formatTokenAmount(entry.amount)}</td>
+              <td className="num">{historyDetail(entry) || '—'}</td>
               <td className={entry.code === 0 ? 'ok' : 'error'}>
                 {entry.code === 0 ? 'applied' : `refused: ${OUTCOME_NAMES[entry.code] ?? `code ${entry.code}`}`}
               </td>

@@ -1,4 +1,7 @@
-/** The token issuer's tools: become the issuer once, then issue to an account. Refused for anyone else, with the reason. */
+/**
+ * The token issuer's tools: become the issuer once, then issue to an account and set which identity attributes
+ * holders need. Refused for anyone else, with the reason.
+ */
 import { useState, type FormEvent } from 'react'
 import { getAddress, isAddress } from 'viem'
 import { useConnection } from 'wagmi'
@@ -7,6 +10,7 @@ import { parseTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
 import { useAccountState } from '../../hooks/useAccountState'
 import { useSendCommand } from '../../hooks/useSendCommand'
 import { CommandOutcome } from './CommandOutcome'
+import { RequireAttributesForm } from './RequireAttributesForm'
 
 export function IssuerPanel() {
   const connection = useConnection()
@@ -62,6 +66,7 @@ export function IssuerPanel() {
         </button>
       </form>
       <CommandOutcome mutation={send} testId="issuer-outcome" />
+      <RequireAttributesForm />
     </details>
   )
 }

@@ -6,7 +6,7 @@ import { zeroAddress } from 'viem'
 import { OUTCOME_NAMES } from '../../../enclave-wasm/envelopes/accountRead'
 import type { HistoryEntry } from '../../../enclave-wasm/envelopes/readReply'
 import { INPUT_KIND } from '../../../enclave-wasm/protocol'
-import { formatTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
+import { historyDetail } from '../../../host/wallet/historyDetail'
 import { ErrorAlert } from '../../app/ErrorAlert'
 import { shortHex } from '../../app/shortHex'
 import { useAccountState } from '../../hooks/useAccountState'
@@ -23,6 +23,8 @@ const KIND_NAMES: Record<number, string> = {
   [INPUT_KIND.rekeyAck]: 'rekey acknowledged',
   [INPUT_KIND.rekeyComplaint]: 'rekey complaint',
   [INPUT_KIND.rekeySettled]: 'rekey settled on timeout',
+  [INPUT_KIND.memberReattested]: 'member re-attested',
+  [INPUT_KIND.identityIssuerGranted]: 'KYC issuer granted (governance)',
 }
 const BATCH_KINDS: number[] = [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]
 /** Hex digits of ciphertext shown per input; the rest is in the title. */
@@ -30,14 +32,18 @@ const PREVIEW_CHARS = 48
 
 /** What one history line says about its input, in the user's words. */
 function describe(entry: HistoryEntry): string {
-  const amount = `${formatTokenAmount(entry.amount)} ${TOKEN_SYMBOL}`
+  const detail = historyDetail(entry)
   const party = entry.counterparty === zeroAddress ? '' : shortHex(entry.counterparty)
   const sent = entry.direction === 'sent'
   const phrases: Partial<Record<HistoryEntry['op'], string>> = {
-    transfer: sent ? `You sent ${amount} to ${party}` : `You received ${amount} from ${party}`,
-    mint: sent ? `You issued ${amount} to ${party}` : `You were issued ${amount}`,
+    transfer: sent ? `You sent ${detail} to ${party}` : `You received ${detail} from ${party}`,
+    mint: sent ? `You issued ${detail} to ${party}` : `You were issued ${detail}`,
     startSession: 'You started a session',
     endSession: 'You ended your session',
+    requireAttributes: 'You set which identity attributes holders need',
+    grantIssuer: sent ? 'You asked to become KYC issuer' : 'Governance made you the KYC issuer',
+    attest: sent ? `You attested ${party}: ${detail}` : `You were attested: ${detail}`,
+    revoke: sent ? `You revoked ${party}'s attestation` : 'Your attestation was revoked',
   }
   const what = phrases[entry.op === 'transferFrom' ? 'transfer' : entry.op] ?? `Your ${entry.op}`
   return entry.code === 0 ? what : `${what} — refused: ${OUTCOME_NAMES[entry.code] ?? `code ${entry.code}`}`

@@ -1,14 +1,15 @@
-// The identity app: the KYC issuer attests attributes with an expiry block and revokes them. Checks precede writes.
-import { FAIL_UNKNOWN_OP, OK } from '../../../shared/constants'
+// The identity app: governance grants the KYC issuer role; the issuer attests attributes with an expiry block and
+// revokes them. Checks precede writes.
+import { FAIL_UNKNOWN_OP, GOVERNANCE_CALLER_KEY, OK } from '../../../shared/constants'
 import {
   FAIL_IDENTITY_ALREADY_EXPIRED,
-  FAIL_IDENTITY_ALREADY_INITIALIZED,
   FAIL_IDENTITY_NOT_ATTESTED,
-  FAIL_IDENTITY_NOT_INITIALIZED,
+  FAIL_IDENTITY_NOT_GOVERNANCE,
+  FAIL_IDENTITY_NO_ISSUER,
   FAIL_IDENTITY_NOT_ISSUER,
   FAIL_IDENTITY_UNKNOWN_ATTRIBUTE,
   IDENTITY_ATTEST,
-  IDENTITY_INIT,
+  IDENTITY_GRANT_ISSUER,
   IDENTITY_REVOKE,
   KNOWN_ATTRIBUTES,
 } from '../../../shared/apps/identity'
@@ -18,12 +19,14 @@ import { Attestation, identity } from './state'
 
 /** Executes a decoded identity command at `block`; returns OK or an identity failure code. */
 export function applyIdentity(command: IdentityCommand, block: u64, effects: Effects): i32 {
-  if (command.op == IDENTITY_INIT) {
-    if (identity.issuer != '') return FAIL_IDENTITY_ALREADY_INITIALIZED
-    identity.issuer = command.caller
+  if (command.op == IDENTITY_GRANT_ISSUER) {
+    // Only the enclave sends as the governance caller, translating the Ledger's governor-only grant input.
+    if (command.caller != GOVERNANCE_CALLER_KEY) return FAIL_IDENTITY_NOT_GOVERNANCE
+    identity.issuer = command.counterparty
+    effects.received(command.counterparty, command.app, command.op, command.caller, command.amount)
     return OK
   }
-  if (identity.issuer == '') return FAIL_IDENTITY_NOT_INITIALIZED
+  if (identity.issuer == '') return FAIL_IDENTITY_NO_ISSUER
   if (command.caller != identity.issuer) return FAIL_IDENTITY_NOT_ISSUER
   const subject = command.counterparty
   if (command.op == IDENTITY_ATTEST) {

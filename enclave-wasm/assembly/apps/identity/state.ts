@@ -9,7 +9,7 @@ export class Attestation {
 }
 
 export class IdentityState {
-  /** Empty until initialised. */
+  /** Empty until governance grants the role. */
   issuer: string = ''
   attestations: Map<string, Attestation> = new Map<string, Attestation>()
 }

@@ -1,0 +1,57 @@
+/**
+ * What the journeys share. One `anonify dev` stack serves the whole run (playwright.config.ts), so journeys keep to
+ * their own dev accounts and leave the token as they found it apart from balances.
+ */
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { E2E_DEPLOYMENT, E2E_PORT } from '../playwright.config'
+
+/** anvil's account #5: the token issuer, at a terminal. */
+export const TOKEN_ISSUER_KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba'
+
+/** Runs `anonify <command> …` against the run's stack and node; rejects (with stdout) on a non-zero exit. */
+export const anonify = (command: string, ...args: string[]) =>
+  promisify(execFile)(process.execPath, [
+    'cli/bin/anonify.js',
+    command,
+    ...args,
+    '--node',
+    `http://127.0.0.1:${E2E_PORT}`,
+    '--deployment',
+    E2E_DEPLOYMENT,
+  ])
+
+/** `anonify wallet <action>` as the token issuer. */
+export const tokenIssuer = (...args: string[]) => anonify('wallet', ...args, '--key', TOKEN_ISSUER_KEY)
+
+/** Initialises the token, unless a journey earlier in this run already did (with the same issuer key). */
+export async function initToken(): Promise<void> {
+  const output = await tokenIssuer('init').then(
+    ({ stdout }) => stdout,
+    (error: { stdout: string }) => error.stdout,
+  )
+  expect(output).toMatch(/Applied at input|the token is already initialised/)
+}
+
+/** Opens the wallet page in `context` as dev account `index`, connecting its dev wallet unless it reconnects. */
+export async function openWallet(
+  context: BrowserContext,
+  { index, address }: { index: number; address: string },
+  { connect }: { connect: boolean },
+): Promise<Page> {
+  const page = await context.newPage()
+  await page.goto('/#/wallet')
+  if (connect) await page.getByRole('button', { name: `Dev wallet · account #${index}` }).click()
+  await expect(page.getByTestId('wallet-address')).toHaveText(address, { timeout: 30_000 })
+  return page
+}
+
+/** Joins the group with this tab and waits until its enclave holds the epoch key (every join is a rekey). */
+export async function joinGroup(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await holdsEpoch(page)
+}
+
+export const holdsEpoch = (page: Page) =>
+  expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 90_000 })
