@@ -4,7 +4,8 @@
  */
 import { defineConfig } from '@playwright/test'
 
-export const E2E_PORT = 5199
+/** The web port; ANONIFY_E2E_PORT moves it, so runs from two checkouts on one machine do not meet on it. */
+export const E2E_PORT = Number(process.env.ANONIFY_E2E_PORT ?? 5199)
 export const E2E_DEPLOYMENT = '.anonify/e2e-deployment.json'
 
 export default defineConfig({
