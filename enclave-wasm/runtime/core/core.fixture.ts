@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { getAddress, keccak256, toHex, type Address } from 'viem'
 import { encodeCoreCommand, type CoreCommand } from '../../envelopes/coreCommands'
+import type { CoreExports } from '../coreExports'
 import { startCore } from '../startCore'
 import { createCore, type ApplyResult, type Core } from './createCore'
 
@@ -10,10 +11,15 @@ import { createCore, type ApplyResult, type Core } from './createCore'
 const CORE_WASM = fileURLToPath(new URL('../../build/core.wasm', import.meta.url))
 let wasm: Promise<Uint8Array> | undefined
 
-/** A fresh core on the built core.wasm, through the Worker's own loader. */
-export async function aCore(): Promise<Core> {
+/** A fresh instance of the built core.wasm, through the Worker's own loader: its raw exports. */
+export async function coreExports(): Promise<CoreExports> {
   wasm ??= readFile(CORE_WASM).then((bytes) => new Uint8Array(bytes))
-  return createCore(await startCore(await wasm))
+  return startCore(await wasm)
+}
+
+/** A fresh core on the built core.wasm. */
+export async function aCore(): Promise<Core> {
+  return createCore(await coreExports())
 }
 
 /** A deterministic address for `name`. */
