@@ -1,12 +1,25 @@
 /**
- * Playwright: Debian's Chromium (/usr/bin/chromium; never `playwright install`), against a full `anonify dev`
- * stack that this run owns (its own anvil, deployment file and web port).
+ * Playwright: Debian's Chromium (/usr/bin/chromium; never `playwright install`), against full `anonify dev` stacks
+ * that this run owns (each its own anvil, deployment file, node data and web port). The KYC journey has a stack of
+ * its own: a browser replica joining later cannot open commands sealed to epochs before it joined, so two journeys
+ * that both drive the token with fresh tabs cannot share one chain.
  */
 import { defineConfig } from '@playwright/test'
 
 /** The web port; ANONIFY_E2E_PORT moves it, so runs from two checkouts on one machine do not meet on it. */
 export const E2E_PORT = Number(process.env.ANONIFY_E2E_PORT ?? 5199)
 export const E2E_DEPLOYMENT = '.anonify/e2e-deployment.json'
+export const KYC_E2E_PORT = 5198
+export const KYC_E2E_DEPLOYMENT = '.anonify/e2e-kyc-deployment.json'
+
+const devStack = (port: number, deployment: string, data: string) => ({
+  command: `node cli/bin/anonify.js dev --port ${port} --node-port 0 --deployment ${deployment} --data ${data}`,
+  url: `http://127.0.0.1:${port}/deployment.json`,
+  timeout: 180_000,
+  reuseExistingServer: false,
+  stdout: 'pipe' as const,
+  gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
+})
 
 export default defineConfig({
   testDir: 'e2e',
@@ -34,12 +47,12 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
   },
-  webServer: {
-    command: `node cli/bin/anonify.js dev --port ${E2E_PORT} --node-port 0 --deployment ${E2E_DEPLOYMENT}`,
-    url: `http://127.0.0.1:${E2E_PORT}/deployment.json`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-  },
+  projects: [
+    { name: 'journeys', testIgnore: 'kyc-journey.spec.ts' },
+    { name: 'kyc', testMatch: 'kyc-journey.spec.ts', use: { baseURL: `http://127.0.0.1:${KYC_E2E_PORT}` } },
+  ],
+  webServer: [
+    devStack(E2E_PORT, E2E_DEPLOYMENT, '.anonify/dev-node'),
+    devStack(KYC_E2E_PORT, KYC_E2E_DEPLOYMENT, '.anonify/e2e-kyc-node'),
+  ],
 })

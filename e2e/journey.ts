@@ -1,38 +1,36 @@
-/**
- * What the journeys share. One `anonify dev` stack serves the whole run (playwright.config.ts), so journeys keep to
- * their own dev accounts and leave the token as they found it apart from balances.
- */
+/** What the journeys share: the terminal user's CLI against a stack of this run, dev wallets and joining the group. */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect, type BrowserContext, type Page } from '@playwright/test'
-import { E2E_DEPLOYMENT, E2E_PORT } from '../playwright.config'
+import { E2E_DEPLOYMENT, E2E_PORT, KYC_E2E_DEPLOYMENT, KYC_E2E_PORT } from '../playwright.config'
 
 /** anvil's account #5: the token issuer, at a terminal. */
 export const TOKEN_ISSUER_KEY = '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba'
 
-/** Runs `anonify <command> …` against the run's stack and node; rejects (with stdout) on a non-zero exit. */
-export const anonify = (command: string, ...args: string[]) =>
-  promisify(execFile)(process.execPath, [
-    'cli/bin/anonify.js',
-    command,
-    ...args,
-    '--node',
-    `http://127.0.0.1:${E2E_PORT}`,
-    '--deployment',
-    E2E_DEPLOYMENT,
-  ])
+/** One of the run's `anonify dev` stacks (playwright.config.ts): its web port (which also serves the node API). */
+export type Stack = { port: number; deployment: string }
+export const MAIN_STACK: Stack = { port: E2E_PORT, deployment: E2E_DEPLOYMENT }
+export const KYC_STACK: Stack = { port: KYC_E2E_PORT, deployment: KYC_E2E_DEPLOYMENT }
 
-/** `anonify wallet <action>` as the token issuer. */
-export const tokenIssuer = (...args: string[]) => anonify('wallet', ...args, '--key', TOKEN_ISSUER_KEY)
+/** Runs `anonify <command> …` against `stack` and its node; rejects (with stdout) on a non-zero exit. */
+export const anonifyOn =
+  ({ port, deployment }: Stack) =>
+  (command: string, ...args: string[]) =>
+    promisify(execFile)(process.execPath, [
+      'cli/bin/anonify.js',
+      command,
+      ...args,
+      '--node',
+      `http://127.0.0.1:${port}`,
+      '--deployment',
+      deployment,
+    ])
 
-/** Initialises the token, unless a journey earlier in this run already did (with the same issuer key). */
-export async function initToken(): Promise<void> {
-  const output = await tokenIssuer('init').then(
-    ({ stdout }) => stdout,
-    (error: { stdout: string }) => error.stdout,
-  )
-  expect(output).toMatch(/Applied at input|the token is already initialised/)
-}
+/** `anonify wallet <action>` as the token issuer, on `stack`. */
+export const tokenIssuerOn =
+  (stack: Stack) =>
+  (...args: string[]) =>
+    anonifyOn(stack)('wallet', ...args, '--key', TOKEN_ISSUER_KEY)
 
 /** Opens the wallet page in `context` as dev account `index`, connecting its dev wallet unless it reconnects. */
 export async function openWallet(

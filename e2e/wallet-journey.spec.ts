@@ -5,7 +5,7 @@
  * issuer is a terminal user (`anonify wallet`) relaying through the same node.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { holdsEpoch, initToken, joinGroup, openWallet as openDevWallet, tokenIssuer as issuer } from './journey'
+import { holdsEpoch, joinGroup, MAIN_STACK, openWallet as openDevWallet, tokenIssuerOn } from './journey'
 
 const ACCOUNTS = {
   alice: { index: 0, address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' },
@@ -24,6 +24,7 @@ const recordSyncProgress = (context: BrowserContext) =>
     }).observe(document, { subtree: true, childList: true, characterData: true })
   })
 
+const issuer = tokenIssuerOn(MAIN_STACK)
 const openWallet = (context: BrowserContext, who: keyof typeof ACCOUNTS, options: { connect: boolean }) =>
   openDevWallet(context, ACCOUNTS[who], options)
 const balanceOf = (page: Page) => page.getByTestId('balance')
@@ -59,8 +60,8 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await joinGroup(eve)
   for (const page of [alice, bob]) await holdsEpoch(page)
 
-  // The issuer initialises the token (unless the KYC journey did) and issues Alice 100, from a terminal.
-  await initToken()
+  // The issuer initialises the token and issues Alice 100, from a terminal.
+  await issuer('init')
   await issuer('mint', '--to', ACCOUNTS.alice.address, '--amount', '100')
   await expect(balanceOf(alice)).toHaveText('100 ANON', { timeout: 30_000 })
 

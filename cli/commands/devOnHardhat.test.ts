@@ -140,7 +140,7 @@ describe('anonify on hardhat at the Shanghai fork', () => {
       account: BOB,
       balance: '60',
     })
-    expect(await wallet('history', '--key', BOB_KEY)).toMatch(new RegExp(`received transfer\\s+60 from ${ALICE}`))
+    expect(await wallet('history', '--key', BOB_KEY)).toMatch(new RegExp(`received transfer\\s+60 ANON from ${ALICE}`))
     expect(output).not.toMatch(/member: .*(failed|invalid|Missing)/)
 
     process.kill(child.pid!, 'SIGINT')

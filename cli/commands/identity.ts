@@ -13,7 +13,7 @@ import { identityFromHistory } from '../../host/wallet/identityFromHistory'
 import { formatJurisdiction, parseJurisdiction } from '../../host/wallet/jurisdictions'
 import { defineCommand } from '../command'
 import { InvalidOptionError, urlOption } from './parseOptions'
-import { deploymentOf, keyAccount, openWallet, printer, sendAndReport } from './walletContext'
+import { deploymentOf, keyAccount, openWallet, postAndReport, printer } from './walletContext'
 
 const ACTIONS = ['attest', 'revoke', 'show', 'grant-issuer'] as const
 type Action = (typeof ACTIONS)[number]
@@ -57,11 +57,13 @@ export const identityCommand = defineCommand({
     // Validated before any key, file or network is touched.
     if (action === 'attest') {
       const command = attestCommand(accountArgument(target, 'the account to attest'), values)
-      return sendAndReport(await openWallet(values, 'anonify identity'), command, values)
+      const context = await openWallet(values, 'anonify identity')
+      return postAndReport(context, values, () => context.confidential.send(command))
     }
     if (action === 'revoke') {
       const subject = accountArgument(target, 'the account to revoke')
-      return sendAndReport(await openWallet(values, 'anonify identity'), { op: 'revoke', subject }, values)
+      const context = await openWallet(values, 'anonify identity')
+      return postAndReport(context, values, () => context.confidential.send({ op: 'revoke', subject }))
     }
     return show(values, target === undefined ? undefined : accountArgument(target, 'the account to show'))
   },

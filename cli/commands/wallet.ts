@@ -11,7 +11,7 @@ import { historyDetail } from '../../host/wallet/historyDetail'
 import { formatTokenAmount, parseTokenAmount, TOKEN_SYMBOL } from '../../host/wallet/tokenUnits'
 import { defineCommand } from '../command'
 import { integerOption, InvalidOptionError } from './parseOptions'
-import { openWallet, reportReceipt, sendAndReport } from './walletContext'
+import { openWallet, postAndReport } from './walletContext'
 
 const ACTIONS = ['balance', 'history', 'transfer', 'mint', 'init', 'session-start', 'session-end'] as const
 type Action = (typeof ACTIONS)[number]
@@ -91,20 +91,23 @@ export const walletCommand = defineCommand({
       return 0
     }
 
-    if (action !== 'session-start' && action !== 'session-end')
-      return sendAndReport(context, commandOf(action, values), values)
-    const blocks = integerOption('blocks', values.blocks, 1, 10_000_000)
-    const posted =
-      action === 'session-start'
-        ? await confidential.startSession(blocks === undefined ? {} : { blocks: BigInt(blocks) })
-        : await confidential.endSession()
-    if (values['no-wait']) {
-      print({ accepted: true, nonce: posted.nonce }, 'Sealed and handed to the relayer.')
-      return 0
+    if (action === 'session-start') {
+      const blocks = integerOption('blocks', values.blocks, 1, 10_000_000)
+      return postAndReport(context, values, () =>
+        confidential.startSession(blocks === undefined ? {} : { blocks: BigInt(blocks) }),
+      )
     }
-    const after = await confidential.waitForReceipt(posted)
-    if (action === 'session-end' && after.receipt.code === 0) await confidential.forgetSession()
-    return reportReceipt(print, after)
+    if (action === 'session-end')
+      return postAndReport(
+        context,
+        values,
+        () => confidential.endSession(),
+        async ({ receipt }) => {
+          if (receipt.code === 0) await confidential.forgetSession()
+        },
+      )
+    const command = commandOf(action, values)
+    return postAndReport(context, values, () => confidential.send(command, { session: values.session === true }))
   },
 })
 

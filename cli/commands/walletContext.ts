@@ -1,11 +1,10 @@
 /**
  * What `anonify wallet` and `anonify identity` share: the wallet key, the deployment and node, a confidential wallet
- * over them, output as text or --json, and sending one command through to its receipt.
+ * over them, output as text or --json, and posting one command through to its receipt.
  */
 import type { Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { OUTCOME_NAMES } from '../../enclave-wasm/envelopes/accountRead'
-import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
 import { readDeployment } from '../../host/deployment/deploymentFile'
 import type { Deployment } from '../../host/deployment/parseDeployment'
@@ -13,7 +12,11 @@ import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/
 import { AnonifyError } from '../../host/errors/base'
 import { createNodeClient } from '../../host/relayer/createNodeClient'
 import { fileStore } from '../../host/storage/fileStore'
-import { createConfidentialWallet, type ConfidentialWallet } from '../../host/wallet/confidentialWallet'
+import {
+  createConfidentialWallet,
+  type ConfidentialWallet,
+  type PostedCommand,
+} from '../../host/wallet/confidentialWallet'
 import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { formatTokenAmount } from '../../host/wallet/tokenUnits'
 import { DEFAULT_NODE_PORT } from './node'
@@ -81,22 +84,26 @@ export async function openWallet(values: Values, command: string): Promise<Walle
 }
 
 /**
- * Seals and posts `command`, waits for its receipt (unless --no-wait) and prints the outcome with its reason;
- * resolves to the exit code: 0 applied (or handed over), 1 refused.
+ * Posts with `post` (a sealed command, or a session grant or end), waits for its receipt unless --no-wait, runs
+ * `onReceipt`, and prints the outcome with its reason; resolves to the exit code: 0 applied (or handed over), 1 refused.
  */
-export async function sendAndReport(
+export async function postAndReport(
   { confidential, print }: WalletContext,
-  command: CoreCommand,
   values: Values,
+  post: () => Promise<PostedCommand>,
+  onReceipt?: (after: Receipted) => Promise<void>,
 ): Promise<number> {
-  const posted = await confidential.send(command, { session: values.session === true })
+  const posted = await post()
   if (values['no-wait']) {
     print({ accepted: true, nonce: posted.nonce }, 'Sealed and handed to the relayer.')
     return 0
   }
   const after = await confidential.waitForReceipt(posted)
+  await onReceipt?.(after)
   return reportReceipt(print, after)
 }
+
+type Receipted = Awaited<ReturnType<ConfidentialWallet['waitForReceipt']>>
 
 /** Prints a receipt as `anonify wallet` always has; 0 if it applied, 1 if refused. */
 export function reportReceipt(print: Print, after: Awaited<ReturnType<ConfidentialWallet['waitForReceipt']>>): number {
