@@ -2,15 +2,12 @@
  * The registry as an attacker meets it: every policy check rejects with its custom error, and nothing changes.
  * Evidence comes from real simulated machines (enclave-wasm/platform/sim), bound the way enclaves bind it.
  */
-import { sha256 } from '@noble/hashes/sha2.js'
 import {
   BaseError,
   ContractFunctionRevertedError,
-  concatBytes,
   createWalletClient,
   decodeAbiParameters,
   encodeAbiParameters,
-  encodePacked,
   getAddress,
   hexToBytes,
   http,
@@ -24,8 +21,7 @@ import { privateKeyToAddress, serializeSignature, sign } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../generated/ledger'
 import { simAttestationVerifierAbi } from '../generated/simAttestationVerifier'
-import { ENCLAVE_SIGNER_ID } from '../../enclave-wasm/platform/launchEnclave'
-import { createSimMachine, createSimPlatform, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
+import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { TCB_STATUS } from '../../enclave-wasm/platform/teePlatform'
 import { verifySimEvidence } from '../../enclave-wasm/envelopes/verifySimEvidence'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
@@ -45,6 +41,7 @@ import { submitRekey } from '../../host/ledger/submitRekey'
 import { submitRekeyAnswer } from '../../host/ledger/submitRekeyAnswer'
 import { submitRekeySettle } from '../../host/ledger/submitRekeySettle'
 import { buildContracts } from '../build'
+import { simEvidence } from './simEvidence'
 import { REGISTRATION_PAYLOAD } from '../../enclave-wasm/envelopes/checkRegistration'
 
 const MEASUREMENT: Hex = keccak256(toHex('anonify test enclave'))
@@ -76,41 +73,20 @@ type EvidenceOptions = {
   anchorBlock?: bigint
 }
 
-/** Registration evidence bound as an enclave binds it; each option bends one part of it. */
-async function anEvidence(identity: { signer: Address; initKey: Hex }, options: EvidenceOptions = {}) {
-  const { publicClient } = clientsOf(0)
-  const head = await publicClient.getBlockNumber()
-  const anchorBlock = options.anchorBlock ?? head - 1n
-  const anchorHash = (await publicClient.getBlock({ blockNumber: anchorBlock })).hash
-  const binding = sha256(
-    hexToBytes(
-      encodePacked(
-        ['string', 'uint256', 'address', 'address', 'address', 'bytes32', 'bytes32'],
-        [
-          'anonify/v1 ra',
-          options.chainId ?? 31337n,
-          options.contract ?? deployment.contracts.ledger,
-          options.operator ?? accounts[1]!,
-          identity.signer,
-          identity.initKey,
-          anchorHash,
-        ],
-      ),
-    ),
-  )
-  const launch = {
-    measurement: hexToBytes(options.measurement ?? MEASUREMENT),
-    signerId: ENCLAVE_SIGNER_ID,
-    productId: 1,
-    svn: 1,
-    debug: options.debug ?? false,
-  }
-  const evidence = await createSimPlatform(options.machine ?? honestMachine).quote(
-    launch,
-    concatBytes([binding, new Uint8Array(32)]),
-  )
-  return { ledger: deployment.contracts.ledger, evidence: toHex(evidence), ...identity, anchorBlock }
-}
+/** Registration evidence bound as an enclave binds it (simEvidence); each option bends one part of it. */
+const anEvidence = (identity: { signer: Address; initKey: Hex }, options: EvidenceOptions = {}) =>
+  simEvidence({
+    publicClient: clientsOf(0).publicClient,
+    machine: options.machine ?? honestMachine,
+    ledger: deployment.contracts.ledger,
+    operator: options.operator ?? accounts[1]!,
+    measurement: options.measurement ?? MEASUREMENT,
+    ...identity,
+    debug: options.debug,
+    chainId: options.chainId,
+    contract: options.contract,
+    anchorBlock: options.anchorBlock,
+  })
 
 /** Registers from account #1 (or `from`) and returns the revert's name and args. */
 async function revertOf(registration: Awaited<ReturnType<typeof anEvidence>>, from = 1) {
