@@ -33,7 +33,7 @@ export function outputPtr(): usize {
  * no state; any other failure still consumes the nonce, so a failed command can never be replayed later.
  */
 export function apply(length: i32, block: u64): i32 {
-  store<u8>(OUTPUT, 0)
+  const effects = new Effects(OUTPUT)
   if (length < 0 || length > CORE_INPUT_BYTES) return FAIL_MALFORMED
   const reader = new Reader(INPUT, length)
   const caller = reader.address()
@@ -46,14 +46,12 @@ export function apply(length: i32, block: u64): i32 {
   const command = app.decode(caller, op, reader)
   if (command == null) return FAIL_MALFORMED
   // The caller's history shows the command whatever its outcome (the runtime drops copies of spent nonces).
-  const effects = new Effects()
   effects.sent(caller, id, op, command.counterparty, command.amount)
   let code = FAIL_WRONG_NONCE
   if (nonce == nonceOf(caller)) {
     spendNonce(caller, nonce)
     code = app.apply(command, block, effects)
   }
-  writeEffects(effects)
   return code
 }
 
@@ -86,11 +84,6 @@ export function read(length: i32): i32 {
   const writer = new Writer()
   if (!writeReadReply(new Reader(INPUT, length), writer)) return -1
   return flush(writer.bytes, 0)
-}
-
-function writeEffects(effects: Effects): void {
-  store<u8>(OUTPUT, <u8>effects.count)
-  flush(effects.writer.bytes, 1)
 }
 
 function flush(bytes: u8[], at: i32): i32 {

@@ -103,6 +103,16 @@ export class Writer {
   }
 }
 
+/** Stores a 40-character hex key as its 20 bytes at `at`. */
+export function storeAddress(at: usize, key: string): void {
+  const chars = changetype<usize>(key)
+  for (let i: usize = 0; i < 20; i++) {
+    const high = nibble(load<u16>(chars + (i << 2)))
+    const low = nibble(load<u16>(chars + (i << 2) + 2))
+    store<u8>(at + i, <u8>((high << 4) | low))
+  }
+}
+
 /** The all-zero address key: "none" in encodings that always carry an address. */
 export const NO_ADDRESS = '0000000000000000000000000000000000000000'
 
