@@ -1,5 +1,5 @@
 /** Drives core.wasm: copies bytes into its input buffer, calls an export, reads its output. Inside the Worker only. */
-import { bytesToHex, getAddress, hexToBytes, type Address } from 'viem'
+import { getAddress, hexToBytes, type Address } from 'viem'
 import {
   APP_CORE,
   APP_IDENTITY,
@@ -39,13 +39,23 @@ export class CoreQueryError extends Error {
 
 const NO_EFFECTS: ApplyResult['effects'] = []
 
+// Every applied command decodes its effects here (four addresses for a transfer): on the replay's hot path.
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'))
+function addressAt(bytes: Uint8Array, at: number): Address {
+  let hex = '0x'
+  for (let i = at; i < at + 20; i++) hex += HEX_BYTES[bytes[i]!]
+  return hex as Address
+}
+
 /** The app state machine over one core instance. */
 export function createCore(core: CoreExports) {
   const input = core.inputPtr()
   const output = core.outputPtr()
   const memory = () => new Uint8Array(core.memory.buffer)
-  const readU128 = (view: DataView, at: number) => (view.getBigUint64(at) << 64n) | view.getBigUint64(at + 8)
-  const address = (bytes: Uint8Array, at: number) => bytesToHex(bytes.subarray(at, at + 20))
+  const readU128 = (view: DataView, at: number) => {
+    const high = view.getBigUint64(at)
+    return high === 0n ? view.getBigUint64(at + 8) : (high << 64n) | view.getBigUint64(at + 8)
+  }
 
   /** Runs `query(app, bytes)` and returns a view of its answer. */
   const query = (app: number, bytes: Uint8Array): DataView => {
@@ -72,17 +82,18 @@ export function createCore(core: CoreExports) {
       const count = bytes[output]!
       if (count === 0) return { code, effects: NO_EFFECTS }
       const view = new DataView(bytes.buffer, output + 1, count * EFFECT_BYTES)
-      const effects = Array.from({ length: count }, (_, i): Effect => {
+      const effects: Effect[] = []
+      for (let i = 0; i < count; i++) {
         const at = output + 1 + i * EFFECT_BYTES
-        return {
+        effects.push({
           kind: bytes[at] === EFFECT_SENT ? 'sent' : 'received',
-          owner: address(bytes, at + 1),
+          owner: addressAt(bytes, at + 1),
           app: bytes[at + 21]!,
           op: bytes[at + 22]!,
-          counterparty: address(bytes, at + 23),
+          counterparty: addressAt(bytes, at + 23),
           amount: readU128(view, i * EFFECT_BYTES + 43),
-        }
-      })
+        })
+      }
       return { code, effects }
     },
     /** The next nonce `account`'s command must carry. */
@@ -102,7 +113,7 @@ export function createCore(core: CoreExports) {
       const view = query(APP_TOKEN, Uint8Array.of(TOKEN_QUERY_TOKEN))
       const bytes = new Uint8Array(view.buffer)
       return {
-        issuer: bytes[0] === 1 ? getAddress(address(bytes, 1)) : undefined,
+        issuer: bytes[0] === 1 ? getAddress(addressAt(bytes, 1)) : undefined,
         totalSupply: readU128(view, 21),
         requiredAttributes: bytes[37]!,
       }
@@ -116,7 +127,7 @@ export function createCore(core: CoreExports) {
     /** The identity app's KYC issuer, or undefined before it is initialised. */
     identityIssuer(): Address | undefined {
       const bytes = new Uint8Array(query(APP_IDENTITY, Uint8Array.of(IDENTITY_QUERY_ISSUER)).buffer)
-      return bytes[0] === 1 ? getAddress(address(bytes, 1)) : undefined
+      return bytes[0] === 1 ? getAddress(addressAt(bytes, 1)) : undefined
     },
     /** `account`'s read reply v2: the core adds its nonce and every app's section to what the runtime holds. */
     readReply(account: Address, held: RuntimeHeldReply): Uint8Array {
