@@ -4,6 +4,7 @@
  * Types, constants and parsers only: it imports nothing from runtime/, assembly/ or platform/.
  */
 import { isValidX25519PublicKey } from './envelopes/x25519Key'
+import type { Checkpoint } from './envelopes/checkpointTypes'
 
 /** Bumped on any change to the messages below; checked at boot so a stale host cannot talk to a new enclave. */
 export const PROTOCOL_VERSION = 3
@@ -34,8 +35,18 @@ export type GroupView = {
   removed: boolean
   /** The last Ledger input it applied. */
   seq: bigint
-  /** Transition root after `seq`: equal on every replica that applied the same inputs with the same keys. */
-  root: Hex
+  /**
+   * Transition root after `seq`, keyed under the epoch secret: equal on every replica that applied the same inputs
+   * with the same keys. Undefined while the enclave is restoring (it holds no state it can vouch for).
+   */
+  root: Hex | undefined
+  /**
+   * It joined late or lost its state: it shows no balance and applies no command until it restores from the snapshot
+   * of a checkpoint at `seq` (it waits there once it holds the epoch that admitted it).
+   */
+  restoring: boolean
+  /** The latest checkpoint this enclave made or restored from. */
+  checkpoint: { seq: bigint; stateRoot: Hex } | undefined
   /** The settled epoch: what wallets encrypt to and members apply commands under. */
   epoch: bigint
   cmdPubKey: Hex | undefined
@@ -66,6 +77,12 @@ export type EnclaveStatus = {
   /** Bound to a deployment (chain id and Ledger) by `bind`. */
   bound: boolean
 } & GroupView
+
+/** A member enclave's EIP-712 signature over a checkpoint (envelopes/checkpointTypes.ts). */
+export type CheckpointSignature = { signer: Address; signature: Hex }
+
+/** A checkpoint an enclave made, its signature, and the encrypted snapshot it commits to. */
+export type SignedCheckpoint = { checkpoint: Checkpoint } & CheckpointSignature & { snapshot: Uint8Array }
 
 /** Kinds of Ledger inputs (contracts/src/InputStream.sol KIND_ constants). */
 export const INPUT_KIND = {
@@ -117,6 +134,9 @@ export type RekeyAnswer = { epoch: bigint; rekeySeq: bigint; signer: Address; ac
 /** A signed init-key replacement, ready for `Ledger.updateInitKey`. */
 export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
 
+/** The most signatures a `restore` may carry: more than any group's majority needs. */
+export const MAX_CHECKPOINT_SIGNATURES = 256
+
 /** The most inputs one `ingest` may carry; the host splits longer catch-ups. */
 export const MAX_INPUTS_PER_INGEST = 1000
 
@@ -137,12 +157,29 @@ export type EnclaveSchema = {
    * chain lists for this member, or its first one before it is a member. Creates the identity once per membership.
    */
   attest: { params: { operator: Address; anchorHash: Hex }; result: { evidence: Hex; signer: Address; initKey: Hex } }
-  /** Applies Ledger inputs in order; stops at the first one that does not continue the stream. */
+  /**
+   * Applies Ledger inputs in order; stops at the first one that does not continue the stream, and (without error)
+   * where a restoring enclave gained the epoch that admitted it: it restores there before it goes on.
+   */
   ingest: { params: { inputs: LedgerInput[] }; result: { seq: bigint } }
   proposeRekey: { params: undefined; result: RekeyProposal }
   /** Its answer to the pending rekey: an ack if its share opened and matched the commitment, else a complaint. */
   answerRekey: { params: undefined; result: RekeyAnswer }
   rotateInitKey: { params: undefined; result: InitKeyUpdate }
+  /**
+   * The checkpoints this enclave made since the last call (at each epoch change and every CHECKPOINT_INTERVAL inputs),
+   * each signed by its enclave key, with its encrypted snapshot for the host to store and serve by hash.
+   */
+  takeCheckpoints: { params: undefined; result: { checkpoints: SignedCheckpoint[] } }
+  /**
+   * Restores a restoring enclave from `snapshot`: it must sit at `checkpoint.seq` with the same accumulator, the
+   * snapshot must hash to `checkpoint.snapshotHash`, open under the epoch's key and rebuild `checkpoint.stateRoot`,
+   * and `signatures` must include a member that held the state before this epoch (of another operator, where one is).
+   */
+  restore: {
+    params: { checkpoint: Checkpoint; signatures: CheckpointSignature[]; snapshot: Uint8Array }
+    result: { seq: bigint; root: Hex }
+  }
   /** The state sealed to this machine and measurement, for the host to store. */
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
   /**
@@ -249,6 +286,18 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   answerRekey: noParams('answerRekey'),
   rotateInitKey: noParams('rotateInitKey'),
   seal: noParams('seal'),
+  takeCheckpoints: noParams('takeCheckpoints'),
+  restore: (params) => {
+    const p = asRecord(params, 'restore params')
+    if (!Array.isArray(p.signatures) || p.signatures.length > MAX_CHECKPOINT_SIGNATURES)
+      throw invalid(`signatures must be an array of at most ${MAX_CHECKPOINT_SIGNATURES}`)
+    return {
+      checkpoint: checkpointOf(p.checkpoint),
+      signatures: Array.from(p.signatures as unknown[], signatureOf),
+      // No size cap, like a sealed state: a snapshot grows with the group's state, and is authenticated before use.
+      snapshot: bytesOf(p.snapshot, Number.POSITIVE_INFINITY, 'snapshot'),
+    }
+  },
   bind: (params) => {
     const p = asRecord(params, 'bind params')
     // No size cap: the sealed state grows with the group's real state, and the blob is authenticated before use.
@@ -348,7 +397,15 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     member: status.member === true,
     removed: status.removed === true,
     seq: uint(status.seq, 'status.seq'),
-    root: hexOf(status.root, 32, 'status.root'),
+    root: optionalHex(status.root, 32, 'status.root'),
+    restoring: status.restoring === true,
+    checkpoint:
+      status.checkpoint === undefined
+        ? undefined
+        : (() => {
+            const c = asRecord(status.checkpoint, 'status.checkpoint')
+            return { seq: uint(c.seq, 'status.checkpoint.seq'), stateRoot: hexOf(c.stateRoot, 32, 'stateRoot') }
+          })(),
     epoch: uint(status.epoch, 'status.epoch'),
     cmdPubKey: optionalHex(status.cmdPubKey, 32, 'status.cmdPubKey'),
     members: status.members.map((m: unknown) => hexOf(m, 20, 'status.members[]')),
@@ -430,6 +487,44 @@ export function parseReadAccountResult(data: unknown): EnclaveSchema['readAccoun
   if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 4096)
     throw invalid('reply must be hex')
   return { reply: r.reply as Hex }
+}
+
+/** Parses the result of `takeCheckpoints`. */
+export function parseTakeCheckpointsResult(data: unknown): EnclaveSchema['takeCheckpoints']['result'] {
+  const r = asRecord(data, 'takeCheckpoints result')
+  if (!Array.isArray(r.checkpoints)) throw invalid('checkpoints must be an array')
+  return {
+    checkpoints: r.checkpoints.map((value: unknown) => {
+      const c = asRecord(value, 'signed checkpoint')
+      const snapshot = c.snapshot
+      if (!(snapshot instanceof Uint8Array)) throw invalid('snapshot must be bytes')
+      return { checkpoint: checkpointOf(c.checkpoint), ...signatureOf(c), snapshot }
+    }),
+  }
+}
+
+/** Parses the result of `restore`. */
+export function parseRestoreResult(data: unknown): EnclaveSchema['restore']['result'] {
+  const r = asRecord(data, 'restore result')
+  return { seq: uint(r.seq, 'seq'), root: hexOf(r.root, 32, 'root') }
+}
+
+/** A checkpoint as the Ledger takes it; every field checked. */
+function checkpointOf(value: unknown): Checkpoint {
+  const c = asRecord(value, 'checkpoint')
+  return {
+    seq: uint(c.seq, 'checkpoint.seq'),
+    acc: hexOf(c.acc, 32, 'checkpoint.acc'),
+    stateRoot: hexOf(c.stateRoot, 32, 'checkpoint.stateRoot'),
+    snapshotHash: hexOf(c.snapshotHash, 32, 'checkpoint.snapshotHash'),
+    withdrawalRoot: hexOf(c.withdrawalRoot, 32, 'checkpoint.withdrawalRoot'),
+    auditRoot: hexOf(c.auditRoot, 32, 'checkpoint.auditRoot'),
+  }
+}
+
+function signatureOf(value: unknown): CheckpointSignature {
+  const s = asRecord(value, 'checkpoint signature')
+  return { signer: addressOf(s.signer, 'signer'), signature: hexOf(s.signature, 65, 'signature') }
 }
 
 /** Parses the result of `ingest`. */

@@ -96,5 +96,13 @@ function describeMemberEvent(
       return `${event.action} failed (${formatError(event.error)}); attempt ${event.attempt + 1} of ${event.attempts} in ${event.delayMs / 1000} s`
     case 'raceLost':
       return `${event.action} lost a race (${event.errorName}); following the chain`
+    case 'checkpointSigned':
+      return `signed the checkpoint at input ${event.seq}`
+    case 'checkpointAccepted':
+      return `the Ledger accepted the checkpoint at input ${event.seq} (${event.signers} signatures)`
+    case 'restoring':
+      return `restoring from checkpoint at input ${event.seq}: ${event.stage}`
+    case 'restored':
+      return `restored from the checkpoint at input ${event.seq}; following the chain`
   }
 }

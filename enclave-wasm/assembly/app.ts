@@ -36,6 +36,15 @@ export abstract class App {
    */
   abstract readSection(account: string, request: Reader, writer: Writer): void
 
+  /** Adds every account this app holds state for to `accounts` (the state root's leaves). */
+  collectAccounts(_accounts: Set<string>): void {}
+
+  /**
+   * Writes `account`'s part of its state-root leaf: canonical, and empty for an account this app holds nothing for.
+   * App-wide values (an issuer, a supply) are in the snapshot, whose hash the checkpoint carries beside the root.
+   */
+  writeLeaf(_account: string, _writer: Writer): void {}
+
   /** The app's whole state in its canonical encoding. */
   abstract exportSection(writer: Writer): void
 

@@ -14,6 +14,12 @@ export function spendNonce(account: string, nonce: u64): void {
   nonces.set(account, nonce + 1)
 }
 
+/** Adds every account that has spent a nonce. */
+export function collectNonceAccounts(accounts: Set<string>): void {
+  const keys = nonces.keys()
+  for (let i = 0; i < keys.length; i++) accounts.add(keys[i])
+}
+
 /** The nonces section: count u64 ‖ (address ‖ next nonce u64) sorted by address. */
 export function exportNonces(writer: Writer): void {
   const keys = nonces.keys().sort()

@@ -12,6 +12,9 @@ export type CoreExports = {
   snapshotLength: () => number
   snapshotStage: (length: number) => number
   snapshotImport: () => number
+  leavesExport: () => number
+  leavesPtr: () => number
+  leavesLength: () => number
 }
 
 const FUNCTIONS = [
@@ -26,6 +29,9 @@ const FUNCTIONS = [
   'snapshotLength',
   'snapshotStage',
   'snapshotImport',
+  'leavesExport',
+  'leavesPtr',
+  'leavesLength',
 ] as const
 
 /** Checks an instance's exports against `CoreExports` instead of casting them. */

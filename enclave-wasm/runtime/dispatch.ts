@@ -9,7 +9,9 @@ import { getStatus } from './ecalls/getStatus'
 import { ingest } from './ecalls/ingest'
 import { precheck } from './ecalls/precheck'
 import { readAccount } from './ecalls/readAccount'
+import { restore } from './ecalls/restore'
 import { seal } from './ecalls/seal'
+import { takeCheckpoints } from './ecalls/takeCheckpoints'
 import { bound, type EnclaveState } from './enclaveState'
 import { answerRekey, proposeRekey, rotateInitKey } from './group/groupActions'
 
@@ -27,6 +29,8 @@ const ECALLS: { [method in EnclaveMethod]: Ecall<method> } = {
   answerRekey: (state) => answerRekey(bound(state)),
   rotateInitKey: (state) => rotateInitKey(bound(state)),
   seal,
+  takeCheckpoints,
+  restore,
   precheck,
   readAccount,
 }

@@ -1,6 +1,6 @@
 /** What a booted enclave holds, and the helpers every ECALL handler shares. Lives only inside the Worker. */
 import type { PlatformClient } from '../platform/platformChannel'
-import type { Hex } from '../protocol'
+import type { Hex, SignedCheckpoint } from '../protocol'
 import type { CoreExports } from './coreExports'
 import { createCore, type Core } from './core/createCore'
 import { GroupActionError } from './group/groupActions'
@@ -22,6 +22,8 @@ export type EnclaveState = {
   commandKeys: Map<number, Uint8Array>
   /** The index over the group's sessions; derived, built at bind. */
   sessions: SessionBook | undefined
+  /** Checkpoints made since the host last took them (never sealed: a lost one is made again at the next position). */
+  checkpoints: SignedCheckpoint[]
 }
 
 /** Builds the state of a freshly booted enclave around its core. */
@@ -35,6 +37,7 @@ export function bootState(core: CoreExports, measurement: Hex, platform: Platfor
     effects: emptyEffects(),
     commandKeys: new Map(),
     sessions: undefined,
+    checkpoints: [],
   }
 }
 

@@ -10,8 +10,11 @@ import type { GroupState } from './group/groupState'
 import { decodeState, encodeState } from './stateCodec'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
-/** 5: effects sealed beside the group state, and GroupState.pendingRekey (4: the binary stateCodec.ts; 3: JSON). */
-const FORMAT_VERSION = 5
+/**
+ * 6: keyed roots (GroupState.root may be undefined), previousEpochMembers, lastCheckpoint. 5: effects sealed beside
+ * the group state, and GroupState.pendingRekey (4: the binary stateCodec.ts; 3: JSON).
+ */
+const FORMAT_VERSION = 6
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {

@@ -253,7 +253,21 @@ async function paramsFor(random: Random, method: EnclaveMethod, status: EnclaveS
     case 'answerRekey':
     case 'rotateInitKey':
     case 'seal':
+    case 'takeCheckpoints':
       return random.int(3) === 0 ? undefined : random.value()
+    case 'restore':
+      return mutate({
+        checkpoint: mutate({
+          seq: status.seq,
+          acc,
+          stateRoot: random.hex(32),
+          snapshotHash: random.hex(32),
+          withdrawalRoot: random.hex(32),
+          auditRoot: random.hex(32),
+        }),
+        signatures: [{ signer: random.hex(20), signature: random.hex(65) }],
+        snapshot: random.bytes(random.int(2_000)),
+      })
     case 'bind':
       return mutate({
         chainId: BigInt(deployment.chainId),

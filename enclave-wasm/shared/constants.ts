@@ -3,7 +3,7 @@
 // failure codes live beside it in shared/apps/<app>.ts.
 
 /** Version of the core.wasm export surface; the runtime refuses a core that reports another. */
-export const CORE_ABI_VERSION = 4
+export const CORE_ABI_VERSION = 5
 
 /** Bytes of the core's input buffer: the largest command or query it accepts. */
 export const CORE_INPUT_BYTES = 4096

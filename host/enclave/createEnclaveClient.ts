@@ -9,7 +9,9 @@ import {
   parseResponse,
   parsePrecheckResult,
   parseReadAccountResult,
+  parseRestoreResult,
   parseSealResult,
+  parseTakeCheckpointsResult,
   type EnclaveMethod,
   type EnclaveResponse,
   type EnclaveSchema,
@@ -33,6 +35,8 @@ export type EnclaveClient = {
   rotateInitKey: () => Promise<EnclaveSchema['rotateInitKey']['result']>
   answerRekey: () => Promise<EnclaveSchema['answerRekey']['result']>
   seal: () => Promise<EnclaveSchema['seal']['result']>
+  takeCheckpoints: () => Promise<EnclaveSchema['takeCheckpoints']['result']>
+  restore: (params: EnclaveSchema['restore']['params']) => Promise<EnclaveSchema['restore']['result']>
   readAccount: (params: EnclaveSchema['readAccount']['params']) => Promise<EnclaveSchema['readAccount']['result']>
   precheck: (params: EnclaveSchema['precheck']['params']) => Promise<EnclaveSchema['precheck']['result']>
   /** Stops the Worker; pending requests fail with `EnclaveCrashedError`. */
@@ -112,6 +116,8 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
     rotateInitKey: async () => parseInitKeyUpdate(await request('rotateInitKey', undefined)),
     answerRekey: async () => parseRekeyAnswer(await request('answerRekey', undefined)),
     seal: async () => parseSealResult(await request('seal', undefined)),
+    takeCheckpoints: async () => parseTakeCheckpointsResult(await request('takeCheckpoints', undefined)),
+    restore: async (params) => parseRestoreResult(await request('restore', params)),
     readAccount: async (params) => parseReadAccountResult(await request('readAccount', params)),
     precheck: async (params) => parsePrecheckResult(await request('precheck', params)),
     close: async () => {

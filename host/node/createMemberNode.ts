@@ -2,7 +2,8 @@
  * Keeps one enclave a live member of its group. Each pass runs the node's duties in order, each in its own module
  * under duties/: follow the Ledger's final inputs into the enclave, register it (again, under a new signer, after a
  * removal), re-attest it before its registration expires, post the rekeys, rekey answers and init-key updates it
- * signs, settle a pending rekey once its block timeout passed (for the members that are away); the state is sealed
+ * signs, settle a pending rekey once its block timeout passed (for the members that are away), share the checkpoints
+ * its enclave signs and restore from one when it joined late; the state is sealed
  * to the store as it goes. The same loop runs headless (`anonify node`, `anonify dev`) and in a browser tab.
  */
 import type { EnclaveStatus } from '../../enclave-wasm/protocol'
@@ -12,13 +13,16 @@ import { EnclaveCrashedError } from '../errors/enclave'
 import { RegistrationFailedError } from '../errors/ledger'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import type { SealedStateStore } from '../storage/sealedStateStore'
+import { createMemoryExchange, type CheckpointExchange } from '../checkpoint/checkpointExchange'
 import type { Duty, DutyContext } from './duties/dutyContext'
 import { createAnswerRekey } from './duties/answerRekey'
 import { createFollow } from './duties/follow'
 import { createProposeRekey } from './duties/proposeRekey'
 import { createReattest } from './duties/reattest'
 import { createRegister, type RegisterRetry } from './duties/register'
+import { createRestoreFromCheckpoint } from './duties/restoreFromCheckpoint'
 import { createRotateInitKey } from './duties/rotateInitKey'
+import { createShareCheckpoints } from './duties/shareCheckpoints'
 import { createSettleRekey } from './duties/settleRekey'
 import type { MemberNodeEvent } from './memberNodeEvent'
 
@@ -39,6 +43,11 @@ export type CreateMemberNodeParameters = {
   /** Registration attempts before a transient failure ends the node, and the first wait between them (it doubles). */
   registerRetry?: RegisterRetry | undefined
   onEvent?: ((event: MemberNodeEvent) => void) | undefined
+  /**
+   * Where this node leaves its enclave's checkpoint signatures and snapshots, and finds the checkpoint to restore
+   * from when it joins late. Defaults to its own, in this process.
+   */
+  checkpoints?: CheckpointExchange | undefined
 }
 
 export type MemberNode = {
@@ -71,12 +80,15 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     rekeyFallbackBlocks = 5,
     registerRetry = { attempts: 5, delayMs: 1_000 },
     onEvent,
+    checkpoints = createMemoryExchange(),
   } = parameters
   const save = async () => store.save((await enclave.seal()).blob)
   const follow = createFollow({ enclave, clients, deployment, onEvent, save }, saveIntervalMs)
   const context: DutyContext = { enclave, clients, deployment, onEvent, save, follow }
   // In this order: a rekey or a rotation acts on a membership the earlier duties brought up to date.
   const duties: Duty[] = [
+    createRestoreFromCheckpoint(context, checkpoints),
+    createShareCheckpoints(context, checkpoints),
     createRegister(context, registerRetry),
     createReattest(context),
     createProposeRekey(context, rekeyFallbackBlocks),

@@ -16,4 +16,10 @@ export type MemberNodeEvent =
   | { type: 'raceLost'; action: string; errorName: string }
   /** Registration failed transiently; attempt `attempt + 1` of `attempts` follows in `delayMs`. */
   | { type: 'retrying'; action: 'register'; attempt: number; attempts: number; delayMs: number; error: unknown }
+  /** The enclave signed the checkpoint at `seq` and its snapshot went to the exchange. */
+  | { type: 'checkpointSigned'; seq: bigint; stateRoot: string }
+  | { type: 'checkpointAccepted'; seq: bigint; signers: number }
+  /** Restoring from the checkpoint at input `seq`: the enclave shows no state until it is `restored`. */
+  | { type: 'restoring'; seq: bigint; stage: string }
+  | { type: 'restored'; seq: bigint }
   | { type: 'error'; error: unknown }

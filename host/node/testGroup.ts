@@ -11,6 +11,7 @@ import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import type { EnclaveStatus } from '../../enclave-wasm/protocol'
 import { createLedgerClients } from '../chain/createLedgerClients'
+import { createMemoryExchange, type CheckpointExchange } from '../checkpoint/checkpointExchange'
 import { startAnvil, type Anvil, type StartAnvilParameters } from '../chain/startAnvil'
 import { deployStack, type DeployStackParameters } from '../deployment/deployStack'
 import type { Deployment } from '../deployment/parseDeployment'
@@ -56,6 +57,8 @@ export type TestChain = {
   clients(index: number): LedgerClients
   /** The poster's clients (account 5): submits batches for the tests' wallets, which hold no ETH. */
   poster: LedgerClients
+  /** Where every replica leaves its checkpoints and finds the one it restores from. */
+  checkpoints: CheckpointExchange
   /** Starts (or restarts, given its machine and store) a member node operated by account `index`, bound. */
   startReplica(index: number, options?: StartReplicaOptions): Promise<TestReplica>
   chainSeq(): Promise<bigint>
@@ -69,7 +72,7 @@ export type TestChain = {
   post(records: readonly Uint8Array[]): Promise<void>
   /** What `replica` tells `who`'s own wallet (an authenticated, sealed read). */
   accountOn(replica: TestReplica, who: PrivateKeyAccount): ReturnType<typeof readAccount>
-  roots(replicas: readonly TestReplica[]): Promise<string[]>
+  roots(replicas: readonly TestReplica[]): Promise<(string | undefined)[]>
   stop(): Promise<void>
 }
 
@@ -101,6 +104,8 @@ export async function startTestChain(parameters: StartTestChainParameters = {}):
     const poster = clients(5)
     const nonces = new Map<Address, bigint>()
     const chainSeq = async () => (await readGroup(poster.publicClient, { ledger })).seq
+    // One exchange for the whole group, as members' node APIs would be: a late joiner restores from what others left.
+    const checkpoints = createMemoryExchange()
 
     const chain: TestChain = {
       anvil,
@@ -108,6 +113,7 @@ export async function startTestChain(parameters: StartTestChainParameters = {}):
       ledger,
       clients,
       poster,
+      checkpoints,
       chainSeq,
       async startReplica(index, options = {}) {
         const machine = options.machine ?? (await createSimMachine())
@@ -121,6 +127,7 @@ export async function startTestChain(parameters: StartTestChainParameters = {}):
           store,
           saveIntervalMs: options.saveIntervalMs,
           onEvent: options.onEvent,
+          checkpoints,
         })
         await node.bind()
         return { node, enclave, machine, store }

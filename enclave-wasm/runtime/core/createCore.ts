@@ -143,6 +143,12 @@ export function createCore(core: CoreExports) {
       const at = core.snapshotPtr()
       return memory().slice(at, at + length)
     },
+    /** Every account's state-root leaf record (assembly/leaves.ts), in address order. */
+    exportLeaves(): Uint8Array {
+      const length = core.leavesExport()
+      const at = core.leavesPtr()
+      return memory().slice(at, at + length)
+    },
     /** Replaces the state with `snapshot`; returns 0, or FAIL_MALFORMED and keeps the old state. */
     importSnapshot(snapshot: Uint8Array): number {
       const at = core.snapshotStage(snapshot.byteLength)

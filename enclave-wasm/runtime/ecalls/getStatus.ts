@@ -11,6 +11,8 @@ const UNBOUND: GroupView = {
   removed: false,
   seq: 0n,
   root: ZERO_HASH,
+  restoring: false,
+  checkpoint: undefined,
   epoch: 0n,
   cmdPubKey: undefined,
   members: [],

@@ -7,8 +7,11 @@ import {
   type LedgerInput,
 } from '../../protocol'
 import { applyWholeOrNothing } from '../applyWholeOrNothing'
+import { canCheckpoint, makeCheckpoint } from '../checkpoint/makeCheckpoint'
 import { bound, refreshCommandKey, type EnclaveState } from '../enclaveState'
 import { applyInput } from '../group/applyInput'
+import { isCheckpointPosition, MAX_HELD_CHECKPOINTS } from '../checkpoint/schedule'
+import type { GroupState } from '../group/groupState'
 import { InputRejectedError } from '../group/inputRejectedError'
 import { applyCommandBatch } from '../ledger/applyCommandBatch'
 import { applyIssuerGrant } from '../ledger/applyIssuerGrant'
@@ -21,6 +24,10 @@ export async function ingest(
   const group = bound(state)
   const sessions = state.sessions!
   for (const input of inputs) {
+    // It waits where the epoch that admitted it began: the snapshot it restores from is the checkpoint there, so
+    // going past it would lose the state. The host sees `restoring` with `holdsEpoch` and restores.
+    if (awaitingRestore(group)) break
+    const epoch = group.epoch
     await applyWholeOrNothing(group, input, async () => {
       await applyInput(group, input, async ({ kind, seq, payload }) => {
         const { receipts, history } = state.effects
@@ -37,8 +44,18 @@ export async function ingest(
       })
       await refreshCommandKey(state, group)
     })
+    if (isCheckpointPosition(group, input, epoch) && canCheckpoint(group)) {
+      state.checkpoints.push(await makeCheckpoint(state, group))
+      // The host takes them after each call; one that never does keeps only the latest few.
+      if (state.checkpoints.length > MAX_HELD_CHECKPOINTS) state.checkpoints.shift()
+    }
   }
   return { seq: group.seq }
+}
+
+/** A restoring enclave that holds the epoch that admitted it waits where that epoch began (a checkpoint position). */
+function awaitingRestore(group: GroupState): boolean {
+  return group.root === undefined && group.epochSecret !== undefined
 }
 
 /**

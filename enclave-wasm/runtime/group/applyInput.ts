@@ -7,8 +7,9 @@
  * platform) could have made: registrations carry attestation evidence this enclave verifies itself, init-key updates
  * carry the member enclave's signature.
  */
+import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, concatBytes, hexToBytes, isAddressEqual } from 'viem'
+import { bytesToHex, concatBytes, hexToBytes, isAddressEqual, type Hex } from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
 import { checkRegistration, decodeRegistration, type Registration } from '../../envelopes/checkRegistration'
 import { nextAccumulator } from '../../envelopes/inputAccumulator'
@@ -16,6 +17,7 @@ import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
 import { decodeInput } from './decodeInput'
 import type { GroupState } from './groupState'
 import { initKeyDigest } from './initKeyDigest'
+import { deriveEpochKey } from './keySchedule'
 import { InputRejectedError } from './inputRejectedError'
 import { applyRekey, applyRekeyAnswer, applyRekeySettled, voidPendingRekey } from './pendingRekey'
 
@@ -43,7 +45,8 @@ export async function applyInput(
     case INPUT_KIND.commandBatch:
     case INPUT_KIND.sessionBatch:
     case INPUT_KIND.identityIssuerGranted:
-      outcome = await onCommandBatch(input)
+      // An enclave without a root holds no state it can vouch for: it changes none until it restores.
+      if (state.root !== undefined) outcome = await onCommandBatch(input)
       break
     case INPUT_KIND.memberAdded: {
       const registration = registrationOf(input)
@@ -126,7 +129,16 @@ export async function applyInput(
   }
   state.seq = input.seq
   state.acc = acc
-  state.root = bytesToHex(sha256(concatBytes([ROOT_LABEL, hexToBytes(state.root), hexToBytes(acc), outcome])))
+  state.root = nextRoot(state, acc, outcome)
+}
+
+/** The running root after an input (GroupState.root): keyed once the group has an epoch, lost without its secret. */
+function nextRoot(state: GroupState, acc: Hex, outcome: Uint8Array): Hex | undefined {
+  if (state.root === undefined) return undefined
+  const line = concatBytes([ROOT_LABEL, hexToBytes(state.root), hexToBytes(acc), outcome])
+  if (state.epoch === 0n) return bytesToHex(sha256(line))
+  if (!state.epochSecret) return undefined
+  return bytesToHex(hmac(sha256, deriveEpochKey(state.epochSecret, 'root'), line))
 }
 
 /** The registration an input carries; a payload that is none cannot have come from the Ledger. */

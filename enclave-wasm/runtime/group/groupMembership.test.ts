@@ -44,6 +44,10 @@ import { submitRekey } from '../../../host/ledger/submitRekey'
 import { fileStore } from '../../../host/storage/fileStore'
 import { createMemberNode, type MemberNode } from '../../../host/node/createMemberNode'
 import { stepUntil } from '../../../host/node/stepUntil'
+import { createMemoryExchange } from '../../../host/checkpoint/checkpointExchange'
+
+/** The members' shared checkpoint exchange, as their node APIs would be. */
+const checkpoints = createMemoryExchange()
 
 let anvil: Anvil
 let deployment: Deployment
@@ -77,6 +81,7 @@ async function startMember(name: string, accountIndex: number): Promise<Member> 
   const { client } = await startNodeEnclave({ machine })
   const node = createMemberNode({
     enclave: client,
+    checkpoints,
     clients: await clientsFor(accountIndex),
     deployment,
     store: fileStore(join(dir, 'enclave.sealed')),

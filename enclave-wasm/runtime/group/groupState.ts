@@ -55,8 +55,13 @@ export type GroupState = {
   measurement: Hex
   seq: bigint
   acc: Hex
-  /** Running transition root: SHA-256("anonify/v1 root" ‖ root ‖ acc ‖ outcome) per input; equal on every replica. */
-  root: Hex
+  /**
+   * Running transition root, HMAC-SHA256 under the epoch's root key of ("anonify/v1 root" ‖ root ‖ acc ‖ outcome) per
+   * input (SHA-256 before the group's first epoch, when nothing is confidential yet): equal on every replica that
+   * holds the epoch, useless to anyone else. Undefined once this enclave missed an input it could not open (it joined
+   * late, or lost its share): it then vouches for nothing until it restores from a checkpoint's snapshot.
+   */
+  root: Hex | undefined
   members: Member[]
   epoch: bigint
   cmdPubKey: Hex | undefined
@@ -64,6 +69,13 @@ export type GroupState = {
   epochSecret: Uint8Array | undefined
   /** The members the current epoch was keyed for: a different list needs a rekey. */
   epochMembers: Address[]
+  /**
+   * The members the previous epoch was keyed for: those that held the state before the current epoch admitted
+   * anyone. A majority of them (still members) must sign the checkpoint a joiner restores from.
+   */
+  previousEpochMembers: Address[]
+  /** The latest checkpoint this enclave made or restored from. */
+  lastCheckpoint: { seq: bigint; stateRoot: Hex } | undefined
   /** The proposed next epoch, while it is neither settled nor voided. */
   pendingRekey: PendingRekey | undefined
   /** Governance asked for a new epoch since the current one began. */
@@ -96,6 +108,8 @@ export function emptyGroupState(chainId: bigint, ledger: Address, measurement: H
     cmdPubKey: undefined,
     epochSecret: undefined,
     epochMembers: [],
+    previousEpochMembers: [],
+    lastCheckpoint: undefined,
     pendingRekey: undefined,
     rekeyRequested: false,
     initKeyRotationDue: false,

@@ -30,6 +30,8 @@ export function groupStatus(state: GroupState): GroupView {
     removed: state.removed,
     seq: state.seq,
     root: state.root,
+    restoring: state.root === undefined,
+    checkpoint: state.lastCheckpoint,
     epoch: state.epoch,
     cmdPubKey: state.cmdPubKey,
     members,

@@ -22,6 +22,15 @@ export type EpochKeys = {
   commit: Hex
 }
 
+/**
+ * The epoch's keys for what the host and the chain see: `root` keys the running transition root, `leaf` salts the
+ * state root's per-account leaves, `snapshot` encrypts snapshots. Equal on every holder of the epoch, unknown to
+ * everyone else, so no public root can be brute-forced from guessed commands or balances.
+ */
+export function deriveEpochKey(secret: Uint8Array, purpose: 'root' | 'leaf' | 'snapshot'): Uint8Array {
+  return expand(sha256, secret, label(`${purpose}-key`), 32)
+}
+
 /** Derives everything an epoch secret stands for. */
 export async function deriveEpochKeys(secret: Uint8Array, epoch: bigint): Promise<EpochKeys> {
   const command = await deriveX25519(expand(sha256, secret, label('cmd-kem'), 32))

@@ -42,6 +42,10 @@ import { SHARE_BYTES } from './constants'
 import { deriveEpochKeys } from './keySchedule'
 import { stolenMachineClient } from '../../platform/sim/stolenMachineClient'
 import { unsealState } from '../sealState'
+import { createMemoryExchange } from '../../../host/checkpoint/checkpointExchange'
+
+/** The members' shared checkpoint exchange, as their node APIs would be. */
+const checkpoints = createMemoryExchange()
 
 const wallet = (name: string) => privateKeyToAccount(keccak256(toHex(name)))
 const issuer = wallet('issuer')
@@ -74,6 +78,7 @@ async function startReplica(name: string, accountIndex: number, machine?: SimMac
   const { client } = await startNodeEnclave({ machine: ownMachine })
   const node = createMemberNode({
     enclave: client,
+    checkpoints,
     clients: await operator(accountIndex),
     deployment,
     store: storeOf(name),

@@ -112,6 +112,7 @@ function settle(state: GroupState, pending: PendingRekey): void {
   state.epoch = pending.epoch
   state.cmdPubKey = pending.cmdPubKey
   state.epochSecret = pending.secret
+  state.previousEpochMembers = state.epochMembers
   state.epochMembers = state.members.map((m) => m.signer)
   state.rekeyRequested = false
   // Sessions end with the epoch: the session book drops every session of an earlier one (a member removed by this

@@ -29,8 +29,12 @@ export function createFollow(
     })
     const target = inputs.at(-1)?.seq ?? status.seq
     let savedAt = performance.now()
+    let waiting = false
     for (const chunk of ingestChunks(inputs, INGEST_BOUNDS)) {
       const { seq } = await enclave.ingest({ inputs: chunk })
+      // A restoring enclave stops where it must restore; the rest is read again once it has.
+      waiting = seq < chunk.at(-1)!.seq
+      if (waiting) break
       // A long catch-up is sealed as it goes: a crash or a reload mid-way resumes here, not from the start.
       if (performance.now() - savedAt >= saveIntervalMs && seq < target) {
         await save()
@@ -38,7 +42,7 @@ export function createFollow(
       }
       onEvent?.({ type: 'syncing', seq, target })
     }
-    fromBlock = toBlock + 1n
+    if (!waiting) fromBlock = toBlock + 1n
     if (inputs.length > 0) {
       await save()
       status = await enclave.getStatus()

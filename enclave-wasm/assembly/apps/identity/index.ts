@@ -6,6 +6,7 @@ import { Effects } from '../../effects'
 import { applyIdentity } from './apply'
 import { decodeIdentity, IdentityCommand } from './codec'
 import { queryIdentity, writeAttestation } from './query'
+import { identity } from './state'
 import { commitIdentity, exportIdentity, stageIdentity } from './snapshot'
 
 export class IdentityApp extends App {
@@ -23,6 +24,14 @@ export class IdentityApp extends App {
   }
   /** The account's attestation as the attestation query answers it. */
   readSection(account: string, _request: Reader, writer: Writer): void {
+    writeAttestation(account, writer)
+  }
+  collectAccounts(accounts: Set<string>): void {
+    const subjects = identity.attestations.keys()
+    for (let i = 0; i < subjects.length; i++) accounts.add(subjects[i])
+  }
+  /** The account's attestation, as in its read section. */
+  writeLeaf(account: string, writer: Writer): void {
     writeAttestation(account, writer)
   }
   exportSection(writer: Writer): void {

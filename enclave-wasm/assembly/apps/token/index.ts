@@ -7,7 +7,7 @@ import { applyToken } from './apply'
 import { decodeToken, TokenCommand } from './codec'
 import { queryToken } from './query'
 import { token } from './state'
-import { commitToken, exportToken, stageToken } from './snapshot'
+import { commitToken, exportToken, stageToken, writeHolder } from './snapshot'
 
 export class TokenApp extends App {
   constructor() {
@@ -25,6 +25,14 @@ export class TokenApp extends App {
   /** balance u128. */
   readSection(account: string, _request: Reader, writer: Writer): void {
     writer.u128(token.balanceOf(account))
+  }
+  collectAccounts(accounts: Set<string>): void {
+    const keys = token.holders.keys()
+    for (let i = 0; i < keys.length; i++) accounts.add(keys[i])
+  }
+  /** balance u128 ‖ count u64 ‖ allowances sorted by spender, as in the snapshot section. */
+  writeLeaf(account: string, writer: Writer): void {
+    writeHolder(token.peek(account), writer)
   }
   exportSection(writer: Writer): void {
     exportToken(writer)

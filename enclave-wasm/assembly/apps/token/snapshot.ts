@@ -14,15 +14,24 @@ export function exportToken(writer: Writer): void {
   const keys = token.holders.keys().sort()
   writer.u64(<u64>keys.length)
   for (let i = 0; i < keys.length; i++) {
-    const holder = token.holders.get(keys[i])
     writer.address(keys[i])
-    writer.u128(holder.balance)
-    const spenders = holder.allowances.keys().sort()
-    writer.u64(<u64>spenders.length)
-    for (let j = 0; j < spenders.length; j++) {
-      writer.address(spenders[j])
-      writer.u128(holder.allowances.get(spenders[j]))
-    }
+    writeHolder(token.holders.get(keys[i]), writer)
+  }
+}
+
+/** balance u128 ‖ count u64 ‖ allowances sorted by spender; an absent holder is a zero balance and none. */
+export function writeHolder(holder: Holder | null, writer: Writer): void {
+  if (holder == null) {
+    writer.u128(U128.zero())
+    writer.u64(0)
+    return
+  }
+  writer.u128(holder.balance)
+  const spenders = holder.allowances.keys().sort()
+  writer.u64(<u64>spenders.length)
+  for (let j = 0; j < spenders.length; j++) {
+    writer.address(spenders[j])
+    writer.u128(holder.allowances.get(spenders[j]))
   }
 }
 

@@ -1,0 +1,66 @@
+/**
+ * Where members leave the checkpoints their enclaves signed and the snapshots they commit to, and where a joiner
+ * finds the one it restores from. It holds only signed, encrypted material: whoever runs it can withhold, never
+ * forge (the enclave checks every signature, the hash and the root itself). Checkpoints are kept by their hash, so
+ * two different ones at one position (a divergence) stay apart instead of mixing their signatures.
+ */
+import { encodeAbiParameters, keccak256, type Hex } from 'viem'
+import type { CheckpointSignature, SignedCheckpoint } from '../../enclave-wasm/protocol'
+import type { Checkpoint } from '../../enclave-wasm/envelopes/checkpointTypes'
+
+/** A checkpoint with every signature gathered over it so far. */
+export type GatheredCheckpoint = { checkpoint: Checkpoint; signatures: CheckpointSignature[] }
+
+export type CheckpointExchange = {
+  publish: (signed: SignedCheckpoint) => Promise<void>
+  /** The checkpoint at `seq` that most members signed, if any did. */
+  find: (seq: bigint) => Promise<GatheredCheckpoint | undefined>
+  snapshot: (snapshotHash: Hex) => Promise<Uint8Array | undefined>
+}
+
+/** keccak256(abi.encode(checkpoint)): how the Ledger stores an accepted checkpoint, and how this keeps them apart. */
+export function checkpointHash(checkpoint: Checkpoint): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        {
+          type: 'tuple',
+          components: [
+            { name: 'seq', type: 'uint64' },
+            { name: 'acc', type: 'bytes32' },
+            { name: 'stateRoot', type: 'bytes32' },
+            { name: 'snapshotHash', type: 'bytes32' },
+            { name: 'withdrawalRoot', type: 'bytes32' },
+            { name: 'auditRoot', type: 'bytes32' },
+          ],
+        },
+      ],
+      [checkpoint],
+    ),
+  )
+}
+
+/** An exchange in this process: the node's own (served by its API), or one shared by the replicas of a test. */
+export function createMemoryExchange(): CheckpointExchange {
+  const bySeq = new Map<bigint, Map<Hex, GatheredCheckpoint>>()
+  const snapshots = new Map<Hex, Uint8Array>()
+  return {
+    async publish({ checkpoint, signer, signature, snapshot }) {
+      const atSeq = bySeq.get(checkpoint.seq) ?? new Map<Hex, GatheredCheckpoint>()
+      bySeq.set(checkpoint.seq, atSeq)
+      const hash = checkpointHash(checkpoint)
+      const gathered = atSeq.get(hash) ?? { checkpoint, signatures: [] }
+      atSeq.set(hash, gathered)
+      if (!gathered.signatures.some((s) => s.signer.toLowerCase() === signer.toLowerCase()))
+        gathered.signatures.push({ signer, signature })
+      snapshots.set(checkpoint.snapshotHash.toLowerCase() as Hex, snapshot)
+    },
+    async find(seq) {
+      const candidates = [...(bySeq.get(seq)?.values() ?? [])]
+      return candidates.sort((a, b) => b.signatures.length - a.signatures.length)[0]
+    },
+    async snapshot(snapshotHash) {
+      return snapshots.get(snapshotHash.toLowerCase() as Hex)
+    },
+  }
+}

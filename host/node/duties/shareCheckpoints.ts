@@ -1,0 +1,40 @@
+/**
+ * Sharing checkpoints: takes what the enclave signed at its checkpoint positions, leaves signature and snapshot in
+ * the exchange, and submits a checkpoint to the Ledger once the exchange holds a majority of the members' signatures
+ * over it (the Ledger checks them, and the two-operator rule, itself).
+ */
+import { ledgerAbi } from '../../../contracts/generated/ledger'
+import type { EnclaveStatus } from '../../../enclave-wasm/protocol'
+import type { CheckpointExchange } from '../../checkpoint/checkpointExchange'
+import { submitCheckpoint } from '../../ledger/submitCheckpoint'
+import type { Duty, DutyContext } from './dutyContext'
+import { tolerateRace } from './tolerateRace'
+
+export function createShareCheckpoints(context: DutyContext, exchange: CheckpointExchange): Duty {
+  const { enclave, clients, deployment, onEvent } = context
+  const ledger = deployment.contracts.ledger
+  return async (status: EnclaveStatus) => {
+    if (!status.member) return status
+    const { checkpoints } = await enclave.takeCheckpoints()
+    for (const signed of checkpoints) {
+      await exchange.publish(signed)
+      onEvent?.({ type: 'checkpointSigned', seq: signed.checkpoint.seq, stateRoot: signed.checkpoint.stateRoot })
+    }
+    const latest = checkpoints.at(-1)?.checkpoint.seq
+    if (latest === undefined) return status
+    const gathered = await exchange.find(latest)
+    const required = Math.floor(status.members.length / 2) + 1
+    if (!gathered || gathered.signatures.length < required) return status
+    const accepted = await clients.publicClient.readContract({
+      address: ledger,
+      abi: ledgerAbi,
+      functionName: 'latestCheckpointSeq',
+    })
+    if (accepted >= latest) return status
+    await tolerateRace(onEvent, 'checkpoint', async () => {
+      await submitCheckpoint(clients, { ledger, checkpoint: gathered.checkpoint, signatures: gathered.signatures })
+      onEvent?.({ type: 'checkpointAccepted', seq: latest, signers: gathered.signatures.length })
+    })
+    return status
+  }
+}
