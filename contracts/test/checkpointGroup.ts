@@ -102,5 +102,18 @@ export async function startCheckpointGroup() {
     return { errorName: revert.data?.errorName, args: revert.data?.args }
   }
 
-  return { anvil, deployment, ledger, accounts, clientsOf, read, members, aCheckpoint, typedData, signedBy, refusal }
+  return {
+    anvil,
+    deployment,
+    ledger,
+    accounts,
+    clientsOf,
+    read,
+    register,
+    members,
+    aCheckpoint,
+    typedData,
+    signedBy,
+    refusal,
+  }
 }
