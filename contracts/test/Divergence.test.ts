@@ -37,9 +37,9 @@ const REPORTER = 5
 let joiner: PrivateKeyAccount
 
 /** `checkpoint` with its own state root, signed by `member`: one side of a divergence. */
-async function signedSide(member: PrivateKeyAccount, checkpoint: Checkpoint): Promise<DivergenceSide> {
+async function signedSide(member: PrivateKeyAccount, checkpoint: Checkpoint) {
   const [signed] = await group.signedBy(checkpoint, member)
-  return { checkpoint, ...signed! }
+  return { checkpoint, signer: signed!.signer, signature: signed!.signature }
 }
 const withRoot = (checkpoint: Checkpoint, label: string): Checkpoint => ({
   ...checkpoint,
@@ -48,7 +48,7 @@ const withRoot = (checkpoint: Checkpoint, label: string): Checkpoint => ({
 const report = (a: DivergenceSide, b: DivergenceSide) =>
   reportDivergence(group.clientsOf(REPORTER), { ledger: group.ledger, a, b })
 /** Simulates a Ledger call from account `from` (a refusal throws its custom error). */
-const simulate = (from: number, call: { functionName: 'submit' | 'submitSessions'; args: [Hex] }) =>
+const simulate = (from: number, call: { functionName: 'submit' | 'submitSessions'; args: readonly [Hex] }) =>
   group.clientsOf(from).publicClient.simulateContract({
     address: group.ledger,
     abi: ledgerAbi,
