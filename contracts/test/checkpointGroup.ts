@@ -18,9 +18,12 @@ import { registerEnclave } from '../../host/ledger/registerEnclave'
 import { buildContracts } from '../build'
 
 const MEASUREMENT: Hex = keccak256(toHex('anonify test enclave'))
+/** The zero root (withdrawals and audits have none yet). */
 export const ZERO: Hex = `0x${'00'.repeat(32)}`
 
+/** A member's signer key, with the index of the account that operates it. */
 export type Member = PrivateKeyAccount & { operator: number }
+/** What startCheckpointGroup returns. */
 export type CheckpointGroup = Awaited<ReturnType<typeof startCheckpointGroup>>
 
 /** Starts anvil, deploys and registers members a, b (operator 1) and c (operator 2). Stop it with `anvil.stop()`. */

@@ -10,6 +10,7 @@ export type DivergenceSide = { checkpoint: Checkpoint } & (
   | { signer?: undefined; signature?: undefined }
 )
 
+/** The two sides, for one seq; their order only decides which is A and which is B in the event. */
 export type ReportDivergenceParameters = { ledger: Address; a: DivergenceSide; b: DivergenceSide }
 
 const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000'
