@@ -270,12 +270,13 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       }
     }
     // Dropped by a reorg: posted again, oldest first, ahead of newer records; a reorg is no failure of the batch. One
-    // that reverted in the block that replaced its own failed like any revert.
+    // that reverted in the block that replaced its own failed like any revert, unless the Ledger is paused.
     for (const { batch, reverted } of dropped.reverse()) {
       posted = posted.filter((b) => b !== batch)
       const { functionName } = laneOf(batch.records[0]!)
-      if (reverted) retry(batch.records, new LedgerTransactionError({ functionName, hash: batch.hash }), batch.hash)
-      else requeue(batch.records)
+      if (!reverted) requeue(batch.records)
+      else if (!(await holdIfPaused(batch.records).catch(() => false)))
+        retry(batch.records, new LedgerTransactionError({ functionName, hash: batch.hash }), batch.hash)
     }
     await save()
     if (dropped.length > 0) await flush()
