@@ -104,6 +104,19 @@ export const INPUT_KIND = {
   rekeySettled: 13,
   /** Governance granted the identity app's KYC issuer role: abi.encode(uint64 blockNumber, governor, issuer). */
   identityIssuerGranted: 14,
+  /**
+   * The Ledger accepted a checkpoint: abi.encode((uint64 seq, bytes32 acc, bytes32 stateRoot, bytes32 snapshotHash,
+   * bytes32 withdrawalRoot, bytes32 auditRoot) checkpoint, address[] signers, bytes[] signatures), signers ascending,
+   * each signature EIP-712 over the checkpoint (envelopes/checkpointTypes.ts), for the enclave to check itself.
+   */
+  checkpoint: 15,
+  /**
+   * Two different checkpoints for one seq were shown and the Ledger paused intake:
+   * abi.encode(uint64 seq, bytes32 checkpointHashA, bytes32 checkpointHashB), each keccak256(abi.encode(checkpoint)).
+   */
+  divergence: 16,
+  /** Governance resumed the Ledger after a divergence: abi.encode(uint64 divergentSeq). */
+  resumed: 17,
 } as const
 
 /**

@@ -17,6 +17,8 @@ describe('anonify bench --json', () => {
         rekey3: number
         ack3: number
         rekeySettle: number
+        checkpoint2: number
+        checkpoint5: number
         erc20Transfer: number
         erc20TransferToNewHolder: number
       }
@@ -34,6 +36,13 @@ describe('anonify bench --json', () => {
     expect(result.gas.rekey3).toBeGreaterThan(50_000)
     expect(result.gas.ack3).toBeGreaterThan(21_000)
     expect(result.gas.rekeySettle).toBeGreaterThan(21_000)
+    // A checkpoint recovers one signature per signer and appends itself to the stream with all of them: each extra
+    // signature adds a recovery and its calldata, so five cost more than two.
+    for (const gas of [result.gas.checkpoint2, result.gas.checkpoint5]) {
+      expect(Number.isInteger(gas)).toBe(true)
+      expect(gas).toBeGreaterThan(21_000)
+    }
+    expect(result.gas.checkpoint5).toBeGreaterThan(result.gas.checkpoint2)
     // The public baseline, measured on the same chain: OpenZeppelin's transfer to an existing holder is above the
     // 21,000 base and below one that writes a new balance slot; the ratio is the two measured figures' quotient.
     expect(result.gas.erc20Transfer).toBeGreaterThan(21_000)

@@ -1,6 +1,7 @@
 /** `anonify bench`: measures the product on this machine and prints one object; `--json` field names are stable. */
 import { cpus } from 'node:os'
 import { startBenchStack } from '../../host/bench/benchStack'
+import { measureCheckpointGas } from '../../host/bench/measureCheckpointGas'
 import { measureChromiumPath } from '../../host/bench/measureChromiumPath'
 import { measureGroupGas } from '../../host/bench/measureGroupGas'
 import { measurePublicTransfer } from '../../host/bench/measurePublicTransfer'
@@ -17,7 +18,9 @@ export const benchCommand = defineCommand({
     const log = (line: string) => process.stderr.write(`${line}\n`)
     const measurement = await quietly(values.json === true, buildArtifacts)
     log('bench: three enclave members form a group on a private anvil…')
-    const gas = await measureGroupGas({ measurement })
+    const groupGas = await measureGroupGas({ measurement })
+    log('bench: checkpoints signed by 2 of 3 and 5 of 9 members on a private anvil…')
+    const gas = { ...groupGas, ...(await measureCheckpointGas({ measurement })) }
     log('bench: two replicas, 128 funded wallets on a private anvil…')
     const stack = await startBenchStack({ measurement })
     const { publicGas, sealed, session, chromium } = await (async () => {
@@ -54,7 +57,7 @@ export const benchCommand = defineCommand({
     else
       console.log(
         [
-          `Gas: register ${gas.register}, rekey with 3 members ${gas.rekey3} (+ ${gas.ack3} for the ack that settles it, or ${gas.rekeySettle} to settle it on its timeout), public ERC20 transfer ${publicGas.erc20Transfer} (to a new holder ${publicGas.erc20TransferToNewHolder})`,
+          `Gas: register ${gas.register}, rekey with 3 members ${gas.rekey3} (+ ${gas.ack3} for the ack that settles it, or ${gas.rekeySettle} to settle it on its timeout), checkpoint with 2 signatures ${gas.checkpoint2} (with 5: ${gas.checkpoint5}), public ERC20 transfer ${publicGas.erc20Transfer} (to a new holder ${publicGas.erc20TransferToNewHolder})`,
           `Gas of one confidential transfer over one public ERC20 transfer, batch 128: session ${result.gasRatioToErc20.session128}, sealed ${result.gasRatioToErc20.sealed128}`,
           `Gas per confidential transfer (session path): batch 1 ${commands.gasPerTransfer.batch1}, 16 ${commands.gasPerTransfer.batch16}, 128 ${commands.gasPerTransfer.batch128}`,
           `Gas per confidential transfer (sealed path): batch 1 ${sealed.gasPerTransfer.batch1}, 16 ${sealed.gasPerTransfer.batch16}, 128 ${sealed.gasPerTransfer.batch128}`,

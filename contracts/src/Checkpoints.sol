@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {EpochKeys} from "./EpochKeys.sol";
+import {LedgerPause} from "./LedgerPause.sol";
 
 /**
  * @title Checkpoints
  * @notice The group's agreed state at a position of the input stream: the accumulator there, the state root, the hash
  * of the encrypted snapshot a joiner restores from, and the roots withdrawals and audits prove against. Accepted only
  * with EIP-712 signatures of a majority of the active members, from at least two operators whenever two or more
- * operators have members, so no single operator can vouch for a state alone.
+ * operators have members, so no single operator can vouch for a state alone. Each accepted checkpoint enters the
+ * input stream (KIND_CHECKPOINT) with its signatures, so every enclave learns it from the stream it replays.
  * @dev Signatures are checked against the members as they are now: a removed member's signature counts for nothing,
  * even over a position from its time.
  */
-abstract contract Checkpoints is EpochKeys {
+abstract contract Checkpoints is LedgerPause {
     /// @notice What the members sign.
     /// @param seq The input the checkpoint is taken after.
     /// @param acc The Ledger's accumulator after input `seq`.
@@ -69,7 +69,8 @@ abstract contract Checkpoints is EpochKeys {
     error CheckpointSingleOperator(address operator);
 
     /**
-     * @notice Records a checkpoint. Anyone may submit it; the signatures are what count.
+     * @notice Records a checkpoint and appends it as a KIND_CHECKPOINT input (layout in InputStream). Anyone may
+     * submit it; the signatures are what count. Refused with LedgerPaused while a divergence is recorded.
      * @param checkpoint_ The signed checkpoint.
      * @param signers The signing members, in strictly ascending address order.
      * @param signatures Each signer's EIP-712 signature over `checkpoint_`, in the same order.
@@ -77,6 +78,7 @@ abstract contract Checkpoints is EpochKeys {
     function checkpoint(Checkpoint calldata checkpoint_, address[] calldata signers, bytes[] calldata signatures)
         external
     {
+        _requireNotPaused();
         uint64 latest = _latestSeq;
         if (checkpoint_.seq <= latest) revert CheckpointNotNewer(latest, checkpoint_.seq);
         uint64 current = seq();
@@ -89,10 +91,7 @@ abstract contract Checkpoints is EpochKeys {
         for (uint256 i = 0; i < signers.length; ++i) {
             if (i > 0 && signers[i] <= signers[i - 1]) revert CheckpointSignersNotAscending(i);
             if (!isActive(signers[i])) revert CheckpointSignerNotMember(signers[i]);
-            (address recovered, ECDSA.RecoverError recoverError, ) = ECDSA.tryRecover(digest, signatures[i]);
-            if (recoverError != ECDSA.RecoverError.NoError || recovered != signers[i]) {
-                revert EnclaveSignatureInvalid(signers[i], recovered);
-            }
+            _checkSignature(signers[i], digest, signatures[i]);
         }
         uint256 required = _memberCount() / 2 + 1;
         if (signers.length < required) revert CheckpointTooFewSignatures(signers.length, required);
@@ -101,6 +100,7 @@ abstract contract Checkpoints is EpochKeys {
         _latestSeq = checkpoint_.seq;
         _accepted[checkpoint_.seq] = keccak256(abi.encode(checkpoint_));
         emit CheckpointAccepted(checkpoint_.seq, checkpoint_, signers);
+        _append(KIND_CHECKPOINT, abi.encode(checkpoint_, signers, signatures));
     }
 
     /// @notice The position of the latest accepted checkpoint (0 before the first).
@@ -110,7 +110,7 @@ abstract contract Checkpoints is EpochKeys {
 
     /// @notice keccak256(abi.encode(checkpoint)) of the checkpoint accepted at `inputSeq`, zero if none was.
     /// @param inputSeq The checkpoint's position.
-    function checkpointHashAt(uint64 inputSeq) external view returns (bytes32) {
+    function checkpointHashAt(uint64 inputSeq) public view returns (bytes32) {
         return _accepted[inputSeq];
     }
 

@@ -372,7 +372,8 @@ abstract contract EpochKeys is EnclaveRegistry {
         delete _pending;
     }
 
-    function _checkSignature(address signer, bytes32 digest, bytes calldata signature) private pure {
+    /// @dev Reverts EnclaveSignatureInvalid unless `signature` over `digest` recovers to `signer`.
+    function _checkSignature(address signer, bytes32 digest, bytes calldata signature) internal pure {
         (address recovered, ECDSA.RecoverError recoverError, ) = ECDSA.tryRecover(digest, signature);
         if (recoverError != ECDSA.RecoverError.NoError || recovered != signer) revert EnclaveSignatureInvalid(signer, recovered);
     }

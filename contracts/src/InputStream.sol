@@ -4,8 +4,8 @@ pragma solidity 0.8.37;
 /**
  * @title InputStream
  * @notice The one ordered input stream of Anonify. Every input that changes confidential state (command batches,
- * membership changes, rekeys, init-key updates) gets the next sequence number and is folded into a running
- * accumulator that every enclave recomputes while it replays.
+ * membership changes, rekeys, init-key updates, checkpoints, divergences) gets the next sequence number and is folded
+ * into a running accumulator that every enclave recomputes while it replays.
  * @dev Payloads live in events, never in storage: only the accumulator per sequence number is stored, so a later
  * checkpoint can be checked against it. acc_s = keccak256(acc_{s-1} ‖ uint64 s ‖ uint8 kind ‖ keccak256(payload)).
  * For every kind but KIND_SESSION_BATCH the event carries the whole payload. For KIND_SESSION_BATCH the accumulated
@@ -52,6 +52,17 @@ abstract contract InputStream {
     /// address issuer). Every enclave applies it as the identity app's grantIssuer command from its reserved
     /// governance caller, so no one else can set or replace the issuer.
     uint8 public constant KIND_IDENTITY_ISSUER_GRANTED = 14;
+    /// @notice A checkpoint was accepted: abi.encode(Checkpoints.Checkpoint checkpoint, address[] signers,
+    /// bytes[] signatures), the signers ascending and each signature its EIP-712 signature over
+    /// Checkpoints.checkpointDigest, so every enclave sees which checkpoint the Ledger accepted and checks the
+    /// signatures itself rather than take its host's word for it.
+    uint8 public constant KIND_CHECKPOINT = 15;
+    /// @notice Two different checkpoints for one position were shown (Divergence.reportDivergence) and the Ledger
+    /// paused command intake and checkpoints: abi.encode(uint64 seq, bytes32 checkpointHashA, bytes32 checkpointHashB),
+    /// each hash keccak256(abi.encode(checkpoint)).
+    uint8 public constant KIND_DIVERGENCE = 16;
+    /// @notice Governance resumed the Ledger after a divergence: abi.encode(uint64 divergentSeq).
+    uint8 public constant KIND_RESUMED = 17;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

@@ -2,19 +2,19 @@
 pragma solidity 0.8.37;
 
 import {AppGovernance} from "./AppGovernance.sol";
-import {Checkpoints} from "./Checkpoints.sol";
+import {Divergence} from "./Divergence.sol";
 import {EnclaveRegistry} from "./EnclaveRegistry.sol";
 import {EpochKeys} from "./EpochKeys.sol";
 
 /**
  * @title Ledger
  * @notice Anonify's contract on a chain: the ordered input stream, the enclave registry, the epoch keys, the
- * checkpoints and the governance of the apps.
+ * checkpoints (and the pause a divergence between them causes) and the governance of the apps.
  * Relayers submit batches of fixed-size encrypted command records; the chain sees only ciphertext and the
  * relayer's address. Session batches (`submitSessions`) are the cheap variant: their records stay in calldata and
  * only their hash enters the stream.
  */
-contract Ledger is Checkpoints, AppGovernance {
+contract Ledger is Divergence, AppGovernance {
     /// @notice Size of one sealed command record, in bytes (header 8, HPKE enc 32, AEAD of a 256-byte bucket 272).
     /// Every record has this size, so size leaks nothing.
     uint256 public constant RECORD_BYTES = 312;
@@ -44,10 +44,12 @@ contract Ledger is Checkpoints, AppGovernance {
     /**
      * @notice Appends a batch of sealed command records as one input: payload = uint64 block number ‖ records.
      * Anyone may submit: a relayer posts for users, so the chain sees the relayer's address, never the user's.
+     * Refused with LedgerPaused while a divergence is recorded.
      * @param records Concatenated records of RECORD_BYTES each.
      * @return assigned The sequence number the batch received.
      */
     function submit(bytes calldata records) external returns (uint64 assigned) {
+        _requireNotPaused();
         _checkBatch(records.length, RECORD_BYTES);
         // The block number goes into the accumulated payload: enclaves check deadlines against it, and no host can
         // claim another one.
@@ -58,6 +60,7 @@ contract Ledger is Checkpoints, AppGovernance {
      * @notice Appends a batch of session command records as one KIND_SESSION_BATCH input: payload = uint64 block
      * number ‖ records, accumulated like any other, but the event carries only the block number. Anyone may submit,
      * from an account without code, in a transaction whose `to` is the Ledger and whose input is this call.
+     * Refused with LedgerPaused while a divergence is recorded.
      * @dev The records are not logged (that would cost more than their calldata), so followers rebuild the payload
      * from the transaction's input: the call must be the transaction itself, or a follower could not find the
      * records and the stream would stall at this input for everyone. `msg.sender == tx.origin` rules out calls from
@@ -68,6 +71,7 @@ contract Ledger is Checkpoints, AppGovernance {
      * @return assigned The sequence number the batch received.
      */
     function submitSessions(bytes calldata records) external returns (uint64 assigned) {
+        _requireNotPaused();
         // tx.origin is not used to authorize: it proves the call is the transaction itself (see @dev above).
         // solhint-disable-next-line avoid-tx-origin
         if (msg.sender != tx.origin || msg.sender.code.length != 0) revert LedgerSessionBatchNotDirect(msg.sender);

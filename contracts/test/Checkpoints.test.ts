@@ -1,165 +1,46 @@
 /**
  * Checkpoints as an attacker meets them: a majority of the active members, of two operators where two exist, over
  * the Ledger's own accumulator at a newer position; anything less is refused with its named error and changes nothing.
- * Members are registered with sim evidence for signer keys the test holds, so it can sign as each of them.
+ * An accepted one enters the input stream with its signatures. Members are registered with sim evidence for signer
+ * keys the test holds, so it can sign as each of them.
  */
-import {
-  BaseError,
-  ContractFunctionRevertedError,
-  createWalletClient,
-  encodeAbiParameters,
-  hashTypedData,
-  http,
-  keccak256,
-  parseEventLogs,
-  toHex,
-  type Address,
-  type Hex,
-} from 'viem'
-import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
+import { decodeAbiParameters, encodePacked, hashTypedData, keccak256, parseEventLogs, toHex } from 'viem'
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../generated/ledger'
-import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
-import { CHECKPOINT_TYPES, type Checkpoint } from '../../enclave-wasm/envelopes/checkpointTypes'
-import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import { createLedgerClients } from '../../host/chain/createLedgerClients'
-import { startAnvil, type Anvil } from '../../host/chain/startAnvil'
-import { deployStack } from '../../host/deployment/deployStack'
-import type { Deployment } from '../../host/deployment/parseDeployment'
-import type { LedgerClients } from '../../host/ledger/confirmTransaction'
+import {
+  CHECKPOINT_INPUT_PARAMETERS,
+  type Checkpoint,
+  checkpointHash,
+} from '../../enclave-wasm/envelopes/checkpointTypes'
+import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { removeEnclave } from '../../host/ledger/governance'
-import { registerEnclave } from '../../host/ledger/registerEnclave'
 import { submitCheckpoint } from '../../host/ledger/submitCheckpoint'
-import { buildContracts } from '../build'
-import { simEvidence } from './simEvidence'
+import { type CheckpointGroup, startCheckpointGroup, ZERO } from './checkpointGroup'
 
-const MEASUREMENT: Hex = keccak256(toHex('anonify test enclave'))
-const ZERO: Hex = `0x${'00'.repeat(32)}`
-
-let anvil: Anvil
-let deployment: Deployment
-let accounts: Address[]
-const clientsOf = (index: number): LedgerClients =>
-  createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: accounts[index]!, pollingIntervalMs: 50 })
-
-type Member = PrivateKeyAccount & { operator: number }
-/** Operator 1 runs a and b, operator 2 runs c. */
-const members: Record<'a' | 'b' | 'c', Member> = {} as never
-
-async function register(operator: number): Promise<Member> {
-  const account = privateKeyToAccount(generatePrivateKey())
-  const { publicClient } = clientsOf(0)
-  const registration = await simEvidence({
-    publicClient,
-    machine: await createSimMachine(),
-    ledger: deployment.contracts.ledger,
-    operator: accounts[operator]!,
-    measurement: MEASUREMENT,
-    signer: account.address,
-    initKey: keccak256(toHex(`init ${account.address}`)),
-  })
-  await registerEnclave(clientsOf(operator), registration)
-  return Object.assign(account, { operator })
-}
-
-const read = {
-  seq: () =>
-    clientsOf(0).publicClient.readContract({
-      address: deployment.contracts.ledger,
-      abi: ledgerAbi,
-      functionName: 'seq',
-    }),
-  latestCheckpointSeq: () =>
-    clientsOf(0).publicClient.readContract({
-      address: deployment.contracts.ledger,
-      abi: ledgerAbi,
-      functionName: 'latestCheckpointSeq',
-    }),
-  hashAt: (seq: bigint) =>
-    clientsOf(0).publicClient.readContract({
-      address: deployment.contracts.ledger,
-      abi: ledgerAbi,
-      functionName: 'checkpointHashAt',
-      args: [seq],
-    }),
-}
-const accAt = (seq: bigint) =>
-  clientsOf(0).publicClient.readContract({
-    address: deployment.contracts.ledger,
-    abi: ledgerAbi,
-    functionName: 'accumulatorAt',
-    args: [seq],
-  })
-
-/** A checkpoint of the stream as it stands, with recognisable roots. */
-async function aCheckpoint(overrides: Partial<Checkpoint> = {}): Promise<Checkpoint> {
-  const seq = overrides.seq ?? (await read.seq())
-  return {
-    seq,
-    acc: overrides.acc ?? (await accAt(seq)),
-    stateRoot: keccak256(toHex(`state ${seq}`)),
-    snapshotHash: keccak256(toHex(`snapshot ${seq}`)),
-    withdrawalRoot: ZERO,
-    auditRoot: ZERO,
-    ...overrides,
-  }
-}
-
-const typedData = (checkpoint: Checkpoint) => ({
-  domain: commandDomain(31337n, deployment.contracts.ledger),
-  types: CHECKPOINT_TYPES,
-  primaryType: 'Checkpoint' as const,
-  message: checkpoint,
-})
-const signedBy = async (checkpoint: Checkpoint, ...signers: PrivateKeyAccount[]) =>
-  Promise.all(
-    signers.map(async (signer) => ({
-      signer: signer.address,
-      signature: await signer.signTypedData(typedData(checkpoint)),
-    })),
-  )
-
-/** Submits and returns the revert's name and args, checking the latest checkpoint did not move. */
-async function refusal(submit: () => Promise<unknown>) {
-  const before = await read.latestCheckpointSeq()
-  const error = await submit().then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(BaseError)
-  const revert = (error as BaseError).walk(
-    (e) => e instanceof ContractFunctionRevertedError,
-  ) as ContractFunctionRevertedError
-  expect(await read.latestCheckpointSeq()).toEqual(before)
-  return { errorName: revert.data?.errorName, args: revert.data?.args }
-}
-const submit = async (checkpoint: Checkpoint, signatures: Awaited<ReturnType<typeof signedBy>>) =>
-  submitCheckpoint(clientsOf(5), { ledger: deployment.contracts.ledger, checkpoint, signatures })
+let group: CheckpointGroup
+const submit = async (checkpoint: Checkpoint, signatures: Awaited<ReturnType<CheckpointGroup['signedBy']>>) =>
+  submitCheckpoint(group.clientsOf(5), { ledger: group.ledger, checkpoint, signatures })
 
 beforeAll(async () => {
-  await buildContracts()
-  anvil = await startAnvil()
-  deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement: MEASUREMENT })
-  accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  members.a = await register(1)
-  members.b = await register(1)
-  members.c = await register(2)
+  group = await startCheckpointGroup()
 }, 60_000)
-afterAll(async () => anvil?.stop())
+afterAll(async () => group?.anvil.stop())
 
 describe('Checkpoints', () => {
   it("signs the same EIP-712 digest viem computes for the members' typed data", async () => {
-    const checkpoint = await aCheckpoint()
-    const digest = await clientsOf(0).publicClient.readContract({
-      address: deployment.contracts.ledger,
+    const checkpoint = await group.aCheckpoint()
+    const digest = await group.clientsOf(0).publicClient.readContract({
+      address: group.ledger,
       abi: ledgerAbi,
       functionName: 'checkpointDigest',
       args: [checkpoint],
     })
-    expect(digest).toBe(hashTypedData(typedData(checkpoint)))
+    expect(digest).toBe(hashTypedData(group.typedData(checkpoint)))
   })
 
   it('error: one signature of three members reverts CheckpointTooFewSignatures', async () => {
+    const { aCheckpoint, refusal, signedBy, members } = group
     const checkpoint = await aCheckpoint()
     expect(await refusal(async () => submit(checkpoint, await signedBy(checkpoint, members.c)))).toEqual({
       errorName: 'CheckpointTooFewSignatures',
@@ -168,6 +49,7 @@ describe('Checkpoints', () => {
   })
 
   it('error: a majority from one operator while another has members reverts CheckpointSingleOperator', async () => {
+    const { aCheckpoint, refusal, signedBy, members, accounts } = group
     const checkpoint = await aCheckpoint()
     expect(await refusal(async () => submit(checkpoint, await signedBy(checkpoint, members.a, members.b)))).toEqual({
       errorName: 'CheckpointSingleOperator',
@@ -176,15 +58,17 @@ describe('Checkpoints', () => {
   })
 
   it("error: an accumulator other than the Ledger's at that position reverts CheckpointAccumulatorMismatch", async () => {
+    const { aCheckpoint, refusal, signedBy, members, read } = group
     const checkpoint = await aCheckpoint({ acc: keccak256(toHex('a forked history')) })
     const result = await refusal(async () => submit(checkpoint, await signedBy(checkpoint, members.a, members.c)))
     expect(result).toEqual({
       errorName: 'CheckpointAccumulatorMismatch',
-      args: [await accAt(checkpoint.seq), checkpoint.acc],
+      args: [await read.accAt(checkpoint.seq), checkpoint.acc],
     })
   })
 
   it('error: a signature by a key that is not the named member reverts EnclaveSignatureInvalid', async () => {
+    const { aCheckpoint, refusal, signedBy, members } = group
     const checkpoint = await aCheckpoint()
     const stranger = privateKeyToAccount(generatePrivateKey())
     const [forged] = await signedBy(checkpoint, stranger)
@@ -192,16 +76,20 @@ describe('Checkpoints', () => {
       { signer: members.c.address, signature: forged!.signature },
       ...(await signedBy(checkpoint, members.a)),
     ]
-    expect((await refusal(async () => submit(checkpoint, signatures))).errorName).toBe('EnclaveSignatureInvalid')
+    expect(await refusal(async () => submit(checkpoint, signatures))).toEqual({
+      errorName: 'EnclaveSignatureInvalid',
+      args: [members.c.address, stranger.address],
+    })
   })
 
   it('error: a signer listed twice reverts CheckpointSignersNotAscending (one member cannot count twice)', async () => {
+    const { aCheckpoint, refusal, signedBy, members, accounts, ledger, clientsOf } = group
     const checkpoint = await aCheckpoint()
     const [signature] = await signedBy(checkpoint, members.c)
     const { publicClient } = clientsOf(5)
     const result = await refusal(() =>
       publicClient.simulateContract({
-        address: deployment.contracts.ledger,
+        address: ledger,
         abi: ledgerAbi,
         functionName: 'checkpoint',
         args: [checkpoint, [members.c.address, members.c.address], [signature!.signature, signature!.signature]],
@@ -212,6 +100,7 @@ describe('Checkpoints', () => {
   })
 
   it('error: a position the stream has not reached reverts CheckpointBeyondStream', async () => {
+    const { aCheckpoint, refusal, signedBy, members, read } = group
     const seq = await read.seq()
     const checkpoint = await aCheckpoint({ seq: seq + 1n, acc: ZERO })
     expect(await refusal(async () => submit(checkpoint, await signedBy(checkpoint, members.a, members.c)))).toEqual({
@@ -223,26 +112,50 @@ describe('Checkpoints', () => {
   it('accepts a majority of two operators over the current position, then refuses that position again', async ({
     annotate,
   }) => {
+    const { aCheckpoint, refusal, signedBy, members, read } = group
     const checkpoint = await aCheckpoint()
     const receipt = await submit(checkpoint, await signedBy(checkpoint, members.c, members.a))
     expect(await read.latestCheckpointSeq()).toBe(checkpoint.seq)
-    expect(await read.hashAt(checkpoint.seq)).toBe(
-      keccak256(encodeAbiParameters([{ type: 'tuple', components: CHECKPOINT_TYPES.Checkpoint }], [checkpoint])),
-    )
+    expect(await read.hashAt(checkpoint.seq)).toBe(checkpointHash(checkpoint))
     const [accepted] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'CheckpointAccepted' })
     expect(accepted!.args).toMatchObject({ seq: checkpoint.seq, checkpoint })
     expect(new Set(accepted!.args.signers)).toEqual(new Set([members.a.address, members.c.address]))
     await annotate(`checkpoint with 2 signatures: ${receipt.gasUsed} gas`)
 
-    const again = await aCheckpoint({ stateRoot: keccak256(toHex('another root')) })
+    const again = await aCheckpoint({ seq: checkpoint.seq, stateRoot: keccak256(toHex('another root')) })
     expect(await refusal(async () => submit(again, await signedBy(again, members.a, members.c)))).toEqual({
       errorName: 'CheckpointNotNewer',
       args: [checkpoint.seq, checkpoint.seq],
     })
   })
 
+  it('an accepted checkpoint is the next input: KIND_CHECKPOINT with the checkpoint, signers and signatures', async () => {
+    const { aCheckpoint, signedBy, members, read } = group
+    const checkpoint = await aCheckpoint()
+    const signatures = await signedBy(checkpoint, members.a, members.c)
+    const receipt = await submit(checkpoint, signatures)
+    const [input] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'InputAppended' })
+    expect(input!.args).toMatchObject({ seq: checkpoint.seq + 1n, kind: INPUT_KIND.checkpoint })
+    const [decoded, signers, signed] = decodeAbiParameters(CHECKPOINT_INPUT_PARAMETERS, input!.args.payload)
+    expect(decoded).toEqual(checkpoint)
+    const ascending = [...signatures].sort((x, y) => (BigInt(x.signer) < BigInt(y.signer) ? -1 : 1))
+    expect(signers).toEqual(ascending.map((s) => s.signer))
+    expect(signed).toEqual(ascending.map((s) => s.signature))
+    // The accumulator folds it in like any input, from the checkpoint's own acc.
+    const acc = keccak256(
+      encodePacked(
+        ['bytes32', 'uint64', 'uint8', 'bytes32'],
+        [checkpoint.acc, checkpoint.seq + 1n, INPUT_KIND.checkpoint, keccak256(input!.args.payload)],
+      ),
+    )
+    expect(input!.args.acc).toBe(acc)
+    expect(await read.accAt(checkpoint.seq + 1n)).toBe(acc)
+    expect(await read.seq()).toBe(checkpoint.seq + 1n)
+  })
+
   it("error: a removed member's signature reverts CheckpointSignerNotMember", async () => {
-    await removeEnclave(clientsOf(0), { ledger: deployment.contracts.ledger, signer: members.c.address })
+    const { aCheckpoint, refusal, signedBy, members, read, ledger, clientsOf } = group
+    await removeEnclave(clientsOf(0), { ledger, signer: members.c.address })
     const checkpoint = await aCheckpoint()
     expect(await refusal(async () => submit(checkpoint, await signedBy(checkpoint, members.a, members.c)))).toEqual({
       errorName: 'CheckpointSignerNotMember',

@@ -41,7 +41,7 @@ import { submitRekey } from '../../host/ledger/submitRekey'
 import { submitRekeyAnswer } from '../../host/ledger/submitRekeyAnswer'
 import { submitRekeySettle } from '../../host/ledger/submitRekeySettle'
 import { buildContracts } from '../build'
-import { simEvidence } from './simEvidence'
+import { simEvidence } from '../../host/enclave/simEvidence'
 import { REGISTRATION_PAYLOAD } from '../../enclave-wasm/envelopes/checkRegistration'
 
 const MEASUREMENT: Hex = keccak256(toHex('anonify test enclave'))

@@ -88,3 +88,17 @@ export class RegistrationFailedError extends AnonifyError {
     })
   }
 }
+
+/**
+ * The Ledger is paused: two different checkpoints for input `seq` were shown (a divergence), so it takes no command
+ * batches and no checkpoints until governance resumes it.
+ */
+export class LedgerPausedError extends AnonifyError {
+  override name = 'LedgerPausedError' as const
+  constructor({ seq }: { seq: bigint }) {
+    super(`The Ledger is paused by a divergence at input ${seq}; it takes no commands until governance resumes it.`, {
+      metaMessages: ['Commands already queued are kept and posted after the resume; send new ones then.'],
+      docsPath: 'DESIGN.md#4-the-group-and-its-ledger-one-ordered-input-stream',
+    })
+  }
+}

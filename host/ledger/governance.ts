@@ -1,4 +1,4 @@
-/** Governance actions (GOVERNOR_ROLE): verifiers, measurements, member removal, rekeys, the KYC issuer grant. */
+/** Governance actions (GOVERNOR_ROLE): verifiers, measurements, member removal, rekeys, the issuer grant, resume. */
 import type { Address, Hex, TransactionReceipt } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { confirmTransaction, type LedgerClients } from './confirmTransaction'
@@ -96,4 +96,22 @@ export async function grantIdentityIssuer(
     account: walletClient.account,
   })
   return confirmTransaction(publicClient, await walletClient.writeContract(request), 'grantIdentityIssuer')
+}
+
+/**
+ * Resumes command intake and checkpoints after a recorded divergence; refused with LedgerNotPaused when not paused.
+ * @example
+ * await resumeLedger(clients, { ledger })
+ */
+export async function resumeLedger(
+  { walletClient, publicClient }: LedgerClients,
+  { ledger }: { ledger: Address },
+): Promise<TransactionReceipt> {
+  const { request } = await publicClient.simulateContract({
+    address: ledger,
+    abi: ledgerAbi,
+    functionName: 'resume',
+    account: walletClient.account,
+  })
+  return confirmTransaction(publicClient, await walletClient.writeContract(request), 'resume')
 }

@@ -9,6 +9,7 @@ import { isValidX25519PublicKey } from '../../enclave-wasm/envelopes/x25519Key'
 import { COMMAND_RECORD_BYTES, ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
+import { LedgerPausedError } from '../errors/ledger'
 import { RelayerQueueFullError } from '../errors/relayer'
 import { clientAddress } from './clientAddress'
 import type { Relayer } from './createRelayer'
@@ -74,7 +75,8 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
           `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`,
         )
       const accepted = await relayer.accept(body).catch((error: unknown) => {
-        if (error instanceof RelayerQueueFullError) throw new HttpError(503, error.shortMessage)
+        if (error instanceof RelayerQueueFullError || error instanceof LedgerPausedError)
+          throw new HttpError(503, error.shortMessage)
         throw error
       })
       // One answer for every refusal: the relayer cannot tell a bad signature from a stale epoch, and neither can you.
@@ -114,6 +116,8 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
           epoch: status.epoch.toString(),
           member: status.member,
           pending: relayer.pending(),
+          // The divergent seq while the Ledger is paused (commands are refused 503), else null.
+          pausedAt: relayer.pausedAt()?.toString() ?? null,
         },
       }
     },

@@ -1,15 +1,17 @@
 /**
  * The relayer: takes command records (sealed or session) from anyone, asks its enclave whether each is worth posting
  * (one bit, nothing about the content), and posts them in batches, so users' addresses never appear on chain. It
- * keeps each batch until its block is final and posts it again if a reorg drops it.
+ * keeps each batch until its block is final and posts it again if a reorg drops it. While the Ledger is paused by a
+ * divergence it posts nothing and refuses new records, keeps what it holds, and posts it once governance resumes.
  */
 import { bytesToHex, TransactionNotFoundError, TransactionReceiptNotFoundError, type Address, type Hash } from 'viem'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
-import { LedgerTransactionError } from '../errors/ledger'
+import { LedgerPausedError, LedgerTransactionError } from '../errors/ledger'
 import { BatchDroppedError, RelayerQueueFullError } from '../errors/relayer'
 import type { LedgerClients } from '../ledger/confirmTransaction'
 import { MAX_RECORDS_PER_BATCH, RECORD_BYTES, SESSION_RECORD_BYTES } from '../ledger/constants'
 import { readFinalBlock, type FinalityPolicy } from '../ledger/readFinalBlock'
+import { readLedgerPause } from '../ledger/readLedgerPause'
 import { submitBatch } from '../ledger/submitBatch'
 import { submitSessionBatch } from '../ledger/submitSessionBatch'
 import type { SealedStateStore } from '../storage/sealedStateStore'
@@ -36,7 +38,7 @@ export type CreateRelayerParameters = {
   maxBatch?: number | undefined
   /** …or when the oldest has waited this long. */
   flushAfterMs?: number | undefined
-  /** How often posted batches are checked for finality or a reorg. */
+  /** How often posted batches are checked for finality or a reorg, and a paused Ledger for its resume. */
   confirmIntervalMs?: number | undefined
   maxQueued?: number | undefined
   maxAttempts?: number | undefined
@@ -48,7 +50,8 @@ export type CreateRelayerParameters = {
 export type Relayer = {
   /**
    * Prechecks and queues one record; resolves once it is queued (and stored), not yet posted. True for a record
-   * already held (queued, posted or recently final): it is not posted twice. Throws `RelayerQueueFullError`.
+   * already held (queued, posted or recently final): it is not posted twice. Throws `RelayerQueueFullError`, and
+   * `LedgerPausedError` while the Ledger is paused.
    */
   accept: (record: Uint8Array) => Promise<boolean>
   /** Posts what is queued now and waits for the receipts. */
@@ -57,6 +60,8 @@ export type Relayer = {
   confirm: () => Promise<void>
   /** Records held: being prechecked, queued, or posted and not yet final. */
   pending: () => number
+  /** The divergent seq the Ledger was paused at when last read before posting; undefined while it takes batches. */
+  pausedAt: () => bigint | undefined
   /** Stops posting; what is still held stays in the store for the next start (posted first, without a store). */
   stop: () => Promise<void>
 }
@@ -107,6 +112,8 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
   let posting: Promise<void> = Promise.resolve()
   let saving: Promise<void> = Promise.resolve()
   let confirmTimer: ReturnType<typeof setTimeout> | undefined
+  let resumeTimer: ReturnType<typeof setTimeout> | undefined
+  let pausedAt: bigint | undefined
   let stopped = false
 
   /** Writes the whole state, one write after another; resolves once this state (or a later one) is stored. */
@@ -133,6 +140,34 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     confirmTimer = undefined
     await confirm().catch((error: unknown) => onError?.(error))
     scheduleConfirm()
+  }
+
+  /**
+   * Reads the pause before a batch goes out and after one failed. While paused, puts `first` (a batch that reverted)
+   * and every batch not yet sent back in front of their queues in the order they were taken, counting no failure: a
+   * pause is no fault of the batch, and a batch sent now would only revert. Resolves to whether it is paused.
+   */
+  const holdIfPaused = async (first?: Uint8Array[]): Promise<boolean> => {
+    const pause = await readLedgerPause(clients.publicClient, { ledger })
+    pausedAt = pause.paused ? pause.seq : undefined
+    if (!pause.paused) return false
+    const unsent = [...(first ? [first] : []), ...sending]
+    sending.clear()
+    for (const lane of lanes.values())
+      lane.queue = [...unsent.filter((b) => laneOf(b[0]!) === lane).flat(), ...lane.queue]
+    scheduleResumeCheck()
+    return true
+  }
+  const scheduleResumeCheck = () => {
+    if (!stopped) resumeTimer ??= setTimeout(() => void resumeCheck(), confirmIntervalMs)
+  }
+  const resumeCheck = async () => {
+    resumeTimer = undefined
+    const pause = await readLedgerPause(clients.publicClient, { ledger }).catch((error: unknown) => onError?.(error))
+    if (pause && !pause.paused) {
+      pausedAt = undefined
+      await flush()
+    } else scheduleResumeCheck()
   }
 
   /** Back to the front of its queue after a failure (logged), or dropped for good after `maxAttempts` of them. */
@@ -167,12 +202,17 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     sending.add(batch)
     // Batches go out one after another: the relayer's nonce order is the chain's order.
     posting = posting.then(async () => {
+      // Put back in its queue by a pause an earlier batch met.
+      if (!sending.has(batch)) return
       let hash: Hash
       try {
+        if (await holdIfPaused()) return save()
         hash = await lane.submit(clients.walletClient, { ledger, records: batch })
       } catch (error) {
-        sending.delete(batch)
-        retry(batch, error)
+        if (!(await holdIfPaused().catch(() => false))) {
+          sending.delete(batch)
+          retry(batch, error)
+        }
         return save()
       }
       sending.delete(batch)
@@ -184,7 +224,8 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
         // A reverted batch appended nothing: it is not posted, whatever its transaction hash says.
         if (receipt.status !== 'success') {
           posted = posted.filter((b) => b.hash !== hash)
-          retry(batch, new LedgerTransactionError({ functionName: lane.functionName, hash }), hash)
+          if (!(await holdIfPaused(batch).catch(() => false)))
+            retry(batch, new LedgerTransactionError({ functionName: lane.functionName, hash }), hash)
           await save()
         }
       } catch (error) {
@@ -229,12 +270,13 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       }
     }
     // Dropped by a reorg: posted again, oldest first, ahead of newer records; a reorg is no failure of the batch. One
-    // that reverted in the block that replaced its own failed like any revert.
+    // that reverted in the block that replaced its own failed like any revert, unless the Ledger is paused.
     for (const { batch, reverted } of dropped.reverse()) {
       posted = posted.filter((b) => b !== batch)
       const { functionName } = laneOf(batch.records[0]!)
-      if (reverted) retry(batch.records, new LedgerTransactionError({ functionName, hash: batch.hash }), batch.hash)
-      else requeue(batch.records)
+      if (!reverted) requeue(batch.records)
+      else if (!(await holdIfPaused(batch.records).catch(() => false)))
+        retry(batch.records, new LedgerTransactionError({ functionName, hash: batch.hash }), batch.hash)
     }
     await save()
     if (dropped.length > 0) await flush()
@@ -262,6 +304,7 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
       if (!lane || stopped) return false
       const key = bytesToHex(record)
       if (held.has(key) || recent.has(key)) return true
+      if (pausedAt !== undefined) throw new LedgerPausedError({ seq: pausedAt })
       if (held.size >= maxQueued) throw new RelayerQueueFullError({ maxQueued })
       // Held before the precheck's await, so a copy arriving meanwhile is answered as a copy.
       held.add(key)
@@ -284,11 +327,13 @@ export async function createRelayer(parameters: CreateRelayerParameters): Promis
     flush,
     confirm,
     pending: () => held.size,
+    pausedAt: () => pausedAt,
     async stop() {
       if (!store) await flush()
       stopped = true
       for (const lane of lanes.values()) if (lane.timer) clearTimeout(lane.timer)
       if (confirmTimer) clearTimeout(confirmTimer)
+      if (resumeTimer) clearTimeout(resumeTimer)
       await posting
       await saving
     },

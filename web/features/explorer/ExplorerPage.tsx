@@ -25,6 +25,9 @@ const KIND_NAMES: Record<number, string> = {
   [INPUT_KIND.rekeySettled]: 'rekey settled on timeout',
   [INPUT_KIND.memberReattested]: 'member re-attested',
   [INPUT_KIND.identityIssuerGranted]: 'KYC issuer granted (governance)',
+  [INPUT_KIND.checkpoint]: 'checkpoint accepted',
+  [INPUT_KIND.divergence]: 'divergence recorded (intake paused)',
+  [INPUT_KIND.resumed]: 'resumed (governance)',
 }
 const BATCH_KINDS: number[] = [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]
 /** Hex digits of ciphertext shown per input; the rest is in the title. */

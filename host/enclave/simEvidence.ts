@@ -1,4 +1,7 @@
-/** Registration evidence from a simulated machine, bound exactly as an enclave binds it; options bend one part each. */
+/**
+ * Registration evidence from a simulated machine for a signer key held outside any enclave, bound exactly as an
+ * enclave binds it: contract tests and the bench register members they can sign as. Options bend one part each.
+ */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { concatBytes, encodePacked, hexToBytes, toHex, type Address, type Hex, type PublicClient } from 'viem'
 import { ENCLAVE_SIGNER_ID } from '../../enclave-wasm/platform/launchEnclave'
