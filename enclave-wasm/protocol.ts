@@ -47,6 +47,12 @@ export type GroupView = {
   restoring: boolean
   /** The latest checkpoint this enclave made or restored from. */
   checkpoint: { seq: bigint; stateRoot: Hex } | undefined
+  /** The latest checkpoint the Ledger accepted, as its input reached this enclave. */
+  acceptedCheckpoint: { seq: bigint; stateRoot: Hex; signers: number } | undefined
+  /** Its own state root at an accepted checkpoint's position differed from the accepted one. */
+  divergedAt: bigint | undefined
+  /** The Ledger paused command intake over a divergence at this position; governance resumes it. */
+  pausedAt: bigint | undefined
   /** The settled epoch: what wallets encrypt to and members apply commands under. */
   epoch: bigint
   cmdPubKey: Hex | undefined
@@ -412,6 +418,20 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     seq: uint(status.seq, 'status.seq'),
     root: optionalHex(status.root, 32, 'status.root'),
     restoring: status.restoring === true,
+    acceptedCheckpoint:
+      status.acceptedCheckpoint === undefined
+        ? undefined
+        : (() => {
+            const c = asRecord(status.acceptedCheckpoint, 'status.acceptedCheckpoint')
+            if (!isRequestId(c.signers)) throw invalid('status.acceptedCheckpoint.signers must be an integer')
+            return {
+              seq: uint(c.seq, 'status.acceptedCheckpoint.seq'),
+              stateRoot: hexOf(c.stateRoot, 32, 'status.acceptedCheckpoint.stateRoot'),
+              signers: c.signers,
+            }
+          })(),
+    divergedAt: status.divergedAt === undefined ? undefined : uint(status.divergedAt, 'status.divergedAt'),
+    pausedAt: status.pausedAt === undefined ? undefined : uint(status.pausedAt, 'status.pausedAt'),
     checkpoint:
       status.checkpoint === undefined
         ? undefined

@@ -4,9 +4,9 @@
  * forge (the enclave checks every signature, the hash and the root itself). Checkpoints are kept by their hash, so
  * two different ones at one position (a divergence) stay apart instead of mixing their signatures.
  */
-import { encodeAbiParameters, keccak256, type Hex } from 'viem'
+import type { Hex } from 'viem'
 import type { CheckpointSignature, SignedCheckpoint } from '../../enclave-wasm/protocol'
-import type { Checkpoint } from '../../enclave-wasm/envelopes/checkpointTypes'
+import { checkpointHash, type Checkpoint } from '../../enclave-wasm/envelopes/checkpointTypes'
 
 /** A checkpoint with every signature gathered over it so far. */
 export type GatheredCheckpoint = { checkpoint: Checkpoint; signatures: CheckpointSignature[] }
@@ -16,28 +16,6 @@ export type CheckpointExchange = {
   /** The checkpoint at `seq` that most members signed, if any did. */
   find: (seq: bigint) => Promise<GatheredCheckpoint | undefined>
   snapshot: (snapshotHash: Hex) => Promise<Uint8Array | undefined>
-}
-
-/** keccak256(abi.encode(checkpoint)): how the Ledger stores an accepted checkpoint, and how this keeps them apart. */
-export function checkpointHash(checkpoint: Checkpoint): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [
-        {
-          type: 'tuple',
-          components: [
-            { name: 'seq', type: 'uint64' },
-            { name: 'acc', type: 'bytes32' },
-            { name: 'stateRoot', type: 'bytes32' },
-            { name: 'snapshotHash', type: 'bytes32' },
-            { name: 'withdrawalRoot', type: 'bytes32' },
-            { name: 'auditRoot', type: 'bytes32' },
-          ],
-        },
-      ],
-      [checkpoint],
-    ),
-  )
 }
 
 /** An exchange in this process: the node's own (served by its API), or one shared by the replicas of a test. */

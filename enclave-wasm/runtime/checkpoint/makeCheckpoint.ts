@@ -5,8 +5,7 @@
 import { hashTypedData, isAddressEqual, type Hex } from 'viem'
 import { serializeSignature, sign } from 'viem/accounts'
 import type { SignedCheckpoint } from '../../protocol'
-import { CHECKPOINT_TYPES, type Checkpoint } from '../../envelopes/checkpointTypes'
-import { commandDomain } from '../../envelopes/commandEnvelope'
+import { checkpointTypedData, type Checkpoint } from '../../envelopes/checkpointTypes'
 import type { EnclaveState } from '../enclaveState'
 import { ZERO_HASH, type GroupState } from '../group/groupState'
 import { deriveEpochKey } from '../group/keySchedule'
@@ -16,12 +15,7 @@ import { stateRoot } from './stateRoot'
 
 /** The EIP-712 digest members sign for `checkpoint` (Checkpoints.checkpointDigest). */
 export function checkpointDigest(group: Pick<GroupState, 'chainId' | 'ledger'>, checkpoint: Checkpoint): Hex {
-  return hashTypedData({
-    domain: commandDomain(group.chainId, group.ledger),
-    types: CHECKPOINT_TYPES,
-    primaryType: 'Checkpoint',
-    message: checkpoint,
-  })
+  return hashTypedData(checkpointTypedData(group.chainId, group.ledger, checkpoint))
 }
 
 /** This enclave vouches for its state: it holds the root, the epoch secret, and is a member. */

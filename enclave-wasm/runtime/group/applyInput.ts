@@ -12,8 +12,14 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, concatBytes, hexToBytes, isAddressEqual, type Hex } from 'viem'
 import { INPUT_KIND, type LedgerInput } from '../../protocol'
 import { checkRegistration, decodeRegistration, type Registration } from '../../envelopes/checkRegistration'
+import {
+  CHECKPOINT_INPUT_PARAMETERS,
+  DIVERGENCE_INPUT_PARAMETERS,
+  RESUMED_INPUT_PARAMETERS,
+} from '../../envelopes/checkpointTypes'
 import { nextAccumulator } from '../../envelopes/inputAccumulator'
 import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
+import { checkpointDigest } from '../checkpoint/makeCheckpoint'
 import { decodeInput } from './decodeInput'
 import type { GroupState } from './groupState'
 import { initKeyDigest } from './initKeyDigest'
@@ -124,6 +130,18 @@ export async function applyInput(
       }
       break
     }
+    case INPUT_KIND.checkpoint:
+      applyAcceptedCheckpoint(state, input)
+      break
+    case INPUT_KIND.divergence: {
+      const [seq] = decodeInput(input, DIVERGENCE_INPUT_PARAMETERS)
+      state.pausedAt = seq
+      break
+    }
+    case INPUT_KIND.resumed:
+      decodeInput(input, RESUMED_INPUT_PARAMETERS)
+      state.pausedAt = undefined
+      break
     default:
       throw new InputRejectedError(`input ${input.seq} has unknown kind ${input.kind}`)
   }
@@ -139,6 +157,29 @@ function nextRoot(state: GroupState, acc: Hex, outcome: Uint8Array): Hex | undef
   if (state.epoch === 0n) return bytesToHex(sha256(line))
   if (!state.epochSecret) return undefined
   return bytesToHex(hmac(sha256, deriveEpochKey(state.epochSecret, 'root'), line))
+}
+
+/**
+ * An accepted checkpoint: every signature must be a member's over it, as the Ledger checked (one that is not came
+ * from a host, not from the chain). If this enclave made its own at that position with another root, it diverged.
+ */
+function applyAcceptedCheckpoint(state: GroupState, input: LedgerInput): void {
+  const [checkpoint, signers, signatures] = decodeInput(input, CHECKPOINT_INPUT_PARAMETERS)
+  const digest = checkpointDigest(state, checkpoint)
+  const signedByMembers =
+    signers.length === signatures.length &&
+    signers.every((signer, i) => {
+      const recovered = recoverEnclaveSigner(digest, signatures[i]!)
+      return (
+        recovered && isAddressEqual(recovered, signer) && state.members.some((m) => isAddressEqual(m.signer, signer))
+      )
+    })
+  if (!signedByMembers || checkpoint.seq >= input.seq)
+    throw new InputRejectedError(`input ${input.seq} carries a checkpoint the Ledger would not have accepted`)
+  const own = state.lastCheckpoint
+  if (own?.seq === checkpoint.seq && own.stateRoot.toLowerCase() !== checkpoint.stateRoot.toLowerCase())
+    state.divergedAt = checkpoint.seq
+  state.acceptedCheckpoint = { seq: checkpoint.seq, stateRoot: checkpoint.stateRoot, signers: signers.length }
 }
 
 /** The registration an input carries; a payload that is none cannot have come from the Ledger. */

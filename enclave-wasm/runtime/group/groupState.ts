@@ -76,6 +76,12 @@ export type GroupState = {
   previousEpochMembers: Address[]
   /** The latest checkpoint this enclave made or restored from. */
   lastCheckpoint: { seq: bigint; stateRoot: Hex } | undefined
+  /** The latest checkpoint the Ledger accepted (input 15). */
+  acceptedCheckpoint: { seq: bigint; stateRoot: Hex; signers: number } | undefined
+  /** This enclave's own state root at an accepted checkpoint's position differed from it: it cannot vouch for it. */
+  divergedAt: bigint | undefined
+  /** The Ledger paused command intake over a divergence at this position (input 16), until governance resumed. */
+  pausedAt: bigint | undefined
   /** The proposed next epoch, while it is neither settled nor voided. */
   pendingRekey: PendingRekey | undefined
   /** Governance asked for a new epoch since the current one began. */
@@ -110,6 +116,9 @@ export function emptyGroupState(chainId: bigint, ledger: Address, measurement: H
     epochMembers: [],
     previousEpochMembers: [],
     lastCheckpoint: undefined,
+    acceptedCheckpoint: undefined,
+    divergedAt: undefined,
+    pausedAt: undefined,
     pendingRekey: undefined,
     rekeyRequested: false,
     initKeyRotationDue: false,
