@@ -12,7 +12,13 @@ import { checkpointHash, type Checkpoint } from '../../enclave-wasm/envelopes/ch
 export type GatheredCheckpoint = { checkpoint: Checkpoint; signatures: CheckpointSignature[] }
 
 export type CheckpointExchange = {
+  /** Leaves a checkpoint this member's enclave signed, with its snapshot. */
   publish: (signed: SignedCheckpoint) => Promise<void>
+  /**
+   * Adds another member's signature to a checkpoint the exchange already holds (its snapshot is the same bytes);
+   * false for one it does not hold, which may be a divergence and is never stored on a stranger's word.
+   */
+  cosign: (checkpoint: Checkpoint, signature: CheckpointSignature) => Promise<boolean>
   /** The checkpoint at `seq` that most members signed, if any did. */
   find: (seq: bigint) => Promise<GatheredCheckpoint | undefined>
   snapshot: (snapshotHash: Hex) => Promise<Uint8Array | undefined>
@@ -32,6 +38,13 @@ export function createMemoryExchange(): CheckpointExchange {
       if (!gathered.signatures.some((s) => s.signer.toLowerCase() === signer.toLowerCase()))
         gathered.signatures.push({ signer, signature })
       snapshots.set(checkpoint.snapshotHash.toLowerCase() as Hex, snapshot)
+    },
+    async cosign(checkpoint, { signer, signature }) {
+      const gathered = bySeq.get(checkpoint.seq)?.get(checkpointHash(checkpoint))
+      if (!gathered) return false
+      if (!gathered.signatures.some((s) => s.signer.toLowerCase() === signer.toLowerCase()))
+        gathered.signatures.push({ signer, signature })
+      return true
     },
     async find(seq) {
       const candidates = [...(bySeq.get(seq)?.values() ?? [])]

@@ -1,6 +1,7 @@
 /** The registered enclaves and the current epoch, with the registry's verdict on each enclave. */
 import type { Address, Hex, PublicClient } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
+import { readLedgerPause } from './readLedgerPause'
 
 export type NetworkEnclave = {
   signer: Address
@@ -13,7 +14,14 @@ export type NetworkEnclave = {
   measurementAllowed: boolean
 }
 
-export type Network = { epoch: bigint; cmdPubKey: Hex; seq: bigint; enclaves: NetworkEnclave[] }
+export type Network = {
+  epoch: bigint
+  cmdPubKey: Hex
+  seq: bigint
+  enclaves: NetworkEnclave[]
+  /** The input two checkpoints disagree on while a divergence pauses command intake; undefined otherwise. */
+  pausedAt: bigint | undefined
+}
 
 /**
  * @example
@@ -21,11 +29,12 @@ export type Network = { epoch: bigint; cmdPubKey: Hex; seq: bigint; enclaves: Ne
  */
 export async function readNetwork(publicClient: PublicClient, { ledger }: { ledger: Address }): Promise<Network> {
   const read = { address: ledger, abi: ledgerAbi } as const
-  const [members, [epoch, cmdPubKey], seq, block] = await Promise.all([
+  const [members, [epoch, cmdPubKey], seq, block, pause] = await Promise.all([
     publicClient.readContract({ ...read, functionName: 'members' }),
     publicClient.readContract({ ...read, functionName: 'currentEpoch' }),
     publicClient.readContract({ ...read, functionName: 'seq' }),
     publicClient.getBlock(),
+    readLedgerPause(publicClient, { ledger }),
   ])
   const enclaves = await Promise.all(
     members.map(async (signer) => {
@@ -46,5 +55,5 @@ export async function readNetwork(publicClient: PublicClient, { ledger }: { ledg
       }
     }),
   )
-  return { epoch, cmdPubKey, seq, enclaves }
+  return { epoch, cmdPubKey, seq, enclaves, pausedAt: pause.paused ? pause.seq : undefined }
 }

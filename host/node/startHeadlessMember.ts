@@ -6,6 +6,9 @@ import { createLedgerClients } from '../chain/createLedgerClients'
 import type { Deployment } from '../deployment/parseDeployment'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
+import { createMemoryExchange } from '../checkpoint/checkpointExchange'
+import { nodeExchange, withPeer } from '../checkpoint/nodeExchange'
+import { createNodeClient } from '../relayer/createNodeClient'
 import { createNodeServer, type NodeServer } from '../relayer/createNodeServer'
 import { createRelayer } from '../relayer/createRelayer'
 import { fileStore } from '../storage/fileStore'
@@ -32,6 +35,11 @@ export type StartHeadlessMemberParameters = {
   allowedOrigins?: ReadonlySet<string> | undefined
   /** Rate-limit by `X-Forwarded-For` of requests from a loopback proxy (createNodeServer); off by default. */
   trustLoopbackProxy?: boolean | undefined
+  /**
+   * Another member's node API (`http://…:8547`): this node co-signs checkpoints there and, joining late, restores
+   * from the checkpoints and snapshots it serves. Without it the node has only its own.
+   */
+  peerUrl?: string | undefined
 }
 
 export type HeadlessMember = {
@@ -51,13 +59,23 @@ export type HeadlessMember = {
  * process.once('SIGINT', () => void member.stop())
  */
 export async function startHeadlessMember(parameters: StartHeadlessMemberParameters): Promise<HeadlessMember> {
-  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort, allowedOrigins, trustLoopbackProxy } = parameters
+  const { deployment, rpcUrl, dataDir, account, onEvent, httpPort, allowedOrigins, trustLoopbackProxy, peerUrl } =
+    parameters
   const files = dataDirFiles(dataDir)
   const { client } = await startNodeEnclave({
     machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine),
   })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
-  const node = createMemberNode({ enclave: client, clients, deployment, store: fileStore(files.sealedState), onEvent })
+  const own = createMemoryExchange()
+  const checkpoints = peerUrl ? withPeer(own, nodeExchange(createNodeClient(peerUrl))) : own
+  const node = createMemberNode({
+    enclave: client,
+    clients,
+    deployment,
+    store: fileStore(files.sealedState),
+    onEvent,
+    checkpoints,
+  })
   const relayer = await createRelayer({
     enclave: client,
     clients,
@@ -71,7 +89,14 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
   try {
     await node.bind()
     if (httpPort !== undefined)
-      server = await createNodeServer({ enclave: client, relayer, port: httpPort, allowedOrigins, trustLoopbackProxy })
+      server = await createNodeServer({
+        enclave: client,
+        relayer,
+        port: httpPort,
+        allowedOrigins,
+        trustLoopbackProxy,
+        checkpoints: { exchange: own, chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger },
+      })
   } catch (error) {
     await client.close()
     throw error

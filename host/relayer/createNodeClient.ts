@@ -1,5 +1,9 @@
 /** A wallet's client of a node's HTTP API: relays sealed commands and authenticated reads, trusts nothing it answers. */
-import type { Hex } from 'viem'
+import { keccak256, type Hex } from 'viem'
+import type { CheckpointSignature } from '../../enclave-wasm/protocol'
+import type { Checkpoint } from '../../enclave-wasm/envelopes/checkpointTypes'
+import type { GatheredCheckpoint } from '../checkpoint/checkpointExchange'
+import { checkpointToJson, gatheredFromJson } from '../checkpoint/checkpointJson'
 import { NodeRequestError, NodeUnavailableError } from '../errors/node'
 
 /**
@@ -36,6 +40,38 @@ export function createNodeClient(url: string) {
       if (status === 202) return true
       if (status === 422) return false
       throw fail(status, body, 'unexpected answer')
+    },
+    /** The checkpoint at `seq` with the signatures the node gathered, or undefined if it has none there. */
+    async checkpointAt(seq: bigint): Promise<GatheredCheckpoint | undefined> {
+      const { status, body } = await call(`/v1/checkpoints/${seq}`, { method: 'GET' })
+      if (status === 404) return undefined
+      const gathered = status === 200 ? gatheredFromJson(body) : undefined
+      if (!gathered) throw fail(status, body, 'malformed checkpoint')
+      return gathered
+    },
+    /** The encrypted snapshot with `snapshotHash`, or undefined; its hash is checked here and by the enclave. */
+    async snapshot(snapshotHash: Hex): Promise<Uint8Array | undefined> {
+      let response: Response
+      try {
+        response = await fetch(new URL(`/v1/snapshots/${snapshotHash}`, url))
+      } catch (cause) {
+        throw new NodeUnavailableError({ url, message: (cause as Error).message, cause })
+      }
+      if (response.status === 404) return undefined
+      if (response.status !== 200) throw fail(response.status, {}, 'no snapshot')
+      const bytes = new Uint8Array(await response.arrayBuffer())
+      return keccak256(bytes) === snapshotHash.toLowerCase() ? bytes : undefined
+    },
+    /** Adds this member's signature to the node's copy of `checkpoint`; false if the node holds another one. */
+    async cosign(checkpoint: Checkpoint, signature: CheckpointSignature): Promise<boolean> {
+      const { status, body } = await call('/v1/checkpoints', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ checkpoint: checkpointToJson(checkpoint), ...signature }),
+      })
+      if (status === 200) return true
+      if (status === 409) return false
+      throw fail(status, body, 'signature refused')
     },
     /** Same shape as the enclave's ECALL, so `readAccount` works through a node as through a local enclave. */
     async readAccount(params: { account: Hex; replyKey: Hex; signature: Hex }): Promise<{ reply: Hex }> {

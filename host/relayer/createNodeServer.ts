@@ -5,12 +5,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { hashTypedData, isAddressEqual, type Address, type Hex } from 'viem'
+import { checkpointTypedData } from '../../enclave-wasm/envelopes/checkpointTypes'
+import { recoverEnclaveSigner } from '../../enclave-wasm/envelopes/recoverEnclaveSigner'
 import { isValidX25519PublicKey } from '../../enclave-wasm/envelopes/x25519Key'
 import { COMMAND_RECORD_BYTES, ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
 import { LedgerPausedError } from '../errors/ledger'
 import { RelayerQueueFullError } from '../errors/relayer'
+import type { CheckpointExchange } from '../checkpoint/checkpointExchange'
+import { checkpointFromJson, checkpointToJson, signatureFromJson } from '../checkpoint/checkpointJson'
 import { clientAddress } from './clientAddress'
 import type { Relayer } from './createRelayer'
 import { createRateLimiter } from './createRateLimiter'
@@ -34,11 +39,18 @@ export type CreateNodeServerParameters = {
    * the CLI) are always served; a browser request from any other origin is refused 403.
    */
   allowedOrigins?: ReadonlySet<string> | undefined
+  /**
+   * The node's checkpoint exchange, served so members without an API (browser tabs) can co-sign and any joiner can
+   * fetch the checkpoint and the snapshot it restores from. Without it the checkpoint endpoints answer 404.
+   */
+  checkpoints?: { exchange: CheckpointExchange; chainId: bigint; ledger: Address } | undefined
 }
 
 export type NodeServer = { url: string; close: () => Promise<void> }
 
 const MAX_JSON_BYTES = 1024
+
+type Route = (request: IncomingMessage) => Promise<{ status: number; body: unknown; bytes?: Uint8Array }>
 
 class HttpError extends Error {
   constructor(
@@ -62,10 +74,11 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     ratePerSecond = 20,
     trustLoopbackProxy = false,
     allowedOrigins = new Set(),
+    checkpoints,
   } = parameters
   const limiter = createRateLimiter({ ratePerSecond })
 
-  const routes: Record<string, (request: IncomingMessage) => Promise<{ status: number; body: unknown }>> = {
+  const routes: Record<string, Route> = {
     'POST /v1/commands': async (request) => {
       requireContentType(request, 'application/octet-stream')
       const body = await readBody(request, COMMAND_RECORD_BYTES)
@@ -101,11 +114,39 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
         throw new HttpError(400, 'The replyKey is not a usable X25519 public key (low-order or non-canonical).')
       const { reply } = await enclave.readAccount({ account, replyKey, signature }).catch(async (error: unknown) => {
         if (!(error instanceof EnclaveRequestError) || error.code !== ENCLAVE_ERROR_CODES.rejected) throw error
-        if (!(await enclave.getStatus()).bound)
+        const status = await enclave.getStatus()
+        if (!status.bound)
           throw new HttpError(503, "The node's enclave has not joined its deployment yet; retry shortly.")
+        if (status.restoring)
+          throw new HttpError(503, `The node is restoring from a checkpoint at input ${status.seq}; retry shortly.`)
         throw new HttpError(403, "The enclave refused the read: the signature is not the account's.")
       })
       return { status: 200, body: { reply } }
+    },
+    'POST /v1/checkpoints': async (request) => {
+      requireContentType(request, 'application/json')
+      const value = parseJson(await readBody(request, MAX_JSON_BYTES)) as Record<string, unknown> | null
+      const checkpoint = checkpointFromJson(value?.checkpoint)
+      const signature = signatureFromJson(value)
+      if (!checkpoint || !signature)
+        throw new HttpError(400, 'A co-signature needs checkpoint (seq and five 32-byte hashes), signer and signature.')
+      const { chainId, ledger, members } = await memberFacts()
+      const recovered = recoverEnclaveSigner(
+        hashTypedData(checkpointTypedData(chainId, ledger, checkpoint)),
+        signature.signature,
+      )
+      if (
+        !recovered ||
+        !isAddressEqual(recovered, signature.signer) ||
+        !members.some((m) => isAddressEqual(m, recovered))
+      )
+        throw new HttpError(403, "The signature is not a member enclave's over this checkpoint.")
+      if (!(await exchangeOf().cosign(checkpoint, signature)))
+        throw new HttpError(
+          409,
+          'This node holds no such checkpoint: its state at that input differs, or it has not reached it.',
+        )
+      return { status: 200, body: { cosigned: true } }
     },
     'GET /v1/status': async () => {
       const status = await enclave.getStatus()
@@ -123,6 +164,38 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     },
   }
 
+  const exchangeOf = (): CheckpointExchange => {
+    if (!checkpoints) throw new HttpError(404, 'This node does not serve checkpoints.')
+    return checkpoints.exchange
+  }
+  // The deployment and the member list as this node's enclave has applied them: whom a co-signature may come from.
+  const memberFacts = async () => {
+    const { chainId, ledger } = checkpoints ?? {}
+    if (chainId === undefined || !ledger) throw new HttpError(404, 'This node does not serve checkpoints.')
+    return { chainId, ledger, members: (await enclave.getStatus()).members }
+  }
+  /** GET /v1/checkpoints/SEQ and GET /v1/snapshots/HASH. */
+  const pathRoute = (path: string): Route | undefined => {
+    const seq = /^\/v1\/checkpoints\/(\d{1,20})$/.exec(path)?.[1]
+    if (seq !== undefined)
+      return async () => {
+        const gathered = await exchangeOf().find(BigInt(seq))
+        if (!gathered) throw new HttpError(404, `This node holds no checkpoint at input ${seq}.`)
+        return {
+          status: 200,
+          body: { checkpoint: checkpointToJson(gathered.checkpoint), signatures: gathered.signatures },
+        }
+      }
+    const hash = /^\/v1\/snapshots\/(0x[0-9a-f]{64})$/.exec(path)?.[1]
+    if (hash !== undefined)
+      return async () => {
+        const snapshot = await exchangeOf().snapshot(hash as Hex)
+        if (!snapshot) throw new HttpError(404, 'This node holds no snapshot with that hash.')
+        return { status: 200, body: undefined, bytes: snapshot }
+      }
+    return undefined
+  }
+
   const server: Server = createServer((request, response) => {
     void handle(request, response)
   })
@@ -137,10 +210,14 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
       refuseForeignBrowser(request, allowedOrigins)
       if (!limiter.allow(clientAddress(request, trustLoopbackProxy)))
         throw new HttpError(429, 'Too many requests; slow down.')
-      const route = routes[`${request.method} ${(request.url ?? '').split('?')[0]}`]
+      const path = (request.url ?? '').split('?')[0] ?? ''
+      const route = routes[`${request.method} ${path}`] ?? (request.method === 'GET' ? pathRoute(path) : undefined)
       if (!route) throw new HttpError(404, 'Unknown endpoint. Try POST /v1/commands, POST /v1/reads or GET /v1/status.')
-      const { status, body } = await route(request)
-      send(status, body)
+      const { status, body, bytes } = await route(request)
+      if (bytes) {
+        response.writeHead(status, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' })
+        response.end(bytes)
+      } else send(status, body)
     } catch (error) {
       const refusal = toHttpError(error)
       send(refusal.status, { error: refusal.message })

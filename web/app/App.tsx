@@ -1,6 +1,7 @@
 /** The app shell: header with the simulation warning and the page tabs, then the wallet, identity, explorer or network
  * page. */
 import { ChainPanel } from '../features/chain/ChainPanel'
+import { DivergenceBanner } from '../features/chain/DivergenceBanner'
 import { BalancePanel } from '../features/account/BalancePanel'
 import { HistoryPanel } from '../features/account/HistoryPanel'
 import { IssuerPanel } from '../features/account/IssuerPanel'
@@ -40,6 +41,7 @@ export function App() {
       <p role="note" className="banner" data-testid="simulation-banner">
         Simulation mode: the enclave runs in a Web Worker with no hardware protection. Do not use real assets.
       </p>
+      <DivergenceBanner />
       {/* The enclave panel stays mounted on every page: it owns the replica's join and its progress. */}
       <main className="grid">
         <WalletPanel />

@@ -8,6 +8,8 @@ import { AnonifyError } from '../../host/errors/base'
 import type { BrowserEnclave } from '../../host/enclave/startBrowserEnclave'
 import type { LedgerClients } from '../../host/ledger/confirmTransaction'
 import { readGroup } from '../../host/ledger/readGroup'
+import { nodeExchange } from '../../host/checkpoint/nodeExchange'
+import { createNodeClient } from '../../host/relayer/createNodeClient'
 import { createMemberNode, type MemberNode, type MemberNodeEvent } from '../../host/node/createMemberNode'
 import type { SealedStateStore } from '../../host/storage/sealedStateStore'
 
@@ -28,6 +30,8 @@ export type ReplicaState = {
   resumedFromSeq: bigint | undefined
   /** The first sync after joining or resuming. */
   catchUp: CatchUp | undefined
+  /** Joined late: restoring from the checkpoint at `seq`, at `stage`, until `restored`. */
+  restoring: { seq: bigint; stage: string } | undefined
   error: unknown
 }
 
@@ -43,7 +47,13 @@ export type CreateReplicaStoreParameters = {
  * await replica.join(clients)
  */
 export function createReplicaStore({ deployment, enclave, sealedStore }: CreateReplicaStoreParameters) {
-  let state: ReplicaState = { joined: false, resumedFromSeq: undefined, catchUp: undefined, error: undefined }
+  let state: ReplicaState = {
+    joined: false,
+    resumedFromSeq: undefined,
+    catchUp: undefined,
+    restoring: undefined,
+    error: undefined,
+  }
   const listeners = new Set<() => void>()
   const update = (next: Partial<ReplicaState>) => {
     state = { ...state, ...next }
@@ -64,6 +74,8 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
   const onEvent = (event: MemberNodeEvent) => {
     if (event.type === 'syncing') advance(event.seq, event.target, false)
     else if (event.type === 'synced') advance(event.seq, event.seq, true)
+    else if (event.type === 'restoring') update({ restoring: { seq: event.seq, stage: event.stage } })
+    else if (event.type === 'restored') update({ restoring: undefined })
     else if (event.type === 'error') update({ error: event.error })
   }
 
@@ -83,7 +95,9 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
         throw new ReplicaInOtherTabError()
       const resumed = await sealedStore.load()
       const { client } = await enclave
-      const node = createMemberNode({ enclave: client, clients, deployment, store: sealedStore, onEvent })
+      // Checkpoints go to (and come from) the node this page is served with, through its own origin's /v1/.
+      const checkpoints = nodeExchange(createNodeClient(new URL('/', window.location.href).href))
+      const node = createMemberNode({ enclave: client, clients, deployment, store: sealedStore, onEvent, checkpoints })
       await node.bind()
       member = node
       const { seq } = await client.getStatus()

@@ -23,6 +23,8 @@ export async function precheck(
   { record: hex, blockNumber }: EnclaveSchema['precheck']['params'],
 ): Promise<EnclaveSchema['precheck']['result']> {
   const group = bound(state)
+  // Without state it cannot judge nonces: a restoring relayer posts nothing rather than guess.
+  if (group.root === undefined) return { accepted: false }
   const record = hexToBytes(hex)
   const opened =
     record.byteLength === COMMAND_RECORD_BYTES

@@ -22,6 +22,11 @@ export async function readAccount(
   // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
   if (!signer || signer.toLowerCase() !== account.toLowerCase())
     throw new GroupActionError('the read request is not signed by the account')
+  // A replica never presents state it cannot vouch for: a balance of 0 from a late joiner was the bug.
+  if (group.root === undefined)
+    throw new GroupActionError(
+      `this enclave is restoring from a checkpoint (at input ${group.seq}): it has no state to show yet`,
+    )
   const key = account.toLowerCase()
   const live = state.sessions!.of(key)
   const session = live && { epoch: live.epoch, expiresBlock: live.expiresBlock, next: live.next }

@@ -2,6 +2,7 @@
 import { useConnection } from 'wagmi'
 import { ErrorAlert } from '../../app/ErrorAlert'
 import { useAccountState } from '../../hooks/useAccountState'
+import { useEnclaveStatus } from '../../hooks/useEnclaveStatus'
 import { useReplica } from '../../hooks/useReplica'
 import { formatTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
 
@@ -9,6 +10,7 @@ export function BalancePanel() {
   const connection = useConnection()
   const replica = useReplica()
   const account = useAccountState()
+  const enclave = useEnclaveStatus()
   const data = account.data
 
   return (
@@ -18,6 +20,10 @@ export function BalancePanel() {
         <p className="muted">Connect a wallet to see your balance.</p>
       ) : !replica.joined ? (
         <p className="muted">Your balance is read from this tab's enclave: join the group first.</p>
+      ) : enclave.data?.restoring ? (
+        <p className="muted" data-testid="balance-restoring">
+          No balance yet: this tab's enclave is restoring from a checkpoint (at input {enclave.data.seq.toString()}).
+        </p>
       ) : data ? (
         <>
           <p className="balance" data-testid="balance" aria-live="polite">

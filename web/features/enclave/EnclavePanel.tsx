@@ -39,7 +39,9 @@ export function EnclavePanel() {
             ? 'not joined'
             : data?.member
               ? data.holdsEpoch
-                ? 'member, holds the epoch key'
+                ? data.restoring
+                  ? `member, restoring from checkpoint at input ${data.seq}`
+                  : 'member, holds the epoch key'
                 : data.pendingEpoch !== undefined
                   ? `member, joining: the rekey to epoch ${data.pendingEpoch} is pending`
                   : 'member, waiting for a rekey'
@@ -81,6 +83,19 @@ export function EnclavePanel() {
         <p className="muted" data-testid="enclave-pending-join">
           The group settles the rekey that keys this enclave in once most members acknowledge it, or, if most are away,
           a few blocks after it was posted.
+        </p>
+      )}
+      {joined && data?.restoring && data.holdsEpoch && (
+        <p data-testid="enclave-restoring" aria-live="polite">
+          Restoring from checkpoint at input {data.seq.toString()}:{' '}
+          {replica.restoring?.stage ?? 'waiting for the checkpoint'}. It joined after commands were posted and cannot
+          open them, so it shows no balance until it holds the group's state from the snapshot the members signed; then
+          it replays what came after.
+        </p>
+      )}
+      {data?.divergedAt !== undefined && (
+        <p className="error" data-testid="enclave-diverged">
+          This enclave's state at input {data.divergedAt.toString()} differs from the checkpoint the Ledger accepted.
         </p>
       )}
       {data?.lastRekeyRefusal && <p className="error">Refused a rekey: {data.lastRekeyRefusal}</p>}
