@@ -50,6 +50,13 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/identity')).identityCommand,
   },
   {
+    name: 'checkpoint',
+    summary:
+      'Checkpoints: status (the latest accepted, a node restoring or diverged, a pause), propose one now (--json)',
+    needs: ['contracts', 'enclave'],
+    load: async () => (await import('./commands/checkpoint')).checkpointCommand,
+  },
+  {
     name: 'status',
     summary: "Show the chain, the group (epoch, members) and a node's enclave: measurement, seq (--json for scripts)",
     needs: ['contracts', 'enclave'],

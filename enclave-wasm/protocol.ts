@@ -123,6 +123,8 @@ export const INPUT_KIND = {
   divergence: 16,
   /** Governance resumed the Ledger after a divergence: abi.encode(uint64 divergentSeq). */
   resumed: 17,
+  /** An operator or governance asked for a checkpoint: abi.encode(address requester); a checkpoint position. */
+  checkpointRequested: 18,
 } as const
 
 /**

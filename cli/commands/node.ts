@@ -11,7 +11,8 @@ import { untilSignal } from './untilSignal'
 
 export const nodeCommand = defineCommand({
   usage: [
-    '[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N]',
+    '[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N] [--peer URL]',
+    "--peer: another member node's API, to co-sign checkpoints there and, joining late, restore from its snapshots.",
   ],
   options: {
     rpc: { type: 'string' },
@@ -19,6 +20,7 @@ export const nodeCommand = defineCommand({
     data: { type: 'string' },
     'operator-account': { type: 'string' },
     'http-port': { type: 'string' },
+    peer: { type: 'string' },
   },
   async run(values) {
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
@@ -33,6 +35,7 @@ export const nodeCommand = defineCommand({
       account,
       onEvent: logMemberEvent,
       httpPort,
+      peerUrl: urlOption('peer', values.peer),
     })
     console.log(
       `Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`,

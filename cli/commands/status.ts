@@ -9,6 +9,7 @@ import { readGroup } from '../../host/ledger/readGroup'
 import { AnonifyError } from '../../host/errors/base'
 import { ChainUnreachableError } from '../../host/errors/chain'
 import { defineCommand } from '../command'
+import { checkpointReport } from './checkpoint'
 import { stringOption, urlOption } from './parseOptions'
 
 export const statusCommand = defineCommand({
@@ -55,6 +56,7 @@ export const statusCommand = defineCommand({
     // Without --data: a fresh enclave on a throwaway machine still shows what this build measures.
     const view = await readEnclaveView({ deployment, dataDir })
 
+    const checkpoints = await checkpointReport(deployment, rpcUrl, undefined)
     const report = {
       chainId,
       rpcUrl,
@@ -75,6 +77,15 @@ export const statusCommand = defineCommand({
       members: view.bound ? view.members : [...chain.members],
       seq: Number(view.seq),
       holdsEpoch: view.holdsEpoch,
+      // Joined late (or lost its data dir): no state until it restores from a checkpoint's snapshot.
+      restoring: view.restoring,
+      // The latest checkpoint the Ledger accepted: its input, block and how many members signed it.
+      checkpoint: checkpoints.checkpoint && {
+        seq: checkpoints.checkpoint.seq,
+        block: checkpoints.checkpoint.block,
+        signers: checkpoints.checkpoint.signers,
+      },
+      pausedAt: checkpoints.pausedAt,
       chain: {
         epoch: Number(chain.epoch),
         members: [...chain.members],
@@ -92,11 +103,12 @@ export const statusCommand = defineCommand({
         `Final         block ${report.finalBlock} (${describeFinality(deployment.finality)})`,
         `Ledger        ${report.contracts.ledger}`,
         `Group         epoch ${report.chain.epoch}, ${report.chain.members.length} member(s), ${report.chain.seq} input(s)`,
+        `Checkpoint    ${report.checkpoint ? `input ${report.checkpoint.seq} (block ${report.checkpoint.block}, ${report.checkpoint.signers} signature(s))` : 'none accepted yet'}${report.pausedAt !== null ? ` — PAUSED over a divergence at input ${report.pausedAt}` : ''}`,
         `Enclave       ${report.measurement} (${report.platform}: NO hardware protection)`,
         `Deployment    ${report.measurementMatchesDeployment ? 'accepts this enclave' : `expects ${report.deploymentMeasurement}`}`,
         ...(dataDir
           ? [
-              `Node          ${report.signer ?? 'no identity yet'}: ${report.member ? 'member' : 'not a member'}, epoch ${report.epoch}${report.holdsEpoch ? '' : ' (no key)'}, applied seq ${report.seq}`,
+              `Node          ${report.signer ?? 'no identity yet'}: ${report.member ? 'member' : 'not a member'}, epoch ${report.epoch}${report.holdsEpoch ? '' : ' (no key)'}, applied seq ${report.seq}${report.restoring ? ', restoring from checkpoint' : ''}`,
             ]
           : []),
       ].join('\n'),

@@ -67,6 +67,9 @@ abstract contract Checkpoints is LedgerPause {
     error CheckpointTooFewSignatures(uint256 signatures, uint256 required);
     /// @notice Members of one operator signed alone although other operators have members.
     error CheckpointSingleOperator(address operator);
+    /// @notice Only governance or the operator of an active member may ask for a checkpoint (each costs every member
+    /// a snapshot).
+    error CheckpointRequestNotAllowed(address requester);
 
     /**
      * @notice Records a checkpoint and appends it as a KIND_CHECKPOINT input (layout in InputStream). Anyone may
@@ -103,6 +106,18 @@ abstract contract Checkpoints is LedgerPause {
         _append(KIND_CHECKPOINT, abi.encode(checkpoint_, signers, signatures));
     }
 
+    /**
+     * @notice Asks every member to checkpoint now (`anonify checkpoint propose`): appends a KIND_CHECKPOINT_REQUESTED
+     * input, which is a checkpoint position for every enclave, so all of them sign the same `seq`.
+     * @return assigned The input's sequence number: the position of the checkpoint.
+     */
+    function requestCheckpoint() external returns (uint64 assigned) {
+        if (!hasRole(GOVERNOR_ROLE, msg.sender) && !_operatesMember(msg.sender)) {
+            revert CheckpointRequestNotAllowed(msg.sender);
+        }
+        return _append(KIND_CHECKPOINT_REQUESTED, abi.encode(msg.sender));
+    }
+
     /// @notice The position of the latest accepted checkpoint (0 before the first).
     function latestCheckpointSeq() external view returns (uint64) {
         return _latestSeq;
@@ -121,6 +136,15 @@ abstract contract Checkpoints is LedgerPause {
         bytes32 domain =
             keccak256(abi.encode(DOMAIN_TYPEHASH, keccak256("Anonify"), keccak256("2"), block.chainid, address(this)));
         return keccak256(abi.encodePacked("\x19\x01", domain, keccak256(abi.encode(CHECKPOINT_TYPEHASH, checkpoint_))));
+    }
+
+    /// @dev Whether `account` operates one of the active members.
+    function _operatesMember(address account) private view returns (bool) {
+        uint256 count = _memberCount();
+        for (uint256 i = 0; i < count; ++i) {
+            if (_operatorOf(_memberAt(i)) == account) return true;
+        }
+        return false;
     }
 
     /// @dev Refuses signers that all share one operator while some member has another.

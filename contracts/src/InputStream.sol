@@ -63,6 +63,9 @@ abstract contract InputStream {
     uint8 public constant KIND_DIVERGENCE = 16;
     /// @notice Governance resumed the Ledger after a divergence: abi.encode(uint64 divergentSeq).
     uint8 public constant KIND_RESUMED = 17;
+    /// @notice A member's operator or governance asked for a checkpoint now: abi.encode(address requester). Every
+    /// member enclave checkpoints at this input, so all of them sign the same position.
+    uint8 public constant KIND_CHECKPOINT_REQUESTED = 18;
 
     uint64 private _seq;
     mapping(uint64 seq => bytes32 acc) private _accumulators;

@@ -138,6 +138,9 @@ export async function applyInput(
       state.pausedAt = seq
       break
     }
+    case INPUT_KIND.checkpointRequested:
+      decodeInput(input, [{ type: 'address' }])
+      break
     case INPUT_KIND.resumed:
       decodeInput(input, RESUMED_INPUT_PARAMETERS)
       state.pausedAt = undefined

@@ -28,6 +28,7 @@ const KIND_NAMES: Record<number, string> = {
   [INPUT_KIND.checkpoint]: 'checkpoint accepted',
   [INPUT_KIND.divergence]: 'divergence recorded (intake paused)',
   [INPUT_KIND.resumed]: 'resumed (governance)',
+  [INPUT_KIND.checkpointRequested]: 'checkpoint requested',
 }
 const BATCH_KINDS: number[] = [INPUT_KIND.commandBatch, INPUT_KIND.sessionBatch]
 /** Hex digits of ciphertext shown per input; the rest is in the title. */
