@@ -317,6 +317,10 @@ function appliesIfForged(params: unknown): boolean {
   if (!input || !(input.payload instanceof Uint8Array)) return false
   const { kind, payload } = input
   if (kind === INPUT_KIND.rekeyRequested) return true
+  // A divergence decodes from any three words, a resume or a checkpoint request from any one (the host can always
+  // fabricate those for its own enclave; an accepted checkpoint needs members' signatures, so it cannot).
+  if (kind === INPUT_KIND.divergence) return payload.byteLength >= 96
+  if (kind === INPUT_KIND.resumed || kind === INPUT_KIND.checkpointRequested) return payload.byteLength >= 32
   if (kind === INPUT_KIND.commandBatch)
     return payload.byteLength > 8 && (payload.byteLength - 8) % COMMAND_RECORD_BYTES === 0
   if (kind === INPUT_KIND.sessionBatch)
