@@ -103,6 +103,8 @@ function describeMemberEvent(
       return `signed the checkpoint at input ${event.seq}`
     case 'checkpointAccepted':
       return `the Ledger accepted the checkpoint at input ${event.seq} (${event.signers} signatures)`
+    case 'divergence':
+      return `DIVERGENCE: another member signed a different checkpoint at input ${event.seq}; reported, the Ledger pauses`
     case 'restoring':
       return `restoring from checkpoint at input ${event.seq}: ${event.stage}`
     case 'restored':

@@ -19,6 +19,8 @@ export type MemberNodeEvent =
   /** The enclave signed the checkpoint at `seq` and its snapshot went to the exchange. */
   | { type: 'checkpointSigned'; seq: bigint; stateRoot: string }
   | { type: 'checkpointAccepted'; seq: bigint; signers: number }
+  /** Another member signed a different checkpoint at `seq`: reported to the Ledger, which pauses intake. */
+  | { type: 'divergence'; seq: bigint }
   /** Restoring from the checkpoint at input `seq`: the enclave shows no state until it is `restored`. */
   | { type: 'restoring'; seq: bigint; stage: string }
   | { type: 'restored'; seq: bigint }

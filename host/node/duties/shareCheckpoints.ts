@@ -1,11 +1,15 @@
 /**
  * Sharing checkpoints: takes what the enclave signed at its checkpoint positions, leaves signature and snapshot in
  * the exchange, and submits a checkpoint to the Ledger once the exchange holds a majority of the members' signatures
- * over it (the Ledger checks them, and the two-operator rule, itself).
+ * over it (the Ledger checks them, and the two-operator rule, itself). A different checkpoint signed by another
+ * member at the same position is reported as a divergence.
  */
 import { ledgerAbi } from '../../../contracts/generated/ledger'
-import type { EnclaveStatus } from '../../../enclave-wasm/protocol'
+import { isAddressEqual } from 'viem'
+import type { EnclaveStatus, SignedCheckpoint } from '../../../enclave-wasm/protocol'
+import { checkpointHash } from '../../../enclave-wasm/envelopes/checkpointTypes'
 import type { CheckpointExchange } from '../../checkpoint/checkpointExchange'
+import { reportDivergence } from '../../ledger/reportDivergence'
 import { submitCheckpoint } from '../../ledger/submitCheckpoint'
 import type { Duty, DutyContext } from './dutyContext'
 import { tolerateRace } from './tolerateRace'
@@ -13,12 +17,30 @@ import { tolerateRace } from './tolerateRace'
 export function createShareCheckpoints(context: DutyContext, exchange: CheckpointExchange): Duty {
   const { enclave, clients, deployment, onEvent } = context
   const ledger = deployment.contracts.ledger
+  /**
+   * Another member signed a different checkpoint at the same position: the line stops (the Ledger pauses) with both
+   * signatures as evidence. Which of the two is wrong is for governance to find; neither may go on alone.
+   */
+  const reportIfDivergent = async (own: SignedCheckpoint) => {
+    const other = await exchange.find(own.checkpoint.seq)
+    const theirs = other?.signatures.find((s) => !isAddressEqual(s.signer, own.signer))
+    if (!other || !theirs || checkpointHash(other.checkpoint) === checkpointHash(own.checkpoint)) return
+    onEvent?.({ type: 'divergence', seq: own.checkpoint.seq })
+    await tolerateRace(onEvent, 'reportDivergence', async () => {
+      await reportDivergence(clients, {
+        ledger,
+        a: { checkpoint: other.checkpoint, ...theirs },
+        b: { checkpoint: own.checkpoint, signer: own.signer, signature: own.signature },
+      })
+    })
+  }
   return async (status: EnclaveStatus) => {
     if (!status.member) return status
     const { checkpoints } = await enclave.takeCheckpoints()
     for (const signed of checkpoints) {
       await exchange.publish(signed)
       onEvent?.({ type: 'checkpointSigned', seq: signed.checkpoint.seq, stateRoot: signed.checkpoint.stateRoot })
+      await reportIfDivergent(signed)
     }
     const latest = checkpoints.at(-1)?.checkpoint.seq
     if (latest === undefined) return status
