@@ -29,6 +29,8 @@ describe('anonify bench --json', () => {
       applyRateChromium: { sealed: number; session: number }
       latency_ms: { p50: number; p95: number }
       replay100k_s: number
+      join: { restore10k_s: number }
+      snapshot: { bytesPerAccount: number }
     }
     // Both are real receipts' gasUsed: a registration stores an enclave and verifies two signatures, so it is far
     // above a plain transfer's 21,000; a rekey carries three 80-byte shares.
@@ -53,6 +55,11 @@ describe('anonify bench --json', () => {
     expect(result.gasPerTransferSealed.batch128).toBeLessThan(result.gasPerTransferSealed.batch1)
     // A 96-byte session record costs less calldata than a 312-byte sealed one.
     expect(result.gasPerTransfer.batch128).toBeLessThan(result.gasPerTransferSealed.batch128)
+    // The joiner's restore is checked inside the bench (same root as the member it joined); a snapshot holds at least
+    // each account's address and balance, and stays compact (the sealed state took ~154 bytes per junk account).
+    expect(result.join.restore10k_s).toBeGreaterThan(0)
+    expect(result.snapshot.bytesPerAccount).toBeGreaterThan(20)
+    expect(result.snapshot.bytesPerAccount).toBeLessThan(400)
     expect(result.applyRate.sealed).toBeGreaterThan(0)
     expect(result.applyRate.session).toBeGreaterThan(0)
     // Measured in headless Chromium, which the bench checks applied every transfer.

@@ -4,6 +4,7 @@ import { startBenchStack } from '../../host/bench/benchStack'
 import { measureCheckpointGas } from '../../host/bench/measureCheckpointGas'
 import { measureChromiumPath } from '../../host/bench/measureChromiumPath'
 import { measureGroupGas } from '../../host/bench/measureGroupGas'
+import { measureJoinRestore } from '../../host/bench/measureJoinRestore'
 import { measurePublicTransfer } from '../../host/bench/measurePublicTransfer'
 import { measureSealedPath } from '../../host/bench/measureSealedPath'
 import { measureSessionPath } from '../../host/bench/measureSessionPath'
@@ -33,6 +34,7 @@ export const benchCommand = defineCommand({
         await stack.stop()
       }
     })()
+    const joined = await measureJoinRestore(log)
     const commands = {
       // A confidential transfer at its cheapest: the session path. The sealed path (no session) is reported beside it.
       gasPerTransfer: session.gasPerTransfer,
@@ -51,6 +53,7 @@ export const benchCommand = defineCommand({
         sealed128: ratio(commands.gasPerTransferSealed.batch128),
       },
       ...commands,
+      ...joined,
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
     }
     if (values.json) console.log(JSON.stringify(result, null, 2))
@@ -65,6 +68,7 @@ export const benchCommand = defineCommand({
           `Apply rate (one enclave in Chromium): session ${commands.applyRateChromium.session} commands/s, sealed ${commands.applyRateChromium.sealed} commands/s`,
           `Replay of 100,000 session commands into a fresh enclave: ${commands.replay100k_s} s`,
           `Latency submit -> visible on two replicas: p50 ${commands.latency_ms.p50} ms, p95 ${commands.latency_ms.p95} ms`,
+          `A late joiner restoring 10,000 funded accounts (share opened -> caught up): ${joined.join.restore10k_s} s; snapshot ${joined.snapshot.bytesPerAccount} bytes per account`,
         ].join('\n'),
       )
     return 0
