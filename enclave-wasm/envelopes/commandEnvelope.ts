@@ -66,11 +66,13 @@ export function commandDomain(chainId: bigint, ledger: Address) {
   return { name: 'Anonify', version: '2', chainId, verifyingContract: ledger } as const
 }
 
+// No epoch: the seal binds it (HPKE info and header), and a signature that does not lets a wallet re-seal a command
+// whose epoch settled away while it was in flight to the next one, without asking its user to sign again. The nonce
+// still makes every copy after the first a no-op.
 const ENVELOPE_FIELDS = [
   { name: 'account', type: 'address' },
   { name: 'nonce', type: 'uint64' },
   { name: 'deadlineBlock', type: 'uint64' },
-  { name: 'epoch', type: 'uint32' },
 ] as const
 
 /** The EIP-712 fields of one op: the envelope's, then its own (a hashed secret signed as `<name>Hash`). */
@@ -97,7 +99,6 @@ export type CommandSigningParameters = {
   account: Address
   nonce: bigint
   deadlineBlock: bigint
-  epoch: number
   command: CoreCommand
 }
 
@@ -108,12 +109,11 @@ export function commandTypedData({
   account,
   nonce,
   deadlineBlock,
-  epoch,
   command,
 }: CommandSigningParameters): CommandTypedData {
   const { schema } = opSchemaOf(command.op)
   const values = command as unknown as Record<string, unknown>
-  const message: Record<string, unknown> = { account, nonce, deadlineBlock, epoch }
+  const message: Record<string, unknown> = { account, nonce, deadlineBlock }
   for (const field of schema.fields)
     if (field.hashed) message[`${field.name}Hash`] = keccak256(values[field.name] as Hex)
     else message[field.name] = values[field.name]

@@ -10,7 +10,7 @@ import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { createAccountReader } from '../envelopes/readAccount'
 import { createWalletSession } from '../envelopes/createWalletSession'
-import { sealCommand } from '../envelopes/sealCommand'
+import { sealSignedCommand, signCommand, type SignedCommand } from '../envelopes/sealCommand'
 import { AnonifyError } from '../errors/base'
 import { readEpochKey, type VerifiedEpochKey } from '../ledger/readEpochKey'
 import type { SessionStore } from './sessionStore'
@@ -40,8 +40,15 @@ export type CreateConfidentialWalletParameters = {
   sessions: SessionStore
 }
 
-/** A command handed to the poster: the nonce it used and the input the account had reached before it. */
-export type PostedCommand = { nonce: bigint; afterSeq: bigint }
+/**
+ * A command handed to the poster: the nonce it used and the input the account had reached before it. A signed command
+ * keeps its signed plaintext and the epoch it is sealed to, so it can be sealed again if that epoch settles away.
+ */
+export type PostedCommand = {
+  nonce: bigint
+  afterSeq: bigint
+  resealable?: { signed: SignedCommand; epoch: bigint; deadlineBlock: bigint }
+}
 
 /** A posted command's fate: pending (not yet in a final block a replica applied), or its receipt. */
 export type CommandStatus =
@@ -121,31 +128,65 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
     return { nonce: before.nonce, afterSeq: before.seq }
   }
 
-  /** Signs and seals `command`, then posts it. */
+  /**
+   * Signs and seals `command`, then posts it. Resealable unless it grants a session: the session's keys are derived
+   * for the epoch it was granted in, so a grant that misses its epoch is sent anew.
+   */
   async function sendSealed(
     command: CoreCommand,
     prepared?: Awaited<ReturnType<typeof context>>,
   ): Promise<PostedCommand> {
     const { group, before, deadlineBlock } = prepared ?? (await context())
-    const record = await sealCommand({
+    const signed = await signCommand({
       chainId,
       ledger,
-      epoch: Number(group.epoch),
-      cmdPubKey: group.cmdPubKey,
       account,
       nonce: before.nonce,
       deadlineBlock,
       command,
       signTypedData,
     })
-    return post(record, before, deadlineBlock)
+    const epoch = { chainId, ledger, epoch: Number(group.epoch), cmdPubKey: group.cmdPubKey }
+    const posted = await post(await sealSignedCommand(signed, epoch), before, deadlineBlock)
+    return command.op === 'startSession'
+      ? posted
+      : { ...posted, resealable: { signed, epoch: group.epoch, deadlineBlock } }
+  }
+
+  /**
+   * A command sealed just before a rekey settled and sequenced after it opens for nobody: every member erased that
+   * epoch's key, and a member that joined at the rekey never had it. So while it is pending and the chain names a newer
+   * epoch, the same signed command is sealed to the new key and posted again, with no second signature. Replicas
+   * agree on the outcome either way: the old copy is refused by all, and whichever copy lands first spends the nonce.
+   */
+  async function resealIfRekeyed(posted: PostedCommand): Promise<void> {
+    const resealable = posted.resealable
+    if (!resealable) return
+    const group = await readEpochKey(publicClient, { chainId, ledger, fromBlock, verified })
+    verified = group
+    if (group.epoch === resealable.epoch || resealable.deadlineBlock < (await publicClient.getBlockNumber())) return
+    const record = await sealSignedCommand(resealable.signed, {
+      chainId,
+      ledger,
+      epoch: Number(group.epoch),
+      cmdPubKey: group.cmdPubKey,
+    })
+    resealable.epoch = group.epoch
+    if (!(await poster.postCommand(record))) throw new CommandRefusedByNodeError()
   }
 
   /**
    * What became of `posted`, as the enclave reports it: `pending` until a replica applied the block holding it, which
    * it does only once that block is final, so a command a reorg dropped (and its relayer posts again) stays pending.
+   * A pending one whose epoch settled away is sealed again to the new one (resealIfRekeyed).
    */
   async function commandStatus(posted: PostedCommand): Promise<CommandStatus> {
+    const status = await appliedStatus(posted)
+    if (status.state === 'pending') await resealIfRekeyed(posted)
+    return status
+  }
+
+  async function appliedStatus(posted: PostedCommand): Promise<CommandStatus> {
     const current = await read()
     const { receipt } = current
     if (receipt && receipt.nonce === posted.nonce && receipt.seq > posted.afterSeq)

@@ -76,7 +76,6 @@ describe('app command codecs', () => {
         account: caller,
         nonce: NONCE,
         deadlineBlock: 100n,
-        epoch: 1,
         command,
       })
       expect(typedData.primaryType).toBe(vector.primaryType)

@@ -75,7 +75,6 @@ export async function openCommand(parameters: OpenCommandParameters): Promise<Op
       account: decoded.caller,
       nonce: decoded.nonce,
       deadlineBlock: parts.deadlineBlock,
-      epoch,
       command: decoded.command,
     })
     signer = recoverCommandSigner(typedData, parts.signature)

@@ -42,7 +42,6 @@ const typedDataFor = (command: CoreCommand, chainId = 31337n, ledger: Address = 
     account: lower(alice.address),
     nonce: 3n,
     deadlineBlock: 100n,
-    epoch: 1,
     command,
   })
 
