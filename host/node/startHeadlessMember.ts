@@ -6,7 +6,7 @@ import { createLedgerClients } from '../chain/createLedgerClients'
 import type { Deployment } from '../deployment/parseDeployment'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
 import { startNodeEnclave } from '../enclave/startNodeEnclave'
-import { createMemoryExchange } from '../checkpoint/checkpointExchange'
+import { openFileExchange } from '../checkpoint/fileExchange'
 import { nodeExchange, withPeer } from '../checkpoint/nodeExchange'
 import { createNodeClient } from '../relayer/createNodeClient'
 import { createNodeServer, type NodeServer } from '../relayer/createNodeServer'
@@ -19,6 +19,8 @@ export const dataDirFiles = (dataDir: string) => ({
   machine: join(dataDir, 'sim-machine.json'),
   sealedState: join(dataDir, 'enclave.sealed'),
   relayerQueue: join(dataDir, 'relayer-queue.json'),
+  /** The checkpoints and snapshots this node serves (host/checkpoint/fileExchange.ts). */
+  checkpoints: join(dataDir, 'checkpoints'),
 })
 
 export type StartHeadlessMemberParameters = {
@@ -66,7 +68,7 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
     machine: await loadOrCreateSimMachine(fileStore(files.machine), files.machine),
   })
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
-  const own = createMemoryExchange()
+  const own = await openFileExchange(files.checkpoints)
   const checkpoints = peerUrl ? withPeer(own, nodeExchange(createNodeClient(peerUrl))) : own
   const node = createMemberNode({
     enclave: client,
