@@ -1,8 +1,8 @@
 /**
  * Playwright: Debian's Chromium (/usr/bin/chromium; never `playwright install`), against full `anonify dev` stacks
- * that this run owns (each its own anvil, deployment file, node data and web port). The KYC journey has a stack of
- * its own: a browser replica joining later cannot open commands sealed to epochs before it joined, so two journeys
- * that both drive the token with fresh tabs cannot share one chain.
+ * that this run owns (each its own anvil, deployment file, node data and web port). The `journeys` share one chain
+ * (in file order): a tab joining after others' commands restores from the members' checkpoint, so each journey only
+ * keeps to accounts of its own. The KYC journey has a stack of its own because it changes the token's rules.
  */
 import { defineConfig } from '@playwright/test'
 

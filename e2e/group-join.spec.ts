@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { expect, test } from '@playwright/test'
-import { E2E_DEPLOYMENT } from '../playwright.config'
+import { E2E_DEPLOYMENT, E2E_PORT } from '../playwright.config'
 
 const cli = (args: string[]) => promisify(execFile)(process.execPath, ['cli/bin/anonify.js', ...args])
 const statusOf = async (dataDir: string) =>
@@ -16,6 +16,7 @@ const statusOf = async (dataDir: string) =>
     epoch: number
     members: string[]
     holdsEpoch: boolean
+    restoring: boolean
     chain: { epoch: number; members: string[] }
   }
 
@@ -51,6 +52,10 @@ test('a browser enclave joins two headless members last and reaches their epoch 
       '8',
       '--http-port',
       '0',
+      // It joins after the dev member's inputs, so it restores from a checkpoint: the dev web origin proxies the
+      // dev node's /v1/ (Node's fetch sends no Origin, so the node serves it).
+      '--peer',
+      `http://127.0.0.1:${E2E_PORT}`,
     ],
     {
       stdio: 'inherit',
@@ -82,7 +87,12 @@ test('a browser enclave joins two headless members last and reaches their epoch 
     .poll(
       async () => {
         const node = await statusOf(dataDir)
-        return node.holdsEpoch && node.epoch === Number(await epoch.textContent()) && node.members.length === 3
+        return (
+          node.holdsEpoch &&
+          !node.restoring &&
+          node.epoch === Number(await epoch.textContent()) &&
+          node.members.length === 3
+        )
       },
       { timeout: 30_000 },
     )

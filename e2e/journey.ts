@@ -2,6 +2,8 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect, type BrowserContext, type Page } from '@playwright/test'
+import { bytesToHex, type Address, type Hex } from 'viem'
+import { mnemonicToAccount } from 'viem/accounts'
 import { E2E_DEPLOYMENT, E2E_PORT, KYC_E2E_DEPLOYMENT, KYC_E2E_PORT } from '../playwright.config'
 
 /** anvil's account #5: the token issuer, at a terminal. */
@@ -26,11 +28,54 @@ export const anonifyOn =
       deployment,
     ])
 
-/** `anonify wallet <action>` as the token issuer, on `stack`. */
-export const tokenIssuerOn =
-  (stack: Stack) =>
+/** anvil's dev account `index` (its well-known mnemonic): the browser's dev wallet #index, with its public key. */
+export function devAccount(index: number): { index: number; address: Address; key: Hex } {
+  const account = mnemonicToAccount('test test test test test test test test test test test junk', {
+    addressIndex: index,
+  })
+  return { index, address: account.address, key: bytesToHex(account.getHdKey().privateKey!) }
+}
+
+/** `anonify wallet <action>` as the holder of `key`, on `stack`. */
+export const walletOn =
+  (stack: Stack, key: Hex) =>
   (...args: string[]) =>
-    anonifyOn(stack)('wallet', ...args, '--key', TOKEN_ISSUER_KEY)
+    anonifyOn(stack)('wallet', ...args, '--key', key)
+
+/** `anonify wallet <action>` as the token issuer, on `stack`. */
+export const tokenIssuerOn = (stack: Stack) => walletOn(stack, TOKEN_ISSUER_KEY)
+
+/** The token is initialised once per chain: by whichever journey on `stack` issues it first. */
+export async function initTokenOnce(stack: Stack): Promise<void> {
+  const issuer = tokenIssuerOn(stack)
+  const { history } = JSON.parse((await issuer('history', '--json')).stdout) as {
+    history: { op: string; code: number }[]
+  }
+  if (!history.some((entry) => entry.op === 'init' && entry.code === 0)) await issuer('init')
+}
+
+/**
+ * Records in `context`'s pages every text the elements `testIds` showed, in order, however briefly (a short
+ * catch-up or restore lasts a few frames): read with `recordedTexts`.
+ */
+export const recordTexts = (context: BrowserContext, testIds: string[]) =>
+  context.addInitScript((ids) => {
+    const seen: string[] = []
+    const last = new Map<string, string>()
+    ;(window as unknown as { recordedTexts: string[] }).recordedTexts = seen
+    new MutationObserver(() => {
+      for (const id of ids) {
+        const text = document.querySelector(`[data-testid="${id}"]`)?.textContent
+        if (!text || last.get(id) === text) continue
+        last.set(id, text)
+        seen.push(`${id}: ${text}`)
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true })
+  }, testIds)
+
+/** What `recordTexts` saw on `page`, as `testId: text`. */
+export const recordedTexts = (page: Page) =>
+  page.evaluate(() => (window as unknown as { recordedTexts: string[] }).recordedTexts)
 
 /** Opens the wallet page in `context` as dev account `index`, connecting its dev wallet unless it reconnects. */
 export async function openWallet(

@@ -5,24 +5,22 @@
  * issuer is a terminal user (`anonify wallet`) relaying through the same node.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { holdsEpoch, joinGroup, MAIN_STACK, openWallet as openDevWallet, tokenIssuerOn } from './journey'
+import {
+  holdsEpoch,
+  initTokenOnce,
+  joinGroup,
+  MAIN_STACK,
+  openWallet as openDevWallet,
+  recordedTexts,
+  recordTexts,
+  tokenIssuerOn,
+} from './journey'
 
 const ACCOUNTS = {
   alice: { index: 0, address: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' },
   bob: { index: 1, address: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' },
   eve: { index: 2, address: '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC' },
 } as const
-
-/** Records every text the sync progress bar showed, however briefly (a short catch-up lasts a few frames). */
-const recordSyncProgress = (context: BrowserContext) =>
-  context.addInitScript(() => {
-    const seen: string[] = []
-    ;(window as unknown as { syncProgressSeen: string[] }).syncProgressSeen = seen
-    new MutationObserver(() => {
-      const bar = document.querySelector('[data-testid="sync-progress"]')
-      if (bar?.textContent && seen.at(-1) !== bar.textContent) seen.push(bar.textContent)
-    }).observe(document, { subtree: true, childList: true, characterData: true })
-  })
 
 const issuer = tokenIssuerOn(MAIN_STACK)
 const openWallet = (context: BrowserContext, who: keyof typeof ACCOUNTS, options: { connect: boolean }) =>
@@ -38,14 +36,14 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
     bob: await browser.newContext(),
     eve: await browser.newContext(),
   }
-  await recordSyncProgress(contexts.bob)
+  await recordTexts(contexts.bob, ['sync-progress'])
   const shoot = (page: Page, name: string) =>
     page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true })
 
   // Each browser joins the group with its own enclave (its wallet pays the registration); every join is a rekey.
   const alice = await openWallet(contexts.alice, 'alice', { connect: true })
   await alice.getByRole('button', { name: 'Join the group with this tab' }).click()
-  // The members of the group-join journey closed their tabs and stopped: with two of four away, no majority acks
+  // The members of the earlier journeys closed their tabs and stopped: with most of the group away, no majority acks
   // Alice's join, and the rekey settles on its block timeout. Meanwhile her tab says so.
   await expect(alice.getByTestId('enclave-membership')).toHaveText(
     /^member, joining: the rekey to epoch \d+ is pending$/,
@@ -60,8 +58,8 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await joinGroup(eve)
   for (const page of [alice, bob]) await holdsEpoch(page)
 
-  // The issuer initialises the token and issues Alice 100, from a terminal.
-  await issuer('init')
+  // The issuer initialises the token (unless the late-join journey did) and issues Alice 100, from a terminal.
+  await initTokenOnce(MAIN_STACK)
   await issuer('mint', '--to', ACCOUNTS.alice.address, '--amount', '100')
   await expect(balanceOf(alice)).toHaveText('100 ANON', { timeout: 30_000 })
 
@@ -140,8 +138,8 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   const resumedAt = Number((await bob.getByTestId('enclave-resumed').textContent())!.match(/at input (\d+)/)![1])
   expect(resumedAt).toBeGreaterThanOrEqual(bobSeqBeforeClose)
   await expect(bob.getByTestId('sync-done')).toContainText('Caught up', { timeout: 60_000 })
-  const seen = await bob.evaluate(() => (window as unknown as { syncProgressSeen: string[] }).syncProgressSeen)
-  expect(seen.some((text) => /Catching up: input \d+ of \d+, \d+ remaining/.test(text))).toBe(true)
+  const seen = await recordedTexts(bob)
+  expect(seen.some((text) => /^sync-progress: .*Catching up: input \d+ of \d+, \d+ remaining/.test(text))).toBe(true)
   await expect(balanceOf(bob)).toHaveText('70.25 ANON', { timeout: 30_000 })
   await expect(bob.getByRole('button', { name: 'Join the group with this tab' })).toHaveCount(0)
   await shoot(bob, 'bob-wallet-caught-up')

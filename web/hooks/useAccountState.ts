@@ -1,7 +1,9 @@
 /** The connected account as this tab's enclave knows it: balance, nonce, latest receipt, history and session. */
 import { queryOptions, useQuery } from '@tanstack/react-query'
+import type { EnclaveStatus } from '../../enclave-wasm/protocol'
 import type { ConfidentialWallet } from '../../host/wallet/confidentialWallet'
 import { useConfidentialWallet } from './useConfidentialWallet'
+import { useEnclaveStatus } from './useEnclaveStatus'
 import { useReplica } from './useReplica'
 
 /** Query options for one wallet's own account, read through its signed read key and polled while the page is open. */
@@ -16,8 +18,17 @@ export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined,
   })
 }
 
+/**
+ * Whether the enclave has state to read: it applied something (at input 0 its first sync may yet find it joined late,
+ * and a 0 read then is one it cannot vouch for) and it is not restoring (it refuses reads, and a refusal stops the
+ * polling above until the page reloads).
+ */
+const hasAccountState = (status: EnclaveStatus | undefined) =>
+  status !== undefined && status.seq > 0n && !status.restoring
+
 export function useAccountState() {
   const wallet = useConfidentialWallet()
   const { joined } = useReplica()
-  return useQuery(accountStateQueryOptions(wallet, joined))
+  const enclave = useEnclaveStatus()
+  return useQuery(accountStateQueryOptions(wallet, joined && hasAccountState(enclave.data)))
 }

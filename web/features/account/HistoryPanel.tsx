@@ -4,6 +4,7 @@ import { OUTCOME_NAMES } from '../../../enclave-wasm/envelopes/accountRead'
 import { GOVERNANCE_CALLER } from '../../../enclave-wasm/envelopes/apps/identityFacts'
 import { historyDetail } from '../../../host/wallet/historyDetail'
 import { useAccountState } from '../../hooks/useAccountState'
+import { useReplica } from '../../hooks/useReplica'
 import { shortHex } from '../../app/shortHex'
 
 const OP_LABELS: Record<string, string> = {
@@ -23,6 +24,7 @@ const OP_LABELS: Record<string, string> = {
 
 export function HistoryPanel() {
   const account = useAccountState()
+  const { joined } = useReplica()
   const history = [...(account.data?.history ?? [])].reverse()
 
   return (
@@ -64,7 +66,11 @@ export function HistoryPanel() {
           {history.length === 0 && (
             <tr>
               <td colSpan={6} className="muted">
-                {account.data ? 'Nothing yet.' : 'Join the group to read your history from your enclave.'}
+                {account.data
+                  ? 'Nothing yet.'
+                  : joined
+                    ? 'Not read yet: your enclave is catching up or restoring.'
+                    : 'Join the group to read your history from your enclave.'}
               </td>
             </tr>
           )}
