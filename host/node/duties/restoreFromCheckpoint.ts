@@ -13,9 +13,14 @@ export function createRestoreFromCheckpoint(context: DutyContext, exchange: Chec
   return async (status: EnclaveStatus) => {
     if (!status.restoring || !status.holdsEpoch) return status
     const gathered = await exchange.find(status.seq)
-    const snapshot = gathered && (await exchange.snapshot(gathered.checkpoint.snapshotHash))
-    if (!gathered || !snapshot) {
+    if (!gathered) {
       onEvent?.({ type: 'restoring', seq: status.seq, stage: 'waiting for the checkpoint' })
+      return status
+    }
+    onEvent?.({ type: 'restoring', seq: status.seq, stage: 'fetching the snapshot' })
+    const snapshot = await exchange.snapshot(gathered.checkpoint.snapshotHash)
+    if (!snapshot) {
+      onEvent?.({ type: 'restoring', seq: status.seq, stage: 'waiting for the snapshot' })
       return status
     }
     onEvent?.({

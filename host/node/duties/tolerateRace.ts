@@ -1,4 +1,5 @@
 import { BaseError, ContractFunctionRevertedError } from 'viem'
+import { LedgerTransactionError } from '../../errors/ledger'
 import type { MemberNodeEvent } from '../memberNodeEvent'
 
 /** Runs `action`; a revert means another member got there first, which the next sync will show. */
@@ -10,6 +11,11 @@ export async function tolerateRace(
   try {
     await run()
   } catch (error) {
+    // Refused in simulation, or mined and reverted: another member's transaction landed first in between.
+    if (error instanceof LedgerTransactionError) {
+      onEvent?.({ type: 'raceLost', action, errorName: 'reverted on chain' })
+      return
+    }
     const revert =
       error instanceof BaseError ? error.walk((e) => e instanceof ContractFunctionRevertedError) : undefined
     if (!(revert instanceof ContractFunctionRevertedError)) throw error
