@@ -24,7 +24,7 @@ let server: NodeServer
 let relayer: Relayer
 const errors: unknown[] = []
 
-/** A record of `size` bytes, distinct per `n`: the Ledger stores any bytes, and the stub precheck accepts all. */
+/** A record of `size` bytes, distinct per `n`: the Ledger stores any bytes, and this relayer's precheck (below) accepts all. */
 const aRecord = (size: number, n: number) => new Uint8Array(size).fill(n)
 const postCount = () =>
   group.clientsOf(POSTER).publicClient.getTransactionCount({ address: group.accounts[POSTER]!, blockTag: 'pending' })

@@ -7,15 +7,15 @@
  */
 import { bytesToHex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stolenMachineClient } from '../../enclave-wasm/platform/sim/stolenMachineClient'
-import { sealState, unsealState } from '../../enclave-wasm/runtime/sealState'
-import { requestCheckpoint } from '../ledger/checkpoints'
-import { resumeLedger } from '../ledger/governance'
-import { readLedgerPause } from '../ledger/readLedgerPause'
-import { readNetwork } from '../ledger/readNetwork'
-import { ledgerAbi } from '../../contracts/generated/ledger'
-import { stepUntil } from './stepUntil'
-import { startTestChain, testWallet as wallet, type TestChain, type TestReplica } from './testGroup'
+import { stolenMachineClient } from '../../platform/sim/stolenMachineClient'
+import { sealState, unsealState } from '../sealState'
+import { requestCheckpoint } from '../../../host/ledger/checkpoints'
+import { resumeLedger } from '../../../host/ledger/governance'
+import { readLedgerPause } from '../../../host/ledger/readLedgerPause'
+import { readNetwork } from '../../../host/ledger/readNetwork'
+import { ledgerAbi } from '../../../contracts/generated/ledger'
+import { stepUntil } from '../../../host/node/stepUntil'
+import { startTestChain, testWallet as wallet, type TestChain, type TestReplica } from '../../../host/node/testGroup'
 
 const issuer = wallet('issuer')
 const alice = wallet('alice')
