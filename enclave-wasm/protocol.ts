@@ -57,6 +57,13 @@ export type GroupView = {
   epoch: bigint
   cmdPubKey: Hex | undefined
   members: Address[]
+  /** The members that hold the settled epoch: the Ledger counts a checkpoint's majority over them. */
+  epochHolders: Address[]
+  /**
+   * A new member that gets no share (so no rekey is built) until a checkpoint covering its registration is signed by
+   * another operator's member (group/vouching.ts); the registration is a checkpoint position, so that one comes.
+   */
+  awaitingCheckpoint: { signer: Address; addedAt: bigint } | undefined
   /** The epoch a posted rekey proposes while it is neither settled nor voided. */
   pendingEpoch: bigint | undefined
   /** It is a member that has yet to answer the pending rekey (`answerRekey`). */
@@ -158,6 +165,9 @@ export type InitKeyUpdate = { signer: Address; initKey: Hex; signature: Hex }
 /** The most signatures a `restore` may carry: more than any group's majority needs. */
 export const MAX_CHECKPOINT_SIGNATURES = 256
 
+/** The largest signed transaction `vouch` takes: a registration with evidence far beyond a DCAP quote's ~5 KB. */
+export const MAX_TRANSACTION_BYTES = 64 * 1024
+
 /** The most inputs one `ingest` may carry; the host splits longer catch-ups. */
 export const MAX_INPUTS_PER_INGEST = 1000
 
@@ -201,6 +211,11 @@ export type EnclaveSchema = {
     params: { checkpoint: Checkpoint; signatures: CheckpointSignature[]; snapshot: Uint8Array }
     result: { seq: bigint; root: Hex }
   }
+  /**
+   * Vouches for the member `signer` (its registration gets no share until something does, `awaitingCheckpoint`)
+   * with `transaction`, the signed transaction that registered it: an operator replacing its own node.
+   */
+  vouch: { params: { signer: Address; transaction: Hex }; result: null }
   /** The state sealed to this machine and measurement, for the host to store. */
   seal: { params: undefined; result: { blob: Uint8Array; seq: bigint } }
   /**
@@ -308,6 +323,16 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
   rotateInitKey: noParams('rotateInitKey'),
   seal: noParams('seal'),
   takeCheckpoints: noParams('takeCheckpoints'),
+  vouch: (params) => {
+    const p = asRecord(params, 'vouch params')
+    const transaction = p.transaction
+    if (typeof transaction !== 'string' || transaction.length > 2 + 2 * MAX_TRANSACTION_BYTES)
+      throw invalid(`transaction must be hex of at most ${MAX_TRANSACTION_BYTES} bytes`)
+    return {
+      signer: addressOf(p.signer, 'signer'),
+      transaction: hexOf(transaction, (transaction.length - 2) / 2, 'transaction'),
+    }
+  },
   restore: (params) => {
     const p = asRecord(params, 'restore params')
     if (!Array.isArray(p.signatures) || p.signatures.length > MAX_CHECKPOINT_SIGNATURES)
@@ -444,6 +469,19 @@ export function parseEnclaveStatus(data: unknown): EnclaveStatus {
     epoch: uint(status.epoch, 'status.epoch'),
     cmdPubKey: optionalHex(status.cmdPubKey, 32, 'status.cmdPubKey'),
     members: status.members.map((m: unknown) => hexOf(m, 20, 'status.members[]')),
+    epochHolders: (Array.isArray(status.epochHolders) ? status.epochHolders : []).map((m: unknown) =>
+      hexOf(m, 20, 'status.epochHolders[]'),
+    ),
+    awaitingCheckpoint:
+      status.awaitingCheckpoint === undefined
+        ? undefined
+        : (() => {
+            const a = asRecord(status.awaitingCheckpoint, 'status.awaitingCheckpoint')
+            return {
+              signer: hexOf(a.signer, 20, 'status.awaitingCheckpoint.signer'),
+              addedAt: uint(a.addedAt, 'status.awaitingCheckpoint.addedAt'),
+            }
+          })(),
     pendingEpoch: status.pendingEpoch === undefined ? undefined : uint(status.pendingEpoch, 'status.pendingEpoch'),
     rekeyAnswerDue: status.rekeyAnswerDue === true,
     holdsEpoch: status.holdsEpoch === true,

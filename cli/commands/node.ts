@@ -105,6 +105,8 @@ function describeMemberEvent(
       return `the Ledger accepted the checkpoint at input ${event.seq} (${event.signers} signatures)`
     case 'divergence':
       return `DIVERGENCE: another member signed a different checkpoint at input ${event.seq}; reported, the Ledger pauses`
+    case 'awaitingCheckpoint':
+      return `member ${event.signer} (input ${event.addedAt}) gets no share until another operator's member signs the checkpoint at its registration (${event.reason})`
     case 'restoring':
       return `restoring from checkpoint at input ${event.seq}: ${event.stage}`
     case 'restored':

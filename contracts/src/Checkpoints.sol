@@ -7,8 +7,8 @@ import {LedgerPause} from "./LedgerPause.sol";
  * @title Checkpoints
  * @notice The group's agreed state at a position of the input stream: the accumulator there, the state root, the hash
  * of the encrypted snapshot a joiner restores from, and the roots withdrawals and audits prove against. Accepted only
- * with EIP-712 signatures of a majority of the active members, from at least two operators whenever two or more
- * operators have members, so no single operator can vouch for a state alone. Each accepted checkpoint enters the
+ * with EIP-712 signatures of a majority of the members holding the current epoch, from at least two operators whenever
+ * two or more operators hold it, so no single operator can vouch for a state alone. Each accepted checkpoint enters the
  * input stream (KIND_CHECKPOINT) with its signatures, so every enclave learns it from the stream it replays.
  * @dev Signatures are checked against the members as they are now: a removed member's signature counts for nothing,
  * even over a position from its time.
@@ -63,7 +63,7 @@ abstract contract Checkpoints is LedgerPause {
     error CheckpointSignersNotAscending(uint256 index);
     /// @notice A signer is not an active member (never was, or was removed).
     error CheckpointSignerNotMember(address signer);
-    /// @notice Fewer than a majority of the active members signed.
+    /// @notice Fewer than a majority of the members holding the current epoch (all members before the first) signed.
     error CheckpointTooFewSignatures(uint256 signatures, uint256 required);
     /// @notice Members of one operator signed alone although other operators have members.
     error CheckpointSingleOperator(address operator);
@@ -96,9 +96,10 @@ abstract contract Checkpoints is LedgerPause {
             if (!isActive(signers[i])) revert CheckpointSignerNotMember(signers[i]);
             _checkSignature(signers[i], digest, signatures[i]);
         }
-        uint256 required = _memberCount() / 2 + 1;
+        address[] memory voters = _voters();
+        uint256 required = voters.length / 2 + 1;
         if (signers.length < required) revert CheckpointTooFewSignatures(signers.length, required);
-        _checkOperators(signers);
+        _checkOperators(signers, voters);
 
         _latestSeq = checkpoint_.seq;
         _accepted[checkpoint_.seq] = keccak256(abi.encode(checkpoint_));
@@ -147,15 +148,33 @@ abstract contract Checkpoints is LedgerPause {
         return false;
     }
 
-    /// @dev Refuses signers that all share one operator while some member has another.
-    function _checkOperators(address[] calldata signers) private view {
+    /**
+     * @dev The members a checkpoint's majority and operators are counted over: those holding the current epoch, or all
+     * before the first. A member the epoch has not admitted yet cannot sign a state it does not hold; counting it
+     * would let two joiners stall a group of two.
+     */
+    function _voters() private view returns (address[] memory voters) {
+        uint256 count = _memberCount();
+        uint256 holders = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            if (_holdsEpoch(_memberAt(i))) ++holders;
+        }
+        voters = new address[](holders == 0 ? count : holders);
+        uint256 next = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            address member = _memberAt(i);
+            if (holders == 0 || _holdsEpoch(member)) voters[next++] = member;
+        }
+    }
+
+    /// @dev Refuses signers that all share one operator while some voter has another.
+    function _checkOperators(address[] calldata signers, address[] memory voters) private view {
         address first = _operatorOf(signers[0]);
         for (uint256 i = 1; i < signers.length; ++i) {
             if (_operatorOf(signers[i]) != first) return;
         }
-        uint256 count = _memberCount();
-        for (uint256 i = 0; i < count; ++i) {
-            if (_operatorOf(_memberAt(i)) != first) revert CheckpointSingleOperator(first);
+        for (uint256 i = 0; i < voters.length; ++i) {
+            if (_operatorOf(voters[i]) != first) revert CheckpointSingleOperator(first);
         }
     }
 }

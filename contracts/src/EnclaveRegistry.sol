@@ -354,7 +354,7 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
     }
 
     /// @dev Whether the rekey that started the current epoch sealed `signer` a share.
-    function _holdsEpoch(address signer) private view returns (bool) {
+    function _holdsEpoch(address signer) internal view returns (bool) {
         return _enclaves[signer].admittedEpoch < _currentEpoch();
     }
 

@@ -8,7 +8,15 @@ const LEDGER = '0x5FbDB2315678afecb367f032d93F642f64180aa3'
 const anInput = (kind: number): LedgerInput => ({ seq: 1n, kind, payload: new Uint8Array(0), acc: ZERO_HASH })
 const aGroup = () => {
   const group = emptyGroupState(31337n, LEDGER, ZERO_HASH)
-  group.members.push({ signer: LEDGER, operator: LEDGER, initKey: ZERO_HASH, measurement: ZERO_HASH, admitted: true })
+  group.members.push({
+    signer: LEDGER,
+    operator: LEDGER,
+    initKey: ZERO_HASH,
+    measurement: ZERO_HASH,
+    admitted: true,
+    addedAt: 1n,
+    vouched: true,
+  })
   group.epochMembers.push(LEDGER)
   return group
 }

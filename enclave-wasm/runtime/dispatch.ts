@@ -12,6 +12,7 @@ import { readAccount } from './ecalls/readAccount'
 import { restore } from './ecalls/restore'
 import { seal } from './ecalls/seal'
 import { takeCheckpoints } from './ecalls/takeCheckpoints'
+import { vouch } from './ecalls/vouch'
 import { bound, type EnclaveState } from './enclaveState'
 import { answerRekey, proposeRekey, rotateInitKey } from './group/groupActions'
 
@@ -31,6 +32,7 @@ const ECALLS: { [method in EnclaveMethod]: Ecall<method> } = {
   seal,
   takeCheckpoints,
   restore,
+  vouch,
   precheck,
   readAccount,
 }

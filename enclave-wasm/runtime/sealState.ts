@@ -11,10 +11,10 @@ import { decodeState, encodeState } from './stateCodec'
 
 const KEY_ID = new TextEncoder().encode('anonify/v1 group-state')
 /**
- * 6: keyed roots (GroupState.root may be undefined), previousEpochMembers, lastCheckpoint. 5: effects sealed beside
+ * 7: members' addedAt and vouched, vouchedOperators, ownCheckpoints (for lastCheckpoint). 6: keyed roots (GroupState.root may be undefined), previousEpochMembers, lastCheckpoint. 5: effects sealed beside
  * the group state, and GroupState.pendingRekey (4: the binary stateCodec.ts; 3: JSON).
  */
-const FORMAT_VERSION = 6
+const FORMAT_VERSION = 7
 
 /** The blob cannot be opened here: another machine, another measurement, another deployment, or tampered. */
 export class UnsealError extends Error {

@@ -268,6 +268,8 @@ async function paramsFor(random: Random, method: EnclaveMethod, status: EnclaveS
         signatures: [{ signer: random.hex(20), signature: random.hex(65) }],
         snapshot: random.bytes(random.int(2_000)),
       })
+    case 'vouch':
+      return mutate({ signer: random.hex(20), transaction: random.hex(random.int(400)) })
     case 'bind':
       return mutate({
         chainId: BigInt(deployment.chainId),

@@ -37,6 +37,7 @@ export type EnclaveClient = {
   seal: () => Promise<EnclaveSchema['seal']['result']>
   takeCheckpoints: () => Promise<EnclaveSchema['takeCheckpoints']['result']>
   restore: (params: EnclaveSchema['restore']['params']) => Promise<EnclaveSchema['restore']['result']>
+  vouch: (params: EnclaveSchema['vouch']['params']) => Promise<null>
   readAccount: (params: EnclaveSchema['readAccount']['params']) => Promise<EnclaveSchema['readAccount']['result']>
   precheck: (params: EnclaveSchema['precheck']['params']) => Promise<EnclaveSchema['precheck']['result']>
   /** Stops the Worker; pending requests fail with `EnclaveCrashedError`. */
@@ -118,6 +119,10 @@ export function createEnclaveClient(parameters: CreateEnclaveClientParameters): 
     seal: async () => parseSealResult(await request('seal', undefined)),
     takeCheckpoints: async () => parseTakeCheckpointsResult(await request('takeCheckpoints', undefined)),
     restore: async (params) => parseRestoreResult(await request('restore', params)),
+    vouch: async (params) => {
+      await request('vouch', params)
+      return null
+    },
     readAccount: async (params) => parseReadAccountResult(await request('readAccount', params)),
     precheck: async (params) => parsePrecheckResult(await request('precheck', params)),
     close: async () => {

@@ -18,6 +18,7 @@ import type { Duty, DutyContext } from './duties/dutyContext'
 import { createAnswerRekey } from './duties/answerRekey'
 import { createFollow } from './duties/follow'
 import { createProposeRekey } from './duties/proposeRekey'
+import { createVouchByOperator } from './duties/vouchByOperator'
 import { createReattest } from './duties/reattest'
 import { createRegister, type RegisterRetry } from './duties/register'
 import { createRestoreFromCheckpoint } from './duties/restoreFromCheckpoint'
@@ -91,6 +92,7 @@ export function createMemberNode(parameters: CreateMemberNodeParameters): Member
     createShareCheckpoints(context, checkpoints),
     createRegister(context, registerRetry),
     createReattest(context),
+    createVouchByOperator(context),
     createProposeRekey(context, rekeyFallbackBlocks),
     createAnswerRekey(context),
     createSettleRekey(context),

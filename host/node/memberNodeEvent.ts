@@ -21,6 +21,8 @@ export type MemberNodeEvent =
   | { type: 'checkpointAccepted'; seq: bigint; signers: number }
   /** Another member signed a different checkpoint at `seq`: reported to the Ledger, which pauses intake. */
   | { type: 'divergence'; seq: bigint }
+  /** The member added at input `addedAt` gets no share until another operator's checkpoint covers it: `reason`. */
+  | { type: 'awaitingCheckpoint'; signer: string; addedAt: bigint; reason: string }
   /** Restoring from the checkpoint at input `seq`: the enclave shows no state until it is `restored`. */
   | { type: 'restoring'; seq: bigint; stage: string }
   | { type: 'restored'; seq: bigint }

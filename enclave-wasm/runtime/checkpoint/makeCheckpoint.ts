@@ -9,6 +9,7 @@ import { checkpointTypedData, type Checkpoint } from '../../envelopes/checkpoint
 import type { EnclaveState } from '../enclaveState'
 import { ZERO_HASH, type GroupState } from '../group/groupState'
 import { deriveEpochKey } from '../group/keySchedule'
+import { recordOwnCheckpoint } from '../group/vouching'
 import { encodeSnapshot } from './snapshotContents'
 import { encryptSnapshot, snapshotHash } from './snapshotCipher'
 import { stateRoot } from './stateRoot'
@@ -53,6 +54,6 @@ export async function makeCheckpoint(state: EnclaveState, group: GroupState): Pr
   const signature = serializeSignature(
     await sign({ hash: checkpointDigest(group, checkpoint), privateKey: identity.signerKey }),
   )
-  group.lastCheckpoint = { seq, stateRoot: checkpoint.stateRoot }
+  recordOwnCheckpoint(group, { seq, acc, stateRoot: checkpoint.stateRoot })
   return { checkpoint, signer: identity.signer, signature, snapshot }
 }

@@ -8,11 +8,15 @@ export const CHECKPOINT_INTERVAL = 256n
 /** Checkpoints an enclave keeps for a host that does not take them: the latest few. */
 export const MAX_HELD_CHECKPOINTS = 8
 
-/** Every epoch change (so each joiner has a snapshot it can open), every CHECKPOINT_INTERVAL inputs, and on request. */
+/**
+ * Every epoch change (so each joiner has a snapshot it can open), every registration (the checkpoint that lets the
+ * holders seal the new member a share, group/vouching.ts), every CHECKPOINT_INTERVAL inputs, and on request.
+ */
 export function isCheckpointPosition(group: GroupState, input: LedgerInput, epochBefore: bigint): boolean {
   return (
     group.epoch !== epochBefore ||
     input.seq % CHECKPOINT_INTERVAL === 0n ||
+    input.kind === INPUT_KIND.memberAdded ||
     input.kind === INPUT_KIND.checkpointRequested
   )
 }

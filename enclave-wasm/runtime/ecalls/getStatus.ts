@@ -19,6 +19,8 @@ const UNBOUND: GroupView = {
   epoch: 0n,
   cmdPubKey: undefined,
   members: [],
+  epochHolders: [],
+  awaitingCheckpoint: undefined,
   pendingEpoch: undefined,
   rekeyAnswerDue: false,
   holdsEpoch: false,

@@ -17,6 +17,7 @@ import { bound, type EnclaveState } from '../enclaveState'
 import { GroupActionError } from '../group/groupActions'
 import type { GroupState, Member } from '../group/groupState'
 import { deriveEpochKey } from '../group/keySchedule'
+import { recordOwnCheckpoint } from '../group/vouching'
 import { createSessionBook } from '../session/sessionBook'
 
 export async function restore(
@@ -51,7 +52,7 @@ export async function restore(
   state.effects = contents.effects
   state.sessions = createSessionBook(group, state.effects)
   group.root = contents.root
-  group.lastCheckpoint = { seq, stateRoot: checkpoint.stateRoot }
+  recordOwnCheckpoint(group, { seq, acc, stateRoot: checkpoint.stateRoot })
   return { seq, root: contents.root }
 }
 

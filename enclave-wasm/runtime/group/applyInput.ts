@@ -5,7 +5,8 @@
  * The accumulator only proves the input continues the stream the host showed; a host can fabricate a whole stream
  * with a consistent accumulator. So membership inputs are checked for what only the member's enclave (or its
  * platform) could have made: registrations carry attestation evidence this enclave verifies itself, init-key updates
- * carry the member enclave's signature.
+ * carry the member enclave's signature. Evidence can be forged where the platform's key is out (simulation, a leaked
+ * key), so a new member also needs another operator's checkpoint before it gets anything (vouching.ts).
  */
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -26,6 +27,7 @@ import { initKeyDigest } from './initKeyDigest'
 import { deriveEpochKey } from './keySchedule'
 import { InputRejectedError } from './inputRejectedError'
 import { applyRekey, applyRekeyAnswer, applyRekeySettled, voidPendingRekey } from './pendingRekey'
+import { vouchByCheckpoint } from './vouching'
 
 /**
  * Applies an input that changes application state (a command batch, sealed or session, or a governance grant);
@@ -62,7 +64,9 @@ export async function applyInput(
       // Deterministic on every replica of this build: the evidence and the policy are all in the input and the code.
       // A refused member still takes its place, or positions and set hashes would part from the chain's.
       voidPendingRekey(state)
-      state.members.push({ signer, operator, initKey, measurement, admitted: admits(state, registration) })
+      const own = state.identity !== undefined && isAddressEqual(signer, state.identity.signer)
+      const admitted = admits(state, registration)
+      state.members.push({ signer, operator, initKey, measurement, admitted, addedAt: input.seq, vouched: own })
       break
     }
     case INPUT_KIND.memberReattested: {
@@ -179,9 +183,9 @@ function applyAcceptedCheckpoint(state: GroupState, input: LedgerInput): void {
     })
   if (!signedByMembers || checkpoint.seq >= input.seq)
     throw new InputRejectedError(`input ${input.seq} carries a checkpoint the Ledger would not have accepted`)
-  const own = state.lastCheckpoint
-  if (own?.seq === checkpoint.seq && own.stateRoot.toLowerCase() !== checkpoint.stateRoot.toLowerCase())
-    state.divergedAt = checkpoint.seq
+  const own = state.ownCheckpoints.find((c) => c.seq === checkpoint.seq)
+  if (own && own.stateRoot.toLowerCase() !== checkpoint.stateRoot.toLowerCase()) state.divergedAt = checkpoint.seq
+  else vouchByCheckpoint(state, checkpoint, signers)
   state.acceptedCheckpoint = { seq: checkpoint.seq, stateRoot: checkpoint.stateRoot, signers: signers.length }
 }
 

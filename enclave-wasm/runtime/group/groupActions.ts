@@ -17,6 +17,7 @@ import { deriveEpochKeys, nextEpochSecret } from './keySchedule'
 import { memberSetHash } from './memberSetHash'
 import { rekeyAnswerDigest } from './rekeyAnswerDigest'
 import { shareInfo } from './shareInfo'
+import { awaitingCheckpoint } from './vouching'
 
 /** The enclave cannot do what was asked in its current state (not a member, no epoch secret, …). */
 export class GroupActionError extends Error {
@@ -79,6 +80,11 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
   if (state.epoch > 0n && !state.epochSecret)
     throw new GroupActionError(`this enclave does not hold epoch ${state.epoch}`)
   if (state.pendingRekey) throw new GroupActionError(`the rekey to epoch ${state.pendingRekey.epoch} is pending`)
+  const waiting = awaitingCheckpoint(state)
+  if (waiting)
+    throw new GroupActionError(
+      `${waiting.signer} (added at input ${waiting.addedAt}) gets no share until a checkpoint another operator's member signed covers it`,
+    )
   const epoch = state.epoch + 1n
   const secret = nextEpochSecret(state.epochSecret, randomBytes(32))
   const { command, commit } = await deriveEpochKeys(secret, epoch)

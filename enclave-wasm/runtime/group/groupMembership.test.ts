@@ -165,10 +165,15 @@ describe('member nodes', { timeout: 120_000 }, () => {
   })
 
   it('a node killed mid-run restarts from its data dir and rejoins a group that rotated without it', async () => {
-    // Killed: the Worker dies with no final seal; only what the node had sealed as it went survives.
-    await bob.close()
     const before = (await readGroup(publicClient(), { ledger: deployment.contracts.ledger })).epoch
     carol = await startMember('carol', 3)
+    await carol.node.step()
+    // Quorum before release: Alice seals Carol nothing until Bob, another operator's member, has signed the
+    // checkpoint at her registration. Bob steps first in each round, so he has not seen the rekey that follows.
+    expect((await alice.node.step()).awaitingCheckpoint?.signer).toBe((await carol.status()).signer)
+    await stepUntil([bob.node, alice.node], async () => (await alice.status()).awaitingCheckpoint === undefined)
+    // Killed: the Worker dies with no final seal; only what the node had sealed as it went survives.
+    await bob.close()
     await converge([alice, carol], (s, c) => c.members.length === 3 && c.epoch > before && allHoldEpochOfChain(s, c))
 
     const bobAgain = await startMember('bob', 2)

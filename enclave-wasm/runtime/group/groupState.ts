@@ -15,6 +15,13 @@ export type Member = {
    * chain's, but is sealed no share and its rekeys are not adopted.
    */
   admitted: boolean
+  /** The input that added it. */
+  addedAt: bigint
+  /**
+   * This enclave knows the member's registration is the chain's, not its host's invention (vouching.ts): shares and
+   * adopted rekeys need it once a second operator holds the group's epoch.
+   */
+  vouched: boolean
 }
 
 /** This enclave's own keys. */
@@ -71,11 +78,17 @@ export type GroupState = {
   epochMembers: Address[]
   /**
    * The members the previous epoch was keyed for: those that held the state before the current epoch admitted
-   * anyone. A majority of them (still members) must sign the checkpoint a joiner restores from.
+   * anyone. One of them (of another operator, where there is one) must sign the checkpoint a joiner restores from.
    */
   previousEpochMembers: Address[]
-  /** The latest checkpoint this enclave made or restored from. */
-  lastCheckpoint: { seq: bigint; stateRoot: Hex } | undefined
+  /** The latest checkpoints this enclave made or restored from (MAX_HELD_CHECKPOINTS), oldest first. */
+  ownCheckpoints: OwnCheckpoint[]
+  /**
+   * The operators of every member this enclave ever vouched for. Once one is another operator than this enclave's,
+   * every new member needs another operator's word before it gets a share (vouching.ts). Never shrinks, so a host
+   * that fabricates the removal of the other operators' members cannot return the group to trusting it alone.
+   */
+  vouchedOperators: Address[]
   /** The latest checkpoint the Ledger accepted (input 15). */
   acceptedCheckpoint: { seq: bigint; stateRoot: Hex; signers: number } | undefined
   /** This enclave's own state root at an accepted checkpoint's position differed from it: it cannot vouch for it. */
@@ -98,6 +111,9 @@ export type GroupState = {
   identity: Identity | undefined
 }
 
+/** A checkpoint this enclave made or restored from, as it signed it. */
+export type OwnCheckpoint = { seq: bigint; acc: Hex; stateRoot: Hex }
+
 export const ZERO_HASH: Hex = `0x${'00'.repeat(32)}`
 
 /** The state of an enclave bound to a deployment that has seen no input yet. */
@@ -115,7 +131,8 @@ export function emptyGroupState(chainId: bigint, ledger: Address, measurement: H
     epochSecret: undefined,
     epochMembers: [],
     previousEpochMembers: [],
-    lastCheckpoint: undefined,
+    ownCheckpoints: [],
+    vouchedOperators: [],
     acceptedCheckpoint: undefined,
     divergedAt: undefined,
     pausedAt: undefined,

@@ -2,6 +2,7 @@
 import { isAddressEqual } from 'viem'
 import type { GroupView } from '../../protocol'
 import type { GroupState } from './groupState'
+import { awaitingCheckpoint } from './vouching'
 
 /** Summarises `state` for the host. */
 export function groupStatus(state: GroupState): GroupView {
@@ -11,6 +12,8 @@ export function groupStatus(state: GroupState): GroupView {
   const members = state.members.map((m) => m.signer)
   const keyedFor = state.epochMembers
   const pending = state.pendingRekey
+  const lastCheckpoint = state.ownCheckpoints.at(-1)
+  const waiting = awaitingCheckpoint(state)
   const rekeyNeeded =
     members.length > 0 &&
     // One rekey at a time: a pending one settles (by acks or on its timeout) or is voided, never replaced.
@@ -31,13 +34,21 @@ export function groupStatus(state: GroupState): GroupView {
     seq: state.seq,
     root: state.root,
     restoring: state.root === undefined,
-    checkpoint: state.lastCheckpoint,
+    checkpoint: lastCheckpoint && {
+      seq: lastCheckpoint.seq,
+      stateRoot: lastCheckpoint.stateRoot,
+    },
     acceptedCheckpoint: state.acceptedCheckpoint,
     divergedAt: state.divergedAt,
     pausedAt: state.pausedAt,
     epoch: state.epoch,
     cmdPubKey: state.cmdPubKey,
     members,
+    epochHolders: members.filter((m) => keyedFor.some((k) => isAddressEqual(k, m))),
+    awaitingCheckpoint: waiting && {
+      signer: waiting.signer,
+      addedAt: waiting.addedAt,
+    },
     pendingEpoch: pending?.epoch,
     rekeyAnswerDue:
       member &&

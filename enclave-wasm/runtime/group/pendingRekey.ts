@@ -20,6 +20,7 @@ import { deriveEpochKeys } from './keySchedule'
 import { memberSetHash } from './memberSetHash'
 import { rekeyAnswerDigest } from './rekeyAnswerDigest'
 import { shareInfo } from './shareInfo'
+import { trustsProposer, vouchEpochMembers } from './vouching'
 
 /** abi.encode(epoch, rekeySeq, signer, signature): KIND_REKEY_ACK and KIND_REKEY_COMPLAINT. */
 const ANSWER_PAYLOAD = [{ type: 'uint64' }, { type: 'uint64' }, { type: 'address' }, { type: 'bytes' }] as const
@@ -118,6 +119,7 @@ function settle(state: GroupState, pending: PendingRekey): void {
   // Sessions end with the epoch: the session book drops every session of an earlier one (a member removed by this
   // rekey keeps copies of their keys, so none may open again).
   state.initKeyRotationDue = pending.secret !== undefined
+  if (pending.secret) vouchEpochMembers(state)
   state.pendingRekey = undefined
 }
 
@@ -132,6 +134,9 @@ async function openOwnShare(state: GroupState, rekey: RekeyInput): Promise<Uint8
     // A proposer whose attestation this enclave refused may be no enclave at all: its secret may be known outside.
     if (!memberOf(state, rekey.proposer)?.admitted)
       throw new Error('the proposer is a member whose attestation this enclave refused')
+    // A host could fabricate a member with forgeable evidence and a rekey from it, with a secret the host chose.
+    if (!trustsProposer(state, rekey.proposer))
+      throw new Error("the proposer's registration is not yet covered by another operator's checkpoint")
     if (!initKey) throw new Error('the share is sealed to an init key this enclave no longer holds')
     const share = hexToBytes(rekey.shares[index]!)
     const secret = await openWith(

@@ -14,7 +14,9 @@ export function createProposeRekey(
   let neededSince: bigint | undefined
   return async (status) => {
     let after = status
-    if (status.member && status.rekeyNeeded && (status.holdsEpoch || status.epoch === 0n)) {
+    // A member awaiting another operator's checkpoint gets no share yet; its registration's checkpoint comes.
+    const ready = !status.awaitingCheckpoint
+    if (status.member && status.rekeyNeeded && ready && (status.holdsEpoch || status.epoch === 0n)) {
       const head = await clients.publicClient.getBlockNumber()
       neededSince ??= head
       // The chain may hold a rekey this enclave has not applied yet (it follows final blocks only): one at a time.

@@ -1,7 +1,7 @@
 /**
  * Sharing checkpoints: takes what the enclave signed at its checkpoint positions, leaves signature and snapshot in
- * the exchange, and submits a checkpoint to the Ledger once the exchange holds a majority of the members' signatures
- * over it (the Ledger checks them, and the two-operator rule, itself). A different checkpoint signed by another
+ * the exchange, and submits a checkpoint to the Ledger once the exchange holds a majority of the epoch holders'
+ * signatures over it (the Ledger checks them, and the two-operator rule, itself). A different checkpoint signed by another
  * member at the same position is reported as a divergence.
  */
 import { ledgerAbi } from '../../../contracts/generated/ledger'
@@ -45,7 +45,9 @@ export function createShareCheckpoints(context: DutyContext, exchange: Checkpoin
     const latest = checkpoints.at(-1)?.checkpoint.seq
     if (latest === undefined) return status
     const gathered = await exchange.find(latest)
-    const required = Math.floor(status.members.length / 2) + 1
+    // As the Ledger counts: over the members holding the epoch (a joiner cannot sign the state it lacks).
+    const voters = status.epochHolders.length > 0 ? status.epochHolders : status.members
+    const required = Math.floor(voters.length / 2) + 1
     if (!gathered || gathered.signatures.length < required) return status
     const accepted = await clients.publicClient.readContract({
       address: ledger,
