@@ -4,8 +4,8 @@
  * An accepted one enters the input stream with its signatures. Members are registered with sim evidence for signer
  * keys the test holds, so it can sign as each of them.
  */
-import { decodeAbiParameters, encodePacked, hashTypedData, keccak256, parseEventLogs, toHex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { decodeAbiParameters, encodePacked, hashTypedData, keccak256, parseEventLogs, toHex, type Hex } from 'viem'
+import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../generated/ledger'
 import {
@@ -165,4 +165,63 @@ describe('Checkpoints', () => {
     await submit(checkpoint, await signedBy(checkpoint, members.a, members.b))
     expect(await read.latestCheckpointSeq()).toBe(checkpoint.seq)
   })
+
+  it('counts the majority and the operators over the members holding the epoch: joiners it has not admitted do not stall it', async () => {
+    const { aCheckpoint, refusal, signedBy, members, read, register } = group
+    const c2 = await register(2)
+    await keyEpoch(members.a, [members.b])
+    // Two joiners (operator 3) the epoch has not admitted: five members, three holders (a, b of operator 1, c2).
+    await register(3)
+    await register(3)
+    const checkpoint = await aCheckpoint()
+    // Counted over all members, 2 of 5 would be too few; over the holders it is a majority.
+    expect(await refusal(async () => submit(checkpoint, await signedBy(checkpoint, members.a, members.b)))).toEqual({
+      errorName: 'CheckpointSingleOperator',
+      args: [group.accounts[1]],
+    })
+    await submit(checkpoint, await signedBy(checkpoint, members.a, c2))
+    expect(await read.latestCheckpointSeq()).toBe(checkpoint.seq)
+  })
 })
+
+/** Settles a rekey to the next epoch for the members as they are: `proposer` proposes, each of `ackers` acks. */
+async function keyEpoch(proposer: PrivateKeyAccount, ackers: PrivateKeyAccount[]) {
+  const { clientsOf, ledger, read } = group
+  const { publicClient, walletClient } = clientsOf(5)
+  const view = { address: ledger, abi: ledgerAbi } as const
+  const [[epoch], setHash, members, atSeq] = await Promise.all([
+    publicClient.readContract({ ...view, functionName: 'currentEpoch' }),
+    publicClient.readContract({ ...view, functionName: 'memberSetHash' }),
+    publicClient.readContract({ ...view, functionName: 'members' }),
+    read.seq(),
+  ])
+  const next = epoch + 1n
+  const [cmdPubKey, commit] = [keccak256(toHex(`cmd ${next}`)), keccak256(toHex(`commit ${next}`))]
+  const shares: Hex[] = members.map((m) => toHex(new Uint8Array(80).fill(Number(BigInt(m) % 256n))))
+  const digest = await publicClient.readContract({
+    ...view,
+    functionName: 'rekeyDigest',
+    args: [next, atSeq, setHash, cmdPubKey, commit, shares],
+  })
+  const send = async (request: Parameters<typeof walletClient.writeContract>[0]) =>
+    publicClient.waitForTransactionReceipt({ hash: await walletClient.writeContract(request) })
+  const receipt = await send({
+    ...view,
+    functionName: 'rekey',
+    args: [next, atSeq, setHash, cmdPubKey, commit, shares, proposer.address, await proposer.sign({ hash: digest })],
+  } as never)
+  const [proposed] = parseEventLogs({ abi: ledgerAbi, logs: receipt.logs, eventName: 'RekeyProposed' })
+  for (const acker of ackers) {
+    const answer = await publicClient.readContract({
+      ...view,
+      functionName: 'rekeyAnswerDigest',
+      args: [next, proposed!.args.rekeySeq, acker.address, true],
+    })
+    await send({
+      ...view,
+      functionName: 'acknowledgeRekey',
+      args: [next, proposed!.args.rekeySeq, acker.address, await acker.sign({ hash: answer })],
+    } as never)
+  }
+  expect((await publicClient.readContract({ ...view, functionName: 'currentEpoch' }))[0]).toBe(next)
+}

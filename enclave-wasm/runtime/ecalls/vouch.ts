@@ -55,9 +55,9 @@ export async function vouch(
   }
   const [, , registered, initKey] = args as [Hex, Hex, Address, Hex]
   if (!isAddressEqual(registered, signer) || initKey.toLowerCase() !== member.initKey.toLowerCase())
-    throw new GroupActionError(`the transaction registers another enclave than ${signer}`)
+    throw new GroupActionError(`the transaction registers another enclave than ${member.signer}`)
   if (!sender || !isAddressEqual(sender, member.operator))
-    throw new GroupActionError(`the transaction was not sent by ${signer}'s operator ${member.operator}`)
+    throw new GroupActionError(`the transaction was not sent by ${member.signer}'s operator ${member.operator}`)
   vouchFor(group, member)
   return null
 }

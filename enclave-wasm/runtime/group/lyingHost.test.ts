@@ -2,14 +2,13 @@
  * The host chooses what its enclave sees. Here a host plays the liar against its own member enclave: it fabricates
  * Ledger inputs the chain never held, with an accumulator chain it recomputed itself (the enclave has no light client
  * to tell), and tries to get the epoch secret sealed to a key it holds, or its enclave to adopt a rekey whose secret the
- * host chose. The enclave refuses what the Ledger could
- * never have emitted, so the rekey it builds afterwards gives the host nothing.
+ * host chose. The enclave refuses what the Ledger could never have emitted, so the rekey it builds afterwards gives the
+ * host nothing. (Evidence the host can forge is quorumBeforeRelease.test.ts.)
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
 import {
   concatBytes,
-  createPublicClient,
   createWalletClient,
   encodeAbiParameters,
   encodePacked,
@@ -18,133 +17,41 @@ import {
   isAddressEqual,
   parseEventLogs,
   toHex,
-  type Address,
-  type Hex,
 } from 'viem'
 import { privateKeyToAddress } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../../contracts/generated/ledger'
 import { createLedgerClients } from '../../../host/chain/createLedgerClients'
-import { startAnvil, type Anvil } from '../../../host/chain/startAnvil'
-import { deployStack } from '../../../host/deployment/deployStack'
-import type { Deployment } from '../../../host/deployment/parseDeployment'
-import type { EnclaveClient } from '../../../host/enclave/createEnclaveClient'
-import { startNodeEnclave } from '../../../host/enclave/startNodeEnclave'
-import { EnclaveRequestError } from '../../../host/errors/enclave'
 import { TEE_TYPE_SIM } from '../../../host/ledger/constants'
-import { readGroup } from '../../../host/ledger/readGroup'
 import { readInputs } from '../../../host/ledger/readInputs'
 import { submitBatch } from '../../../host/ledger/submitBatch'
 import { submitRekey } from '../../../host/ledger/submitRekey'
-import { createMemberNode, type MemberNode } from '../../../host/node/createMemberNode'
-import { stepUntil } from '../../../host/node/stepUntil'
-import { memoryStore } from '../../../host/storage/sealedStateStore'
-import { nextAccumulator } from '../../envelopes/inputAccumulator'
-import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
-import { ENCLAVE_BUILD_DIR } from '../../platform/launchNodeEnclave'
-import { readEnclaveManifest } from '../../platform/manifest'
-import { createSimMachine, createSimPlatform } from '../../platform/sim/createSimPlatform'
-import { ENCLAVE_ERROR_CODES, INPUT_KIND, type LedgerInput, type RekeyProposal } from '../../protocol'
+import { REGISTRATION_PAYLOAD } from '../../envelopes/checkRegistration'
 import { sealTo } from '../../envelopes/hpkeSuite'
 import { REKEY_PAYLOAD } from '../../envelopes/rekeyInput'
+import { ENCLAVE_SIGNER_ID } from '../../platform/launchEnclave'
+import { createSimMachine, createSimPlatform } from '../../platform/sim/createSimPlatform'
+import { ENCLAVE_ERROR_CODES, INPUT_KIND } from '../../protocol'
+import { deriveX25519 } from './hpke'
 import { deriveEpochKeys } from './keySchedule'
-import { deriveX25519, openWith, type X25519KeyPair } from './hpke'
+import { type LyingHostGroup, type LyingHostMember, refusal, startLyingHostGroup } from './lyingHost.fixture'
 import { shareInfo } from './shareInfo'
-import { REGISTRATION_PAYLOAD } from '../../envelopes/checkRegistration'
 
-let anvil: Anvil
-let deployment: Deployment
-const enclaves: EnclaveClient[] = []
+let group: LyingHostGroup
+let deployment: LyingHostGroup['deployment']
+let alice: LyingHostMember
+let bob: LyingHostMember
 
-type Member = { node: MemberNode; enclave: EnclaveClient }
-let alice: Member
-let bob: Member
-
-const publicClient = () => createPublicClient({ transport: http(anvil.rpcUrl) })
-
-async function startMember(accountIndex: number): Promise<Member> {
-  const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  const clients = createLedgerClients({
-    rpcUrl: anvil.rpcUrl,
-    chainId: deployment.chainId,
-    account: accounts[accountIndex]!,
-    pollingIntervalMs: 50,
-  })
-  const { client: enclave } = await startNodeEnclave({ machine: await createSimMachine() })
-  enclaves.push(enclave)
-  const node = createMemberNode({ enclave, clients, deployment, store: memoryStore() })
-  await node.bind()
-  return { node, enclave }
-}
-
-/** The lying host's input: `kind` with `payload`, numbered and chained onto what the enclave has applied. */
-async function fabricated(enclave: EnclaveClient, kind: number, payload: Hex): Promise<LedgerInput> {
-  const { seq } = await enclave.getStatus()
-  // The host reads the real accumulator from the chain and folds its own input onto it, exactly as the Ledger would.
-  const previous = await publicClient().readContract({
-    address: deployment.contracts.ledger,
-    abi: ledgerAbi,
-    functionName: 'accumulatorAt',
-    args: [seq],
-  })
-  const next = seq + 1n
-  return { seq: next, kind, payload: hexToBytes(payload), acc: nextAccumulator(previous, next, kind, payload) }
-}
-
-/** How many shares of `proposal` open with the host's key, under any member's label. */
-async function sharesOpenedBy(
-  hostKey: X25519KeyPair,
-  proposal: RekeyProposal,
-  members: readonly Address[],
-): Promise<number> {
-  const labels = { chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger }
-  let opened = 0
-  for (const share of proposal.shares)
-    for (const member of members)
-      await openWith(
-        hostKey.privateKey,
-        shareInfo(labels, proposal.epoch, member),
-        hexToBytes(proposal.commit),
-        hexToBytes(share),
-      ).then(
-        () => opened++,
-        () => {},
-      )
-  return opened
-}
-
-const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  expect(error).toBeInstanceOf(EnclaveRequestError)
-  return error as EnclaveRequestError
-}
+const publicClient = () => group.publicClient
+const fabricated = (...args: Parameters<LyingHostGroup['fabricated']>) => group.fabricated(...args)
+const sharesOpenedBy = (...args: Parameters<LyingHostGroup['sharesOpenedBy']>) => group.sharesOpenedBy(...args)
 
 beforeAll(async () => {
-  anvil = await startAnvil()
-  deployment = await deployStack({
-    rpcUrl: anvil.rpcUrl,
-    measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
-  })
-  alice = await startMember(1)
-  bob = await startMember(2)
-  await stepUntil([alice.node, bob.node], async (statuses) => {
-    const chain = await readGroup(publicClient(), { ledger: deployment.contracts.ledger })
-    return (
-      chain.members.length === 2 &&
-      statuses.every((s) => s.holdsEpoch && !s.rekeyNeeded && !s.initKeyRotationDue && s.seq === chain.seq)
-    )
-  })
-  // Alice's statuses lag by Bob's last transaction: bring her to the chain's head.
-  await alice.node.step()
+  group = await startLyingHostGroup()
+  ;({ deployment, alice, bob } = group)
 }, 120_000)
 
-afterAll(async () => {
-  await Promise.all(enclaves.map((e) => e.close().catch(() => {})))
-  await anvil?.stop()
-})
+afterAll(async () => group?.stop())
 
 describe('a lying host', { timeout: 60_000 }, () => {
   it('error: a fabricated initKeyUpdated(victim, hostKey) is refused, so the rekey its enclave builds seals nothing to the host', async () => {
@@ -176,7 +83,7 @@ describe('a lying host', { timeout: 60_000 }, () => {
   it('error: a fabricated memberAdded whose quote no certified platform signed gets no share of the rekey its enclave builds', async () => {
     const hostKey = await deriveX25519(randomBytes(32))
     const hostSigner = privateKeyToAddress(toHex(randomBytes(32)))
-    const operator = (await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses())[3]!
+    const operator = (await createWalletClient({ transport: http(group.anvil.rpcUrl) }).getAddresses())[3]!
     const anchorHash = (await publicClient().getBlock()).hash
     const measurement = (await bob.enclave.getStatus()).measurement
     // Everything is bound as a real enclave binds it; only the vendor's certificate is beyond the host's reach.
@@ -287,9 +194,9 @@ describe('a lying host', { timeout: 60_000 }, () => {
     expect(none.message).toContain('that is not pending')
 
     // A real pending rekey, posted by Alice's enclave and applied by it.
-    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
+    const accounts = await createWalletClient({ transport: http(group.anvil.rpcUrl) }).getAddresses()
     const aliceHost = createLedgerClients({
-      rpcUrl: anvil.rpcUrl,
+      rpcUrl: group.anvil.rpcUrl,
       chainId: deployment.chainId,
       account: accounts[1]!,
       pollingIntervalMs: 50,
