@@ -86,6 +86,10 @@ export const statusCommand = defineCommand({
         signers: checkpoints.checkpoint.signers,
       },
       pausedAt: checkpoints.pausedAt,
+      // A new member this node's enclave seals no share until another operator vouches for it (quorum before release).
+      awaitingCheckpoint: view.awaitingCheckpoint
+        ? { signer: view.awaitingCheckpoint.signer, addedAt: Number(view.awaitingCheckpoint.addedAt) }
+        : null,
       chain: {
         epoch: Number(chain.epoch),
         members: [...chain.members],
@@ -109,6 +113,11 @@ export const statusCommand = defineCommand({
         ...(dataDir
           ? [
               `Node          ${report.signer ?? 'no identity yet'}: ${report.member ? 'member' : 'not a member'}, epoch ${report.epoch}${report.holdsEpoch ? '' : ' (no key)'}, applied seq ${report.seq}${report.restoring ? ', restoring from checkpoint' : ''}`,
+              ...(report.awaitingCheckpoint
+                ? [
+                    `Waiting       ${report.awaitingCheckpoint.signer} (input ${report.awaitingCheckpoint.addedAt}) gets no share until another operator's member signs a checkpoint covering it`,
+                  ]
+                : []),
             ]
           : []),
       ].join('\n'),
