@@ -2,7 +2,7 @@
  * The trust boundary of DESIGN.md §2, checked on every source file: outside enclave-wasm/ only the protocol, the
  * public envelope formats, the platform (the simulated hardware and its loader) and the build tool may be imported —
  * never runtime/ or assembly/, where keys and plaintext live — and enclave-wasm/ imports nothing from the host side.
- * Test files may cross the line to exercise the seam itself.
+ * Test files, and fixtures only tests import (*.fixture.ts), may cross the line to exercise the seam itself.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative, resolve } from 'node:path'
@@ -19,7 +19,7 @@ const HOST_SIDE = ['host/', 'web/', 'cli/', 'e2e/']
 async function sourceFiles(folder: string): Promise<string[]> {
   const entries = await readdir(join(REPO_ROOT, folder), { recursive: true, withFileTypes: true })
   return entries
-    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.(test|spec)\.tsx?$/.test(e.name))
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !/\.(test|spec|fixture)\.tsx?$/.test(e.name))
     .map((e) => relative(REPO_ROOT, join(e.parentPath, e.name)))
     .filter((path) => !path.includes('node_modules') && !path.includes('/build/') && !path.includes('/generated/'))
 }
@@ -41,6 +41,17 @@ describe('trust boundary', () => {
       for (const file of await sourceFiles(folder)) {
         for (const target of await importsOf(file))
           if (target.startsWith('enclave-wasm/') && !outsideMayImport(target)) violations.push(`${file} -> ${target}`)
+      }
+    }
+    expect(violations).toEqual([])
+  })
+
+  it('fixtures, which may cross the line, are imported by tests only', async () => {
+    const violations: string[] = []
+    for (const folder of ['enclave-wasm', 'host', 'web', 'cli', 'contracts']) {
+      for (const file of await sourceFiles(folder)) {
+        for (const target of await importsOf(file))
+          if (target.endsWith('.fixture')) violations.push(`${file} -> ${target}`)
       }
     }
     expect(violations).toEqual([])

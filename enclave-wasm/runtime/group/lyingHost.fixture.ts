@@ -61,10 +61,11 @@ export async function startLyingHostGroup() {
   async function fabricated(enclave: EnclaveClient, kind: number, payload: Hex): Promise<LedgerInput> {
     const { seq } = await enclave.getStatus()
     const last = madeUp.get(enclave)
-    // The host reads the real accumulator from the chain (or takes the one it made up last) and folds its own input
-    // onto it, exactly as the Ledger would.
+    const chainSeq = await publicClient.readContract({ address: ledger, abi: ledgerAbi, functionName: 'seq' })
+    // The host folds its own input onto the chain's accumulator, exactly as the Ledger would; onto the one it made up
+    // last where its enclave has gone past the chain on made-up inputs.
     const previous =
-      last?.seq === seq
+      seq > chainSeq && last?.seq === seq
         ? last.acc
         : await publicClient.readContract({
             address: ledger,
