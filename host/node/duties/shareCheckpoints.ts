@@ -34,6 +34,8 @@ export function createShareCheckpoints(context: DutyContext, exchange: Checkpoin
       })
     })
   }
+  /** The latest checkpoint this enclave signed that the Ledger has not accepted yet: tried again each pass. */
+  let pending: SignedCheckpoint | undefined
   return async (status: EnclaveStatus) => {
     if (!status.member) return status
     const { checkpoints } = await enclave.takeCheckpoints()
@@ -42,22 +44,30 @@ export function createShareCheckpoints(context: DutyContext, exchange: Checkpoin
       onEvent?.({ type: 'checkpointSigned', seq: signed.checkpoint.seq, stateRoot: signed.checkpoint.stateRoot })
       await reportIfDivergent(signed)
     }
-    const latest = checkpoints.at(-1)?.checkpoint.seq
-    if (latest === undefined) return status
-    const gathered = await exchange.find(latest)
+    pending = checkpoints.at(-1) ?? pending
+    if (!pending) return status
+    const own = pending
+    let gathered = await exchange.find(own.checkpoint.seq)
+    // A node that had not made this checkpoint yet refused our signature (409): offer it again now.
+    if (gathered && !gathered.signatures.some((s) => isAddressEqual(s.signer, own.signer))) {
+      await exchange.publish(own)
+      gathered = await exchange.find(own.checkpoint.seq)
+    }
     // As the Ledger counts: over the members holding the epoch (a joiner cannot sign the state it lacks).
     const voters = status.epochHolders.length > 0 ? status.epochHolders : status.members
     const required = Math.floor(voters.length / 2) + 1
-    if (!gathered || gathered.signatures.length < required) return status
+    if (!gathered || checkpointHash(gathered.checkpoint) !== checkpointHash(own.checkpoint)) return status
+    if (gathered.signatures.length < required) return status
     const accepted = await clients.publicClient.readContract({
       address: ledger,
       abi: ledgerAbi,
       functionName: 'latestCheckpointSeq',
     })
-    if (accepted >= latest) return status
+    pending = undefined
+    if (accepted >= own.checkpoint.seq) return status
     await tolerateRace(onEvent, 'checkpoint', async () => {
       await submitCheckpoint(clients, { ledger, checkpoint: gathered.checkpoint, signatures: gathered.signatures })
-      onEvent?.({ type: 'checkpointAccepted', seq: latest, signers: gathered.signatures.length })
+      onEvent?.({ type: 'checkpointAccepted', seq: own.checkpoint.seq, signers: gathered.signatures.length })
     })
     return status
   }
