@@ -1,6 +1,7 @@
 /**
  * Playwright: Debian's Chromium (/usr/bin/chromium; never `playwright install`), against full `anonify dev` stacks
- * that this run owns (each its own anvil, deployment file, node data and web port). The `journeys` share one chain
+ * that this run owns (each its own anvil, deployment file, node data and web port; the main one with a second
+ * operator's node beside it). The `journeys` share one chain
  * (in file order): a tab joining after others' commands restores from the members' checkpoint, so each journey only
  * keeps to accounts of its own. The KYC journey has a stack of its own because it changes the token's rules.
  */
@@ -10,6 +11,13 @@ import { defineConfig } from '@playwright/test'
 export const E2E_PORT = Number(process.env.ANONIFY_E2E_PORT ?? 5199)
 export const E2E_DEPLOYMENT = '.anonify/e2e-deployment.json'
 export const KYC_E2E_PORT = 5198
+/**
+ * The main stack's second operator: a headless member (operator account #8) that starts with the stack and stays up,
+ * as a consortium's nodes do. A new member gets a share only once another operator's member co-signed the checkpoint
+ * at its registration (quorum before release), so the browsers that join later need it online.
+ */
+export const E2E_SECOND_NODE_PORT = E2E_PORT - 2
+export const E2E_SECOND_NODE_DATA = '.anonify/e2e-second-node'
 export const KYC_E2E_DEPLOYMENT = '.anonify/e2e-kyc-deployment.json'
 
 const devStack = (port: number, deployment: string, data: string) => ({
@@ -53,6 +61,15 @@ export default defineConfig({
   ],
   webServer: [
     devStack(E2E_PORT, E2E_DEPLOYMENT, '.anonify/dev-node'),
+    // Started once the dev stack answers (in order); a fresh data dir, as the stack's chain is new each run.
+    {
+      command: `rm -rf ${E2E_SECOND_NODE_DATA} && node cli/bin/anonify.js node --deployment ${E2E_DEPLOYMENT} --data ${E2E_SECOND_NODE_DATA} --operator-account 8 --http-port ${E2E_SECOND_NODE_PORT} --peer http://127.0.0.1:${E2E_PORT}`,
+      url: `http://127.0.0.1:${E2E_SECOND_NODE_PORT}/v1/status`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe' as const,
+      gracefulShutdown: { signal: 'SIGTERM' as const, timeout: 10_000 },
+    },
     devStack(KYC_E2E_PORT, KYC_E2E_DEPLOYMENT, '.anonify/e2e-kyc-node'),
   ],
 })

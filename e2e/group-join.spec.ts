@@ -1,14 +1,12 @@
 /**
- * Journey: two headless members form the group (the dev stack's own and one more), then a browser tab joins last
- * and receives the current epoch through the chain, as every member does; reloaded, it resumes from IndexedDB.
+ * Journey: two headless members of two operators form the group (the dev stack's own and the second operator's node
+ * the run starts beside it), then a browser tab joins last and receives the current epoch through the chain, as
+ * every member does, once both co-signed the checkpoint at its registration; reloaded, it resumes from IndexedDB.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { expect, test } from '@playwright/test'
-import { E2E_DEPLOYMENT, E2E_PORT } from '../playwright.config'
+import { E2E_DEPLOYMENT, E2E_SECOND_NODE_DATA } from '../playwright.config'
 
 const cli = (args: string[]) => promisify(execFile)(process.execPath, ['cli/bin/anonify.js', ...args])
 const statusOf = async (dataDir: string) =>
@@ -19,49 +17,12 @@ const statusOf = async (dataDir: string) =>
     restoring: boolean
     chain: { epoch: number; members: string[] }
   }
-
-let secondNode: ChildProcess | undefined
-let dataDir: string
-
-test.beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'anonify-e2e-node-'))
-})
-test.afterAll(async () => {
-  if (secondNode && secondNode.exitCode === null) {
-    const exited = new Promise((resolve) => secondNode!.once('exit', resolve))
-    secondNode.kill('SIGTERM')
-    await exited
-  }
-  await rm(dataDir, { recursive: true, force: true })
-})
+const dataDir = E2E_SECOND_NODE_DATA
 
 test('a browser enclave joins two headless members last and reaches their epoch through the chain', async ({
   page,
 }, testInfo) => {
   test.setTimeout(120_000)
-  secondNode = spawn(
-    process.execPath,
-    [
-      'cli/bin/anonify.js',
-      'node',
-      '--deployment',
-      E2E_DEPLOYMENT,
-      '--data',
-      dataDir,
-      '--operator-account',
-      '8',
-      '--http-port',
-      '0',
-      // It joins after the dev member's inputs, so it restores from a checkpoint: the dev web origin proxies the
-      // dev node's /v1/ (Node's fetch sends no Origin, so the node serves it).
-      '--peer',
-      `http://127.0.0.1:${E2E_PORT}`,
-    ],
-    {
-      stdio: 'inherit',
-    },
-  )
-
   await page.goto('/#/network')
   const rows = page.getByTestId('network-member')
   // The dev stack's member and the second node, both trusted, keyed into one epoch.
