@@ -2,11 +2,11 @@
  * What every command-path measurement runs on: a private anvil, the deployed stack, two member replicas in Node
  * workers, a relayer account, an issuer and 128 funded payers.
  */
-import { createWalletClient, http, keccak256, toHex, type Hex } from 'viem'
+import { keccak256, toHex, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import { createLedgerClients } from '../chain/createLedgerClients'
+import { unlockedAccountClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
 import type { Deployment } from '../deployment/parseDeployment'
@@ -56,14 +56,7 @@ export async function startBenchStack({ measurement }: { measurement: Hex }): Pr
   try {
     const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement })
     const ledger = deployment.contracts.ledger
-    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-    const clientsOf = (index: number) =>
-      createLedgerClients({
-        rpcUrl: anvil.rpcUrl,
-        chainId: deployment.chainId,
-        account: accounts[index]!,
-        pollingIntervalMs: 20,
-      })
+    const clientsOf = await unlockedAccountClients(anvil.rpcUrl, deployment.chainId, 20)
     const nodes: MemberNode[] = []
     const machines: SimMachine[] = []
     for (const index of [1, 2]) {

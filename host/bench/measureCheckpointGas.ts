@@ -3,12 +3,12 @@
  * majority 2) and 5 (a group of 9, majority 5). Members are registered with sim evidence for signer keys the bench
  * holds, so it signs as each of them; they belong to two operators, as the Ledger requires of a majority.
  */
-import { createWalletClient, http, keccak256, toHex, type Hex } from 'viem'
+import { keccak256, toHex, type Hex } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { type Checkpoint, checkpointTypedData } from '../../enclave-wasm/envelopes/checkpointTypes'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
-import { createLedgerClients } from '../chain/createLedgerClients'
+import { unlockedAccountClients } from '../chain/createLedgerClients'
 import { startAnvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
 import { simEvidence } from '../enclave/simEvidence'
@@ -26,14 +26,7 @@ export async function measureCheckpointGas({ measurement }: { measurement: Hex }
   try {
     const deployment = await deployStack({ rpcUrl: anvil.rpcUrl, measurement })
     const ledger = deployment.contracts.ledger
-    const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-    const clientsOf = (index: number) =>
-      createLedgerClients({
-        rpcUrl: anvil.rpcUrl,
-        chainId: deployment.chainId,
-        account: accounts[index]!,
-        pollingIntervalMs: 50,
-      })
+    const clientsOf = await unlockedAccountClients(anvil.rpcUrl, deployment.chainId)
     const { publicClient } = clientsOf(0)
     const machine = await createSimMachine()
     const members: PrivateKeyAccount[] = []
@@ -47,7 +40,7 @@ export async function measureCheckpointGas({ measurement }: { measurement: Hex }
           publicClient,
           machine,
           ledger,
-          operator: accounts[operator]!,
+          operator: clientsOf(operator).walletClient.account.address,
           measurement,
           signer: member.address,
           initKey: keccak256(toHex(`init ${member.address}`)),

@@ -34,3 +34,23 @@ export function createLedgerClients(parameters: CreateLedgerClientsParameters): 
     publicClient: createPublicClient({ chain, transport, pollingInterval: pollingIntervalMs }),
   }
 }
+
+/**
+ * Clients for the accounts a local node holds unlocked (anvil's prefunded ones), by index: what tests, the bench and
+ * the dev tools act as.
+ * @example
+ * const clientsOf = await unlockedAccountClients(anvil.rpcUrl, 31337)
+ * const governor = clientsOf(0)
+ */
+export async function unlockedAccountClients(
+  rpcUrl: string,
+  chainId: number,
+  pollingIntervalMs = 50,
+): Promise<(index: number) => LedgerClients> {
+  const accounts = await createWalletClient({ transport: http(rpcUrl) }).getAddresses()
+  return (index) => {
+    const account = accounts[index]
+    if (!account) throw new Error(`the node holds no unlocked account #${index}`)
+    return createLedgerClients({ rpcUrl, chainId, account, pollingIntervalMs })
+  }
+}

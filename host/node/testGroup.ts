@@ -3,14 +3,14 @@
  * and wallets that seal, post and read as a person's wallet would. One place, so every anvil test sets up the group,
  * steps it and reads from it the same way.
  */
-import { createWalletClient, http, keccak256, toHex, type Address } from 'viem'
+import { keccak256, toHex, type Address } from 'viem'
 import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
 import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine, type SimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import type { EnclaveStatus } from '../../enclave-wasm/protocol'
-import { createLedgerClients } from '../chain/createLedgerClients'
+import { unlockedAccountClients } from '../chain/createLedgerClients'
 import { createMemoryExchange, type CheckpointExchange } from '../checkpoint/checkpointExchange'
 import { startAnvil, type Anvil, type StartAnvilParameters } from '../chain/startAnvil'
 import { deployStack, type DeployStackParameters } from '../deployment/deployStack'
@@ -91,16 +91,7 @@ export async function startTestChain(parameters: StartTestChainParameters = {}):
       finality: parameters.finality,
     })
     const ledger = deployment.contracts.ledger
-    const accounts = await createWalletClient({
-      transport: http(anvil.rpcUrl),
-    }).getAddresses()
-    const clients = (index: number) =>
-      createLedgerClients({
-        rpcUrl: anvil.rpcUrl,
-        chainId: deployment.chainId,
-        account: accounts[index]!,
-        pollingIntervalMs: 50,
-      })
+    const clients = await unlockedAccountClients(anvil.rpcUrl, deployment.chainId)
     const poster = clients(5)
     const nonces = new Map<Address, bigint>()
     const chainSeq = async () => (await readGroup(poster.publicClient, { ledger })).seq

@@ -5,14 +5,12 @@
  */
 import {
   createPublicClient,
-  createWalletClient,
   custom,
   decodeAbiParameters,
   decodeFunctionResult,
   encodeAbiParameters,
   encodeFunctionResult,
   getAbiItem,
-  http,
   isAddressEqual,
   keccak256,
   toFunctionSelector,
@@ -31,7 +29,7 @@ import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { ENCLAVE_ERROR_CODES, INPUT_KIND, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import { FAIL_INSUFFICIENT_BALANCE } from '../../enclave-wasm/shared/apps/token'
-import { createLedgerClients } from '../chain/createLedgerClients'
+import { unlockedAccountClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
 import { deployStack } from '../deployment/deployStack'
 import type { Deployment } from '../deployment/parseDeployment'
@@ -177,14 +175,7 @@ beforeAll(async () => {
     rpcUrl: anvil.rpcUrl,
     measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
   })
-  const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
-  const clientsOf = (index: number) =>
-    createLedgerClients({
-      rpcUrl: anvil.rpcUrl,
-      chainId: deployment.chainId,
-      account: accounts[index]!,
-      pollingIntervalMs: 50,
-    })
+  const clientsOf = await unlockedAccountClients(anvil.rpcUrl, deployment.chainId)
   payer = clientsOf(3)
   ;({ client: enclave } = await startNodeEnclave({ machine: await createSimMachine() }))
   node = createMemberNode({ enclave, clients: clientsOf(1), deployment, store: memoryStore() })

@@ -6,7 +6,7 @@
 import { createPublicClient, createWalletClient, hexToBytes, http, type Address, type Hex } from 'viem'
 import { expect } from 'vitest'
 import { ledgerAbi } from '../../../contracts/generated/ledger'
-import { createLedgerClients } from '../../../host/chain/createLedgerClients'
+import { unlockedAccountClients } from '../../../host/chain/createLedgerClients'
 import { startAnvil } from '../../../host/chain/startAnvil'
 import { deployStack } from '../../../host/deployment/deployStack'
 import type { EnclaveClient } from '../../../host/enclave/createEnclaveClient'
@@ -38,13 +38,7 @@ export async function startLyingHostGroup() {
   const publicClient = createPublicClient({ transport: http(anvil.rpcUrl) })
   const accounts = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
   const enclaves: EnclaveClient[] = []
-  const clientsOf = (accountIndex: number) =>
-    createLedgerClients({
-      rpcUrl: anvil.rpcUrl,
-      chainId: deployment.chainId,
-      account: accounts[accountIndex]!,
-      pollingIntervalMs: 50,
-    })
+  const clientsOf = await unlockedAccountClients(anvil.rpcUrl, deployment.chainId)
 
   async function startMember(accountIndex: number): Promise<LyingHostMember> {
     const { client: enclave } = await startNodeEnclave({ machine: await createSimMachine() })
