@@ -105,7 +105,9 @@ test(`a browser joining after ${TRANSFERS} transfers among ${ACCOUNTS} accounts 
   await holdsEpoch(page)
   await expect(page.getByTestId('enclave-restoring')).toHaveCount(0)
   const before = await cliRead<Balance>(JOINER.key, 'balance')
-  await expect(page.getByTestId('balance')).toHaveText(`${before.balance} ANON`, { timeout: 30_000 })
+  // The page groups thousands; the CLI's JSON does not.
+  const shown = `${formatTokenAmount(BigInt(before.balanceBaseUnits))} ANON`
+  await expect(page.getByTestId('balance')).toHaveText(shown, { timeout: 30_000 })
   const history = await cliRead<History>(JOINER.key, 'history')
   expect(history.history.length).toBeGreaterThan(2)
   await expect.poll(() => historyRows(page)).toEqual(expectedRows(history))
@@ -113,7 +115,7 @@ test(`a browser joining after ${TRANSFERS} transfers among ${ACCOUNTS} accounts 
   const seen = await recordedTexts(page)
   const firstBalance = seen.findIndex((text) => text.startsWith('balance: '))
   expect(seen.findIndex((text) => text.startsWith('balance-restoring: '))).toBeLessThan(firstBalance)
-  expect(seen[firstBalance]).toBe(`balance: ${before.balance} ANON`)
+  expect(seen[firstBalance]).toBe(`balance: ${shown}`)
   await shoot(page, testInfo, 'late-join-restored')
 
   // The tab's next transfer applies, and the member agrees on the balance it leaves.
@@ -121,9 +123,9 @@ test(`a browser joining after ${TRANSFERS} transfers among ${ACCOUNTS} accounts 
   await page.getByLabel('Amount (ANON)').fill('1.5')
   await page.getByRole('button', { name: 'Send confidentially' }).click()
   await expect(page.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
-  const after = formatTokenAmount(BigInt(before.balanceBaseUnits) - 150n, { grouped: false })
-  await expect(page.getByTestId('balance')).toHaveText(`${after} ANON`)
-  expect((await cliRead<Balance>(JOINER.key, 'balance')).balance).toBe(after)
+  const after = BigInt(before.balanceBaseUnits) - 150n
+  await expect(page.getByTestId('balance')).toHaveText(`${formatTokenAmount(after)} ANON`)
+  expect((await cliRead<Balance>(JOINER.key, 'balance')).balance).toBe(formatTokenAmount(after, { grouped: false }))
 
   await context.close()
 })
