@@ -163,7 +163,10 @@ abstract contract Checkpoints is LedgerPause {
         uint256 next = 0;
         for (uint256 i = 0; i < count; ++i) {
             address member = _memberAt(i);
-            if (holders == 0 || _holdsEpoch(member)) voters[next++] = member;
+            if (holders == 0 || _holdsEpoch(member)) {
+                voters[next] = member;
+                ++next;
+            }
         }
     }
 
