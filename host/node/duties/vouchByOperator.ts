@@ -33,7 +33,7 @@ export function createVouchByOperator({ enclave, clients, deployment, follow, on
       await enclave.vouch({ signer: waiting.signer, transaction })
     } catch (error) {
       if (!(error instanceof EnclaveRequestError)) throw error
-      onEvent?.({ type: 'awaitingCheckpoint', signer: waiting.signer, addedAt: waiting.addedAt, reason: error.message })
+      onEvent?.({ type: 'awaitingCheckpoint', signer: waiting.signer, addedAt: waiting.addedAt, reason: error.shortMessage })
       return status
     }
     return follow()
