@@ -33,7 +33,12 @@ export function createVouchByOperator({ enclave, clients, deployment, follow, on
       await enclave.vouch({ signer: waiting.signer, transaction })
     } catch (error) {
       if (!(error instanceof EnclaveRequestError)) throw error
-      onEvent?.({ type: 'awaitingCheckpoint', signer: waiting.signer, addedAt: waiting.addedAt, reason: error.shortMessage })
+      onEvent?.({
+        type: 'awaitingCheckpoint',
+        signer: waiting.signer,
+        addedAt: waiting.addedAt,
+        reason: error.shortMessage,
+      })
       return status
     }
     return follow()
