@@ -142,6 +142,9 @@ describe('anonify dev', () => {
       hardwareProtection: false,
       epoch: 1,
       members: [report.signer],
+      // A lone member: nothing to restore, and no newcomer waiting for another operator's word.
+      restoring: false,
+      awaitingCheckpoint: null,
     })
     expect(report.seq).toBeGreaterThanOrEqual(2)
 

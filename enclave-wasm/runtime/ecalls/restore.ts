@@ -15,7 +15,7 @@ import { decryptSnapshot, snapshotHash } from '../checkpoint/snapshotCipher'
 import { stateRoot } from '../checkpoint/stateRoot'
 import { bound, type EnclaveState } from '../enclaveState'
 import { GroupActionError } from '../group/groupActions'
-import type { GroupState, Member } from '../group/groupState'
+import { ownMember, type GroupState, type Member } from '../group/groupState'
 import { deriveEpochKey } from '../group/keySchedule'
 import { recordOwnCheckpoint } from '../group/vouching'
 import { createSessionBook } from '../session/sessionBook'
@@ -64,7 +64,7 @@ export async function restore(
  * away). A wrong snapshot would need a broken enclave to sign it, and shows as a divergence at the next checkpoint.
  */
 function checkVouched(group: GroupState, checkpoint: Checkpoint, signatures: CheckpointSignature[]): void {
-  const own = group.identity && group.members.find((m) => isAddressEqual(m.signer, group.identity!.signer))
+  const own = ownMember(group)
   const vouchers = group.members.filter(
     (m) => m.admitted && group.previousEpochMembers.some((p) => isAddressEqual(p, m.signer)),
   )

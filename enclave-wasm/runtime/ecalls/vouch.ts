@@ -16,7 +16,8 @@ import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
 import type { EnclaveSchema } from '../../protocol'
 import { bound, type EnclaveState } from '../enclaveState'
 import { GroupActionError } from '../group/groupActions'
-import { memberOf, ownMember, vouchFor } from '../group/vouching'
+import { memberOf, ownMember } from '../group/groupState'
+import { vouchFor } from '../group/vouching'
 
 /** EnclaveRegistry.register, the one call whose signed transaction vouches for a member. */
 const REGISTER_ABI = parseAbi([

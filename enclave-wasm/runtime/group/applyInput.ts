@@ -22,7 +22,7 @@ import { nextAccumulator } from '../../envelopes/inputAccumulator'
 import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
 import { checkpointDigest } from '../checkpoint/makeCheckpoint'
 import { decodeInput } from './decodeInput'
-import type { GroupState } from './groupState'
+import { memberOf, type GroupState } from './groupState'
 import { initKeyDigest } from './initKeyDigest'
 import { deriveEpochKey } from './keySchedule'
 import { InputRejectedError } from './inputRejectedError'
@@ -71,7 +71,7 @@ export async function applyInput(
     }
     case INPUT_KIND.memberReattested: {
       const registration = registrationOf(input)
-      const member = state.members.find((m) => isAddressEqual(m.signer, registration.signer))
+      const member = memberOf(state, registration.signer)
       if (!member)
         throw new InputRejectedError(`input ${input.seq} re-attests ${registration.signer}, who is not a member`)
       // The latest evidence decides: one that fails here (or binds another init key than the one this enclave
@@ -118,7 +118,7 @@ export async function applyInput(
       // The Ledger refuses updates while a rekey is pending: its share is sealed to the key being replaced.
       if (state.pendingRekey)
         throw new InputRejectedError(`input ${input.seq} updates an init key while a rekey is pending`)
-      const member = state.members.find((m) => isAddressEqual(m.signer, signer))
+      const member = memberOf(state, signer)
       // The Ledger appends an update only for a member, replacing its current key, signed by its enclave. One that
       // fails any of that here never came from the Ledger: a host made it up to have shares sealed to a key it holds.
       const signedBy = recoverEnclaveSigner(initKeyDigest(state, signer, oldInitKey, initKey), signature)

@@ -9,7 +9,7 @@ import type { InitKeyUpdate, RekeyAnswer, RekeyProposal } from '../../protocol'
 import { registrationBinding } from '../../envelopes/checkRegistration'
 import { rekeyDigest } from '../../envelopes/rekeyDigest'
 import { SHARE_BYTES } from './constants'
-import type { GroupState, Identity } from './groupState'
+import { memberOf, ownMember, type GroupState, type Identity } from './groupState'
 import { sealTo } from '../../envelopes/hpkeSuite'
 import { initKeyDigest } from './initKeyDigest'
 import { deriveX25519 } from './hpke'
@@ -46,8 +46,7 @@ export async function ensureIdentity(state: GroupState): Promise<Identity> {
  * must bind the current key, EnclaveRegistry.reattest), else the first one it generated.
  */
 export function attestedInitKey(state: GroupState, identity: Identity): Hex {
-  const member = state.members.find((m) => isAddressEqual(m.signer, identity.signer))
-  return member?.initKey ?? identity.initKeys[0]!.publicKey
+  return memberOf(state, identity.signer)?.initKey ?? identity.initKeys[0]!.publicKey
 }
 
 /**
@@ -116,7 +115,7 @@ export async function proposeRekey(state: GroupState): Promise<RekeyProposal> {
 /** A signed replacement of this member's init key; asking again before it lands returns the same key. */
 export async function rotateInitKey(state: GroupState): Promise<InitKeyUpdate> {
   const identity = state.identity
-  const member = identity && state.members.find((m) => isAddressEqual(m.signer, identity.signer))
+  const member = ownMember(state)
   if (!identity || !member) throw new GroupActionError('only a member has an init key to rotate')
   let pending = identity.initKeys.find((k) => k.publicKey !== member.initKey)
   if (!pending) {

@@ -2,7 +2,7 @@
  * What one enclave knows of its group, replayed from the Ledger's input stream: the accumulator, the member list,
  * the current epoch and (if it is a member that received a share) the epoch secret. Lives only inside the Worker.
  */
-import type { Address, Hex } from 'viem'
+import { isAddressEqual, type Address, type Hex } from 'viem'
 
 export type Member = {
   signer: Address
@@ -109,6 +109,16 @@ export type GroupState = {
   /** Why our share of the last rekey addressed to us did not open or match, if it did not. */
   lastRekeyRefusal: string | undefined
   identity: Identity | undefined
+}
+
+/** The member `signer`, if it is one. */
+export function memberOf(state: Pick<GroupState, 'members'>, signer: Address): Member | undefined {
+  return state.members.find((m) => isAddressEqual(m.signer, signer))
+}
+
+/** This enclave's own entry in the member list, once it is a member. */
+export function ownMember(state: Pick<GroupState, 'members' | 'identity'>): Member | undefined {
+  return state.identity && memberOf(state, state.identity.signer)
 }
 
 /** A checkpoint this enclave made or restored from, as it signed it. */

@@ -34,10 +34,7 @@ export function groupStatus(state: GroupState): GroupView {
     seq: state.seq,
     root: state.root,
     restoring: state.root === undefined,
-    checkpoint: lastCheckpoint && {
-      seq: lastCheckpoint.seq,
-      stateRoot: lastCheckpoint.stateRoot,
-    },
+    checkpoint: lastCheckpoint && { seq: lastCheckpoint.seq, stateRoot: lastCheckpoint.stateRoot },
     acceptedCheckpoint: state.acceptedCheckpoint,
     divergedAt: state.divergedAt,
     pausedAt: state.pausedAt,
@@ -45,10 +42,7 @@ export function groupStatus(state: GroupState): GroupView {
     cmdPubKey: state.cmdPubKey,
     members,
     epochHolders: members.filter((m) => keyedFor.some((k) => isAddressEqual(k, m))),
-    awaitingCheckpoint: waiting && {
-      signer: waiting.signer,
-      addedAt: waiting.addedAt,
-    },
+    awaitingCheckpoint: waiting && { signer: waiting.signer, addedAt: waiting.addedAt },
     pendingEpoch: pending?.epoch,
     rekeyAnswerDue:
       member &&

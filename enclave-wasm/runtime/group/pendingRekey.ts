@@ -7,13 +7,13 @@
  * same input; a proposal or an answer no member's enclave signed cannot have come from the Ledger and stops the
  * replay.
  */
-import { hexToBytes, isAddressEqual, type Address } from 'viem'
+import { hexToBytes, isAddressEqual } from 'viem'
 import type { LedgerInput } from '../../protocol'
 import { decodeRekeyInput, type RekeyInput } from '../../envelopes/rekeyInput'
 import { recoverEnclaveSigner } from '../../envelopes/recoverEnclaveSigner'
 import { rekeyDigest } from '../../envelopes/rekeyDigest'
 import { decodeInput } from './decodeInput'
-import type { GroupState, PendingRekey } from './groupState'
+import { memberOf, type GroupState, type PendingRekey } from './groupState'
 import { openWith } from './hpke'
 import { InputRejectedError } from './inputRejectedError'
 import { deriveEpochKeys } from './keySchedule'
@@ -162,10 +162,6 @@ function rekeyOf(input: LedgerInput): RekeyInput {
   } catch {
     throw rejected(input, 'is not a rekey')
   }
-}
-
-function memberOf(state: GroupState, signer: Address) {
-  return state.members.find((m) => isAddressEqual(m.signer, signer))
 }
 
 function rejected(input: LedgerInput, problem: string): InputRejectedError {

@@ -5,9 +5,9 @@
  * here, an enclave seals a new member a share, or adopts a rekey from one, only on another operator's word:
  * - a checkpoint covering the registration, signed by a vouched member of another operator over the accumulator this
  *   enclave itself had there (that member's host showed it the same stream; no host signs for another's enclave), or
- * - the registration transaction itself (the `vouch` ECALL), signed by its operator's wallet, where that operator is another one whose
- *   members this enclave vouched for before: how an operator replaces a node that lost its data, even when no other
- *   operator's member is online to sign a checkpoint.
+ * - the registration transaction itself (the `vouch` ECALL), signed by its operator's wallet, where that operator is
+ *   another one whose members this enclave vouched for before: how an operator replaces a node that lost its data,
+ *   even when no other operator's member is online to sign a checkpoint.
  *
  * Vouched are also this enclave itself and every admitted member of an epoch it was keyed into (the proposer vouched
  * for them, or this enclave held no epoch and so had nothing to lose). While only one operator's members were ever
@@ -16,7 +16,7 @@
 import { isAddressEqual, type Address } from 'viem'
 import type { Checkpoint } from '../../envelopes/checkpointTypes'
 import { MAX_HELD_CHECKPOINTS } from '../checkpoint/schedule'
-import type { GroupState, Member, OwnCheckpoint } from './groupState'
+import { memberOf, ownMember, type GroupState, type Member, type OwnCheckpoint } from './groupState'
 
 /** Records a checkpoint this enclave made or restored from, keeping the latest few. */
 export function recordOwnCheckpoint(state: GroupState, own: OwnCheckpoint): void {
@@ -25,7 +25,7 @@ export function recordOwnCheckpoint(state: GroupState, own: OwnCheckpoint): void
 
 /**
  * An accepted checkpoint whose `signers` (their signatures checked) include a vouched member of another operator,
- * over the accumulator this enclave itself had at that position, vouches for every member added up to it.
+ * over the accumulator this enclave itself had at that position, vouches for every admitted member added up to it.
  */
 export function vouchByCheckpoint(state: GroupState, checkpoint: Checkpoint, signers: readonly Address[]): void {
   const self = ownMember(state)
@@ -36,7 +36,7 @@ export function vouchByCheckpoint(state: GroupState, checkpoint: Checkpoint, sig
     return member?.vouched && !isAddressEqual(member.operator, self.operator)
   })
   if (!foreignVoucher) return
-  for (const member of state.members) if (member.addedAt <= checkpoint.seq) vouchFor(state, member)
+  for (const member of state.members) if (member.admitted && member.addedAt <= checkpoint.seq) vouchFor(state, member)
 }
 
 /** This enclave was keyed into a new epoch: the proposer vouched for every admitted member it sealed a share to. */
@@ -61,13 +61,4 @@ export function vouchFor(state: GroupState, member: Member): void {
   member.vouched = true
   if (!state.vouchedOperators.some((o) => isAddressEqual(o, member.operator)))
     state.vouchedOperators.push(member.operator)
-}
-
-export function ownMember(state: GroupState): Member | undefined {
-  const signer = state.identity?.signer
-  return signer === undefined ? undefined : memberOf(state, signer)
-}
-
-export function memberOf(state: GroupState, signer: Address): Member | undefined {
-  return state.members.find((m) => isAddressEqual(m.signer, signer))
 }
