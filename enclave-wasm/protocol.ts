@@ -7,7 +7,7 @@ import { isValidX25519PublicKey } from './envelopes/x25519Key'
 import type { Checkpoint } from './envelopes/checkpointTypes'
 
 /** Bumped on any change to the messages below; checked at boot so a stale host cannot talk to a new enclave. */
-export const PROTOCOL_VERSION = 3
+export const PROTOCOL_VERSION = 4
 
 /** Size of a sealed command record (envelopes/commandEnvelope.ts); repeated here so this file imports nothing. */
 export const COMMAND_RECORD_BYTES = 312
@@ -178,6 +178,18 @@ export const MAX_INPUTS_PER_INGEST = 1000
  */
 export const MAX_INPUT_PAYLOAD_BYTES = 256 * 1024
 
+/**
+ * A signed read (envelopes/accountRead.ts): the wallet's one-time reply key, signed with its expiry (unix seconds),
+ * and a fresh nonce per request that the reply must answer.
+ */
+export type ReadRequest = { account: Address; replyKey: Hex; expiresAt: bigint; requestNonce: Hex; signature: Hex }
+
+/**
+ * The enclave's answer: the reply sealed to the reply key, and the enclave signer's signature over the request, the
+ * position `seq` with its accumulator `acc`, and the ciphertext's hash, which a wallet checks against the chain.
+ */
+export type ReadAnswer = { reply: Hex; seq: bigint; acc: Hex; signer: Address; signature: Hex }
+
 /** The ECALL table: each method with its params and result (shaped like viem's EIP-1193 schema). */
 export type EnclaveSchema = {
   getStatus: { params: undefined; result: EnclaveStatus }
@@ -225,8 +237,11 @@ export type EnclaveSchema = {
    * of the account's next. One bit, whatever the reason, so a relayer learns nothing about the content.
    */
   precheck: { params: { record: Hex; blockNumber: bigint }; result: { accepted: boolean } }
-  /** An account's balance and nonce, sealed to the reply key the account's wallet signed for (envelopes/accountRead). */
-  readAccount: { params: { account: Address; replyKey: Hex; signature: Hex }; result: { reply: Hex } }
+  /**
+   * An account's own view, sealed to the reply key its wallet signed for and signed by this enclave's signer over the
+   * request and the position it answered from (envelopes/accountRead).
+   */
+  readAccount: { params: ReadRequest; result: ReadAnswer }
 }
 
 export type EnclaveMethod = keyof EnclaveSchema
@@ -316,7 +331,13 @@ const METHODS: { [m in EnclaveMethod]: (params: unknown) => EnclaveSchema[m]['pa
     // Checked here, not left to HPKE: sealing to a low-order point throws deep inside the reply.
     const replyKey = hexOf(p.replyKey, 32, 'replyKey')
     if (!isValidX25519PublicKey(replyKey)) throw invalid('replyKey must be a canonical X25519 public key of full order')
-    return { account: addressOf(p.account, 'account'), replyKey, signature: hexOf(p.signature, 65, 'signature') }
+    return {
+      account: addressOf(p.account, 'account'),
+      replyKey,
+      expiresAt: uint(p.expiresAt, 'expiresAt'),
+      requestNonce: hexOf(p.requestNonce, 32, 'requestNonce'),
+      signature: hexOf(p.signature, 65, 'signature'),
+    }
   },
   proposeRekey: noParams('proposeRekey'),
   answerRekey: noParams('answerRekey'),
@@ -554,12 +575,18 @@ export function parsePrecheckResult(data: unknown): EnclaveSchema['precheck']['r
   return { accepted: asRecord(data, 'precheck result').accepted === true }
 }
 
-/** Parses the result of `readAccount`. */
+/** Parses the result of `readAccount`: its shape only; a wallet verifies the signature and the chain. */
 export function parseReadAccountResult(data: unknown): EnclaveSchema['readAccount']['result'] {
   const r = asRecord(data, 'readAccount result')
   if (typeof r.reply !== 'string' || !/^0x([0-9a-fA-F]{2})+$/.test(r.reply) || r.reply.length > 2 + 2 * 4096)
     throw invalid('reply must be hex')
-  return { reply: r.reply as Hex }
+  return {
+    reply: r.reply as Hex,
+    seq: uint(r.seq, 'seq'),
+    acc: hexOf(r.acc, 32, 'acc'),
+    signer: addressOf(r.signer, 'signer'),
+    signature: hexOf(r.signature, 65, 'signature'),
+  }
 }
 
 /** Parses the result of `takeCheckpoints`. */

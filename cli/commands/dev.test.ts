@@ -6,9 +6,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { keccak256, toHex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
-import { READ_TYPES } from '../../enclave-wasm/envelopes/accountRead'
-import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
+import { privateKeyToAccount } from 'viem/accounts'
+import { aStrangersRead, readJson } from '../../enclave-wasm/envelopes/strangersRead.fixture'
 import { REPO_ROOT } from '../../host/deployment/paths'
 
 const dirs: string[] = []
@@ -77,7 +76,7 @@ describe('anonify dev', () => {
     const deployment = JSON.parse(await readFile(deploymentPath, 'utf8')) as {
       rpcUrl: string
       chainId: number
-      contracts: { ledger: string }
+      contracts: { ledger: `0x${string}` }
     }
     const published = (await (await fetch(new URL('/deployment.json', url))).json()) as { rpcUrl: string }
     expect(published.rpcUrl).toBe(deployment.rpcUrl)
@@ -91,13 +90,9 @@ describe('anonify dev', () => {
     // The review's attack, through the dev server's proxy: a page elsewhere posts a signed read to a low-order reply
     // key as text/plain. Refused before the enclave (403, 415, 400 for each disguise); the same record from the app's
     // own origin reaches the enclave (422), and the chain, the web app and the node answer afterwards.
-    const stranger = privateKeyToAccount(generatePrivateKey())
-    const read = { account: stranger.address, replyKey: `0x${'00'.repeat(32)}` as const }
-    const domain = commandDomain(BigInt(deployment.chainId), deployment.contracts.ledger as `0x${string}`)
-    const body = JSON.stringify({
-      ...read,
-      signature: await stranger.signTypedData({ domain, types: READ_TYPES, primaryType: 'Read', message: read }),
-    })
+    const body = readJson(
+      await aStrangersRead(BigInt(deployment.chainId), deployment.contracts.ledger, `0x${'00'.repeat(32)}`),
+    )
     const proxied = (path: string, type: string, headers: Record<string, string> = {}, payload: BodyInit = body) =>
       fetch(new URL(path, url), { method: 'POST', headers: { 'content-type': type, ...headers }, body: payload }).then(
         (r) => r.status,

@@ -17,6 +17,7 @@ import {
   type ConfidentialWallet,
   type PostedCommand,
 } from '../../host/wallet/confidentialWallet'
+import { createFailover } from '../../host/wallet/failover'
 import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { formatTokenAmount } from '../../host/wallet/tokenUnits'
 import { DEFAULT_NODE_PORT } from './node'
@@ -59,12 +60,24 @@ export async function deploymentOf(values: Values): Promise<Deployment> {
   return readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
 }
 
-/** Opens the confidential wallet of `--key` on `--deployment`, reading and relaying through `--node`. */
+/**
+ * The member nodes to read and send through: `--node URL[,URL…]`, else the deployment's published ones, else the local
+ * node. Tried in turn: one that is down or answers wrongly is passed over.
+ */
+export function nodeUrls(values: Values, deployment: Deployment): string[] {
+  const listed =
+    typeof values.node === 'string' ? values.node.split(',').map((url) => urlOption('node', url.trim())!) : []
+  if (listed.length > 0) return listed
+  return deployment.nodes.length > 0 ? deployment.nodes : [`http://127.0.0.1:${DEFAULT_NODE_PORT}`]
+}
+
+/** Opens the confidential wallet of `--key` on `--deployment`, reading and relaying through `--node` (nodeUrls). */
 export async function openWallet(values: Values, command: string): Promise<WalletContext> {
   const wallet = keyAccount(values.key, 'ANONIFY_WALLET_KEY', command)
   const deployment = await deploymentOf(values)
   const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
-  const node = createNodeClient(urlOption('node', values.node) ?? `http://127.0.0.1:${DEFAULT_NODE_PORT}`)
+  const nodes = nodeUrls(values, deployment).map((url) => ({ name: url, reader: createNodeClient(url) }))
+  const relayers = createFailover(nodes.map(({ name, reader }) => ({ name, value: reader })))
   const chainId = BigInt(deployment.chainId)
   const ledger = deployment.contracts.ledger
   const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: wallet.address })
@@ -76,8 +89,9 @@ export async function openWallet(values: Values, command: string): Promise<Walle
     signTypedData: (typedData) => wallet.signTypedData(typedData),
     publicClient,
     fromBlock: BigInt(deployment.deployBlock),
-    reader: node,
-    poster: node,
+    finality: deployment.finality,
+    readers: nodes,
+    poster: { postCommand: (record) => relayers.attempt((node) => node.postCommand(record)) },
     sessions: blobSessionStore(fileStore(sessionPath), sessionPath),
   })
   return { wallet, deployment, confidential, publicClient, print: printer(values.json === true) }

@@ -5,7 +5,7 @@
  */
 import { x25519 } from '@noble/curves/ed25519.js'
 import { createWalletClient, hexToBytes, http, keccak256, toHex, type Hex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
+import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { createLedgerClients } from '../../host/chain/createLedgerClients'
@@ -22,8 +22,7 @@ import { submitBatch } from '../../host/ledger/submitBatch'
 import { createMemberNode } from '../../host/node/createMemberNode'
 import { stepUntil } from '../../host/node/stepUntil'
 import { memoryStore } from '../../host/storage/sealedStateStore'
-import { READ_TYPES } from '../envelopes/accountRead'
-import { commandDomain } from '../envelopes/commandEnvelope'
+import { aStrangersRead } from '../envelopes/strangersRead.fixture'
 import type { CoreCommand } from '../envelopes/coreCommands'
 import { nextAccumulator } from '../envelopes/inputAccumulator'
 import { ENCLAVE_BUILD_DIR, launchNodeEnclave } from '../platform/launchNodeEnclave'
@@ -230,15 +229,7 @@ afterAll(async () => {
 })
 
 /** A read signed by a fresh account: what any stranger can send, here with a reply key of the fuzzer's choice. */
-async function aSignedRead(replyKey: Hex) {
-  const account = privateKeyToAccount(generatePrivateKey())
-  const domain = commandDomain(BigInt(deployment.chainId), deployment.contracts.ledger)
-  const message = { account: account.address, replyKey }
-  return {
-    ...message,
-    signature: await account.signTypedData({ domain, types: READ_TYPES, primaryType: 'Read', message }),
-  }
-}
+const aSignedRead = (replyKey: Hex) => aStrangersRead(BigInt(deployment.chainId), deployment.contracts.ledger, replyKey)
 
 /** Well-formed params for `method` with one field, or the whole, replaced by garbage — or left valid. */
 async function paramsFor(random: Random, method: EnclaveMethod, status: EnclaveStatus, acc: Hex): Promise<unknown> {

@@ -7,8 +7,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEnclaveClient, type EnclaveClient } from '../../host/enclave/createEnclaveClient'
 import type { EnclaveRequestError } from '../../host/errors/enclave'
-import { READ_TYPES } from '../envelopes/accountRead'
-import { commandDomain } from '../envelopes/commandEnvelope'
+import { aStrangersRead } from '../envelopes/strangersRead.fixture'
 import { GENESIS_ACCUMULATOR, nextAccumulator } from '../envelopes/inputAccumulator'
 import { launchNodeEnclave } from '../platform/launchNodeEnclave'
 import { createSimMachine, createSimPlatform } from '../platform/sim/createSimPlatform'
@@ -49,17 +48,7 @@ async function aBoundEnclave(): Promise<EnclaveClient> {
   return client
 }
 
-/** A read request any stranger can make: signed by an account of their own, for a reply key of their choice. */
-async function aSignedRead(replyKey: Hex) {
-  const account = privateKeyToAccount(generatePrivateKey())
-  const signature = await account.signTypedData({
-    domain: commandDomain(CHAIN_ID, LEDGER),
-    types: READ_TYPES,
-    primaryType: 'Read',
-    message: { account: account.address, replyKey },
-  })
-  return { account: account.address, replyKey, signature }
-}
+const aSignedRead = (replyKey: Hex) => aStrangersRead(CHAIN_ID, LEDGER, replyKey)
 
 /** Inputs that continue the enclave's stream (their accumulators are right), starting after `acc` at `seq`. */
 function continuing(acc: Hex, seq: bigint, inputs: { kind: number; payload: Uint8Array }[]): LedgerInput[] {

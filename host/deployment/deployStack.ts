@@ -64,6 +64,7 @@ export async function deployStack(parameters: DeployStackParameters): Promise<De
     finality,
     contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
+    nodes: [],
   }
 }
 

@@ -18,7 +18,15 @@ export type Deployment = {
   finality: FinalityPolicy
   contracts: { ledger: Address; verifier: Address }
   enclave: { measurement: Hex }
+  /**
+   * API URLs of member nodes that serve wallets (reads and relaying), published by their operators; a wallet tries
+   * them in turn and believes an answer only once its enclave checks out on chain, so a wrong URL costs a retry.
+   */
+  nodes: string[]
 }
+
+/** The most node URLs a deployment file may list. */
+export const MAX_NODE_URLS = 16
 
 /** Whether `value` names an EVM version the contracts are compiled for. */
 export function isEvmVersion(value: unknown): value is EvmVersion {
@@ -68,6 +76,13 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
   if (typeof enclave !== 'object' || enclave === null) return fail('enclave is missing')
   if (typeof enclave.measurement !== 'string' || !isHex(enclave.measurement) || enclave.measurement.length !== 66)
     fail('enclave.measurement must be 32 bytes of hex')
+  const nodes = v.nodes ?? []
+  if (
+    !Array.isArray(nodes) ||
+    nodes.length > MAX_NODE_URLS ||
+    !nodes.every((url) => typeof url === 'string' && /^https?:\/\/[^\s]+$/.test(url) && URL.canParse(url))
+  )
+    fail(`nodes must be a list of at most ${MAX_NODE_URLS} http(s) URLs`)
   return {
     version: 1,
     chainId: v.chainId as number,
@@ -77,6 +92,7 @@ export function parseDeployment(value: unknown, source = 'deployment'): Deployme
     finality,
     contracts: { ledger: getAddress(contracts.ledger as string), verifier: getAddress(contracts.verifier as string) },
     enclave: { measurement: (enclave.measurement as string).toLowerCase() as Hex },
+    nodes: nodes as string[],
   }
 }
 

@@ -72,6 +72,7 @@ async function deployUnchecked(evmVersion: EvmVersion): Promise<Deployment> {
     finality: { confirmations: 0 },
     contracts: { ledger: ledger.address, verifier },
     enclave: { measurement },
+    nodes: [],
   }
 }
 

@@ -1,6 +1,11 @@
 /** A wallet's client of a node's HTTP API: relays sealed commands and authenticated reads, trusts nothing it answers. */
 import { keccak256, type Hex } from 'viem'
-import type { CheckpointSignature } from '../../enclave-wasm/protocol'
+import {
+  parseReadAccountResult,
+  type CheckpointSignature,
+  type ReadAnswer,
+  type ReadRequest,
+} from '../../enclave-wasm/protocol'
 import type { Checkpoint } from '../../enclave-wasm/envelopes/checkpointTypes'
 import type { GatheredCheckpoint } from '../checkpoint/checkpointExchange'
 import { checkpointToJson, gatheredFromJson } from '../checkpoint/checkpointJson'
@@ -73,15 +78,25 @@ export function createNodeClient(url: string) {
       if (status === 409) return false
       throw fail(status, body, 'signature refused')
     },
-    /** Same shape as the enclave's ECALL, so `readAccount` works through a node as through a local enclave. */
-    async readAccount(params: { account: Hex; replyKey: Hex; signature: Hex }): Promise<{ reply: Hex }> {
+    /**
+     * Same shape as the enclave's ECALL, so `readAccount` works through a node as through a local enclave. The answer
+     * is only checked for shape here; the wallet checks whose it is (host/envelopes/readAccount.ts).
+     */
+    async readAccount({ expiresAt, ...params }: ReadRequest): Promise<ReadAnswer> {
       const { status, body } = await call('/v1/reads', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(params),
+        body: JSON.stringify({ ...params, expiresAt: `${expiresAt}` }),
       })
-      if (status !== 200 || typeof body.reply !== 'string') throw fail(status, body, 'no reply')
-      return { reply: body.reply as Hex }
+      if (status !== 200) throw fail(status, body, 'no reply')
+      try {
+        return parseReadAccountResult({
+          ...body,
+          seq: typeof body.seq === 'string' && /^\d{1,20}$/.test(body.seq) ? BigInt(body.seq) : undefined,
+        })
+      } catch {
+        throw new NodeUnavailableError({ url, status, message: 'its read answer is malformed' })
+      }
     },
   }
 }

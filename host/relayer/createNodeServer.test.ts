@@ -1,10 +1,8 @@
 /** The node's HTTP API as a hostile client meets it: sizes, shapes, refusals and rate limits, with a real enclave. */
 import { request as httpRequest } from 'node:http'
 import type { Hex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { READ_TYPES } from '../../enclave-wasm/envelopes/accountRead'
-import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
+import { aStrangersRead, readJson } from '../../enclave-wasm/envelopes/strangersRead.fixture'
 import { createSimMachine } from '../../enclave-wasm/platform/sim/createSimPlatform'
 import { createLedgerClients } from '../chain/createLedgerClients'
 import { startAnvil, type Anvil } from '../chain/startAnvil'
@@ -43,6 +41,8 @@ beforeAll(async () => {
   clients = createLedgerClients({ rpcUrl: anvil.rpcUrl, chainId: 31337, account: LEDGER })
   ;({ client: enclave } = await startNodeEnclave({ machine: await createSimMachine() }))
   await enclave.bind({ chainId: 31337n, ledger: LEDGER, sealed: undefined })
+  // Its signer key, which signs every reply.
+  await enclave.attest({ operator: LEDGER, anchorHash: `0x${'22'.repeat(32)}` })
 })
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()))
@@ -58,20 +58,7 @@ const post = (
   headers: Record<string, string> = {},
 ) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': type, ...headers }, body })
 
-/** A read any stranger can make: signed by an account of their own, for a reply key of their choice. */
-async function aSignedRead(replyKey: Hex) {
-  const account = privateKeyToAccount(generatePrivateKey())
-  const message = { account: account.address, replyKey }
-  return {
-    ...message,
-    signature: await account.signTypedData({
-      domain: commandDomain(31337n, LEDGER),
-      types: READ_TYPES,
-      primaryType: 'Read',
-      message,
-    }),
-  }
-}
+const aSignedRead = (replyKey: Hex) => aStrangersRead(31337n, LEDGER, replyKey)
 const ZERO_KEY: Hex = `0x${'00'.repeat(32)}`
 const PATHS = [
   '/v1/reads',
@@ -111,6 +98,8 @@ describe('node HTTP API', () => {
     const read = {
       account: `0x${'11'.repeat(20)}`,
       replyKey: `0x${'22'.repeat(32)}`,
+      expiresAt: `${Math.floor(Date.now() / 1000) + 600}`,
+      requestNonce: `0x${'44'.repeat(32)}`,
       signature: `0x${'33'.repeat(65)}`,
     }
     expect((await post(server, '/v1/reads', JSON.stringify(read), 'application/json')).status).toBe(403)
@@ -120,7 +109,7 @@ describe('node HTTP API', () => {
 
   it('error: a signed read to a low-order reply key is 400 and the node serves on (issue 11)', async () => {
     const server = await aServer()
-    const response = await post(server, '/v1/reads', JSON.stringify(await aSignedRead(ZERO_KEY)), 'application/json')
+    const response = await post(server, '/v1/reads', readJson(await aSignedRead(ZERO_KEY)), 'application/json')
     expect(response.status).toBe(400)
     expect(await response.json()).toEqual({ error: expect.stringContaining('replyKey') })
     expect((await fetch(`${server.url}/v1/status`)).status).toBe(200)
@@ -129,7 +118,7 @@ describe('node HTTP API', () => {
 
   it('error: refuses cross-origin browser requests it did not opt into with 403, before the enclave sees them', async () => {
     const server = await aServer()
-    const read = JSON.stringify(await aSignedRead(ZERO_KEY))
+    const read = readJson(await aSignedRead(ZERO_KEY))
     // The review's request: a page elsewhere posting text/plain (no preflight) through the dev server's proxy.
     expect(
       (
@@ -166,7 +155,7 @@ describe('node HTTP API', () => {
 
   it('error: /v1/reads takes only application/json and /v1/commands only application/octet-stream (415)', async () => {
     const server = await aServer()
-    const read = JSON.stringify(await aSignedRead(`0x${'22'.repeat(32)}`))
+    const read = readJson(await aSignedRead(`0x${'22'.repeat(32)}`))
     for (const type of [
       'text/plain',
       'application/x-www-form-urlencoded',
@@ -183,7 +172,7 @@ describe('node HTTP API', () => {
     const { client: stopped } = await startNodeEnclave({ machine: await createSimMachine() })
     const server = await aServer({ enclave: stopped })
     await stopped.close()
-    const read = JSON.stringify(await aSignedRead(`0x${'22'.repeat(32)}`))
+    const read = readJson(await aSignedRead(`0x${'22'.repeat(32)}`))
     const answers = [
       await post(server, '/v1/reads', read, 'application/json'),
       await post(server, '/v1/commands', new Uint8Array(SESSION_RECORD_BYTES)),
@@ -205,7 +194,7 @@ describe('node HTTP API', () => {
     const { client: unbound } = await startNodeEnclave({ machine: await createSimMachine() })
     try {
       const server = await aServer({ enclave: unbound })
-      const read = JSON.stringify(await aSignedRead(`0x${'22'.repeat(32)}`))
+      const read = readJson(await aSignedRead(`0x${'22'.repeat(32)}`))
       expect((await post(server, '/v1/reads', read, 'application/json')).status).toBe(503)
       expect((await post(server, '/v1/commands', new Uint8Array(COMMAND_RECORD_BYTES))).status).toBe(503)
     } finally {

@@ -101,27 +101,39 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
       // Only JSON: a cross-origin page can send text/plain or a form without asking; JSON needs a preflight we refuse.
       requireContentType(request, 'application/json')
       const value = parseJson(await readBody(request, MAX_JSON_BYTES))
-      const { account, replyKey, signature } = (typeof value === 'object' && value !== null ? value : {}) as Record<
-        string,
-        unknown
-      >
-      if (!isHex(account, 20) || !isHex(replyKey, 32) || !isHex(signature, 65))
+      const { account, replyKey, expiresAt, requestNonce, signature } = (
+        typeof value === 'object' && value !== null ? value : {}
+      ) as Record<string, unknown>
+      if (
+        !isHex(account, 20) ||
+        !isHex(replyKey, 32) ||
+        !isHex(requestNonce, 32) ||
+        !isHex(signature, 65) ||
+        typeof expiresAt !== 'string' ||
+        !/^\d{1,20}$/.test(expiresAt)
+      )
         throw new HttpError(
           400,
-          'A read needs account (20 bytes), replyKey (32 bytes) and signature (65 bytes) as 0x-hex.',
+          'A read needs account (20 bytes), replyKey (32 bytes), requestNonce (32 bytes) and signature (65 bytes) as 0x-hex, and expiresAt (unix seconds) as a decimal string.',
         )
       if (!isValidX25519PublicKey(replyKey))
         throw new HttpError(400, 'The replyKey is not a usable X25519 public key (low-order or non-canonical).')
-      const { reply } = await enclave.readAccount({ account, replyKey, signature }).catch(async (error: unknown) => {
+      const read = { account, replyKey, expiresAt: BigInt(expiresAt), requestNonce, signature }
+      const answer = await enclave.readAccount(read).catch(async (error: unknown) => {
         if (!(error instanceof EnclaveRequestError) || error.code !== ENCLAVE_ERROR_CODES.rejected) throw error
         const status = await enclave.getStatus()
         if (!status.bound)
           throw new HttpError(503, "The node's enclave has not joined its deployment yet; retry shortly.")
         if (status.restoring)
           throw new HttpError(503, `The node is restoring from a checkpoint at input ${status.seq}; retry shortly.`)
-        throw new HttpError(403, "The enclave refused the read: the signature is not the account's.")
+        if (!status.signer)
+          throw new HttpError(503, "The node's enclave has no registered key yet to sign replies with; retry shortly.")
+        throw new HttpError(
+          403,
+          "The enclave refused the read: the signature is not the account's, or the read key expired.",
+        )
       })
-      return { status: 200, body: { reply } }
+      return { status: 200, body: { ...answer, seq: answer.seq.toString() } }
     },
     'POST /v1/checkpoints': async (request) => {
       requireContentType(request, 'application/json')

@@ -324,7 +324,8 @@ describe('finality and the relayer', { timeout: 120_000 }, () => {
       signTypedData: (typedData) => alice.signTypedData(typedData),
       publicClient: poster.publicClient,
       fromBlock: BigInt(deployment.deployBlock),
-      reader: replicas[0]!.enclave,
+      finality: deployment.finality,
+      readers: [{ name: 'the member', reader: replicas[0]!.enclave }],
       poster: { postCommand: (record) => relayer.accept(record) },
       sessions: blobSessionStore(fileStore(join(dataRoot, 'alice-session.json')), 'a test file'),
     })

@@ -118,7 +118,8 @@ function aWallet(
     },
     publicClient: options.publicClient ?? payer.publicClient,
     fromBlock: BigInt(deployment.deployBlock),
-    reader: enclave,
+    finality: deployment.finality,
+    readers: [{ name: 'the member', reader: enclave }],
     poster,
     sessions,
   })
@@ -309,8 +310,12 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
         return bob.signTypedData(typedData)
       },
     })
-    const replies = [await reader.read(enclave), await reader.read(enclave), await reader.read(enclave)]
-    expect(replies.map((r) => r.apps.token.balance)).toEqual([6_350n, 6_350n, 6_350n])
+    const replies = [
+      await reader.read(enclave, 'the member'),
+      await reader.read(enclave, 'the member'),
+      await reader.read(enclave, 'the member'),
+    ]
+    expect(replies.map((r) => r.account.apps.token.balance)).toEqual([6_350n, 6_350n, 6_350n])
     expect(primaryTypes).toEqual(['Read'])
   })
 
@@ -327,9 +332,9 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
         return bob.signTypedData(typedData)
       },
     })
-    await expect(reader.read(enclave)).rejects.toThrow('User rejected the request.')
-    expect((await reader.read(enclave)).apps.token.balance).toBe(6_350n)
-    expect((await reader.read(enclave)).apps.token.balance).toBe(6_350n)
+    await expect(reader.read(enclave, 'the member')).rejects.toThrow('User rejected the request.')
+    expect((await reader.read(enclave, 'the member')).account.apps.token.balance).toBe(6_350n)
+    expect((await reader.read(enclave, 'the member')).account.apps.token.balance).toBe(6_350n)
     expect(asked).toEqual(['Read', 'Read'])
   })
 
@@ -353,13 +358,13 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
         return signature
       },
     })
-    expect((await reader.read(enclave)).apps.token.balance).toBe(3_650n)
+    expect((await reader.read(enclave, 'the member')).account.apps.token.balance).toBe(3_650n)
     const { typedData, signature } = captured!
     await expect(
-      enclave.readAccount({ account: alice.address, replyKey: typedData.message.replyKey, signature }),
+      enclave.readAccount({ ...typedData.message, requestNonce: `0x${'01'.repeat(32)}`, signature }),
     ).resolves.toMatchObject({ reply: expect.any(String) })
     const replayed = await enclave
-      .readAccount({ account: bob.address, replyKey: typedData.message.replyKey, signature })
+      .readAccount({ ...typedData.message, account: bob.address, requestNonce: `0x${'01'.repeat(32)}`, signature })
       .catch((error: unknown) => error)
     expect(replayed).toBeInstanceOf(EnclaveRequestError)
     expect((replayed as EnclaveRequestError).code).toBe(ENCLAVE_ERROR_CODES.rejected)

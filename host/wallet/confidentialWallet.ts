@@ -2,17 +2,21 @@
  * A user's confidential wallet, the same for the CLI and the browser: it takes the epoch key from the chain (never
  * from a node) and checks it against the rekey that a registered, attested member signed (readEpochKey) before
  * sealing anything to it; it signs and seals commands locally, hands only ciphertext to a poster (a relayer, or the
- * user's own transaction), and reads its own account through an enclave with a signed read key.
+ * user's own transaction), and reads its own account through any member node with a signed read key, believing a
+ * reply only once its enclave's signature and position check out against the chain (a forged, replayed, removed
+ * member's or stale reply is refused, and the next node asked).
  */
 import type { Address, Hex, PublicClient, TypedDataDefinition } from 'viem'
 import type { AccountReply } from '../../enclave-wasm/envelopes/readReply'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
-import type { EnclaveClient } from '../enclave/createEnclaveClient'
-import { createAccountReader } from '../envelopes/readAccount'
+import { createAccountReader, type AccountReadSource } from '../envelopes/readAccount'
 import { createWalletSession } from '../envelopes/createWalletSession'
 import { sealSignedCommand, signCommand, type SignedCommand } from '../envelopes/sealCommand'
 import { AnonifyError } from '../errors/base'
+import { createAnswerChecker, type VerifiedAnswerer } from '../ledger/checkReadAnswer'
 import { readEpochKey, type VerifiedEpochKey } from '../ledger/readEpochKey'
+import type { FinalityPolicy } from '../ledger/readFinalBlock'
+import { createFailover } from './failover'
 import type { SessionStore } from './sessionStore'
 
 /** Blocks a command stays valid for once signed. */
@@ -34,8 +38,13 @@ export type CreateConfidentialWalletParameters = {
   publicClient: PublicClient
   /** The Ledger's deployment block, where the epoch-key check starts reading its logs (0 if not given). */
   fromBlock?: bigint | undefined
-  /** Answers this account's signed reads (a node's API or the page's own enclave). */
-  reader: Pick<EnclaveClient, 'readAccount'>
+  /** The deployment's finality policy: a reply from an input long behind the final block is stale. */
+  finality: FinalityPolicy
+  /**
+   * What answers this account's signed reads, tried in order (member nodes' APIs, or the page's own enclave), each
+   * named for the person (its URL, "this tab's replica").
+   */
+  readers: readonly { name: string; reader: AccountReadSource }[]
   poster: CommandPoster
   sessions: SessionStore
 }
@@ -55,9 +64,12 @@ export type CommandStatus =
   | { state: 'pending' }
   | {
       state: 'applied' | 'refused'
-      account: AccountReply
+      account: VerifiedAccountReply
       receipt: NonNullable<AccountReply['receipt']>
     }
+
+/** The account as a member enclave answered it, with that member as the chain knows it. */
+export type VerifiedAccountReply = AccountReply & { answeredBy: VerifiedAnswerer }
 
 export class NoLiveSessionError extends AnonifyError {
   override name = 'NoLiveSessionError' as const
@@ -88,14 +100,21 @@ export class CommandNotAppliedError extends AnonifyError {
 
 /**
  * @example
- * const wallet = createConfidentialWallet({ chainId, ledger, account, signTypedData, publicClient, reader: node, poster: node, sessions })
+ * const wallet = createConfidentialWallet({ chainId, ledger, account, signTypedData, publicClient, finality, readers: [{ name: url, reader: node }], poster: node, sessions })
  * const posted = await wallet.send({ op: 'transfer', to: bob, amount: 6000n })
  * const { receipt } = await wallet.waitForReceipt(posted)
  */
 export function createConfidentialWallet(parameters: CreateConfidentialWalletParameters) {
-  const { chainId, ledger, account, signTypedData, publicClient, fromBlock, reader, poster, sessions } = parameters
+  const { chainId, ledger, account, signTypedData, publicClient, fromBlock, finality, readers, poster, sessions } =
+    parameters
   const accountReader = createAccountReader({ chainId, ledger, account, signTypedData })
-  const read = () => accountReader.read(reader)
+  const check = createAnswerChecker({ publicClient, ledger, finality, fromBlock: fromBlock ?? 0n })
+  const nodes = createFailover(readers.map(({ name, reader }) => ({ name, value: reader })))
+  const read = (): Promise<VerifiedAccountReply> =>
+    nodes.attempt(async (reader, name) => {
+      const signed = await accountReader.read(reader, name)
+      return { ...signed.account, answeredBy: await check(name, signed) }
+    })
   // The last command posted and not yet seen applied: a second send before then must take the next nonce, not reuse
   // the enclave's. Forgotten once its deadline passed unapplied (it can no longer be sequenced).
   let inFlight: { nonce: bigint; deadlineBlock: bigint } | undefined
@@ -122,7 +141,7 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
     return { group, before, deadlineBlock: head + DEADLINE_BLOCKS, head }
   }
 
-  async function post(record: Uint8Array, before: AccountReply, deadlineBlock: bigint): Promise<PostedCommand> {
+  async function post(record: Uint8Array, before: VerifiedAccountReply, deadlineBlock: bigint): Promise<PostedCommand> {
     if (!(await poster.postCommand(record))) throw new CommandRefusedByNodeError()
     inFlight = { nonce: before.nonce, deadlineBlock }
     return { nonce: before.nonce, afterSeq: before.seq }
@@ -255,7 +274,7 @@ export function createConfidentialWallet(parameters: CreateConfidentialWalletPar
     async waitForReceipt(
       posted: PostedCommand,
       { timeoutMs = WAIT_MS }: { timeoutMs?: number } = {},
-    ): Promise<AccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
+    ): Promise<VerifiedAccountReply & { receipt: NonNullable<AccountReply['receipt']> }> {
       const deadline = Date.now() + timeoutMs
       for (;;) {
         const status = await commandStatus(posted)

@@ -50,7 +50,8 @@ describe('a command sealed just before a rekey', () => {
       },
       publicClient: chain.poster.publicClient,
       fromBlock: BigInt(chain.deployment.deployBlock),
-      reader: always.enclave,
+      finality: chain.deployment.finality,
+      readers: [{ name: 'the member', reader: always.enclave }],
       // A relayer slow enough that the rekey settles before it posts.
       poster: {
         postCommand: async (record) => {

@@ -53,7 +53,13 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       signTypedData: (typedData) => client().signTypedData(typedData),
       publicClient,
       fromBlock: BigInt(deployment.deployBlock),
-      reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
+      finality: deployment.finality,
+      readers: [
+        {
+          name: "this tab's replica",
+          reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
+        },
+      ],
       poster: { postCommand: (record) => poster().postCommand(record) },
       sessions: blobSessionStore(
         indexedDbStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`),
