@@ -32,7 +32,7 @@ test('a browser enclave joins two headless members last and reaches their epoch 
   const before = await statusOf(dataDir)
 
   await page.getByRole('button', { name: 'Dev wallet · account #0' }).click()
-  await page.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await page.getByRole('button', { name: 'Run a replica in this tab' }).click()
   await expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 60_000 })
   await expect(rows).toHaveCount(3)
 
@@ -69,7 +69,7 @@ test('a browser enclave joins two headless members last and reaches their epoch 
   // The dev wallet reconnects by itself, and the replica resumes as soon as it has.
   await expect(page.getByTestId('wallet-address')).toBeVisible({ timeout: 30_000 })
   await expect(page.getByTestId('enclave-resumed')).toBeVisible({ timeout: 30_000 })
-  await expect(page.getByRole('button', { name: 'Join the group with this tab' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Run a replica in this tab' })).toHaveCount(0)
   await expect(page.getByTestId('enclave-membership')).toHaveText('member, holds the epoch key', { timeout: 30_000 })
   await expect(page.getByTestId('enclave-signer')).toHaveText(signer!)
   expect(Number(await page.getByTestId('enclave-seq').textContent())).toBeGreaterThanOrEqual(seq)

@@ -92,7 +92,7 @@ export async function openWallet(
 
 /** Joins the group with this tab and waits until its enclave holds the epoch key (every join is a rekey). */
 export async function joinGroup(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await page.getByRole('button', { name: 'Run a replica in this tab' }).click()
   await holdsEpoch(page)
 }
 

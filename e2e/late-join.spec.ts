@@ -88,7 +88,7 @@ test(`a browser joining after ${TRANSFERS} transfers among ${ACCOUNTS} accounts 
     await route.continue()
   })
   const page = await openWallet(context, JOINER, { connect: true })
-  await page.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await page.getByRole('button', { name: 'Run a replica in this tab' }).click()
 
   await expect(page.getByTestId('balance-restoring')).toContainText(
     /^No balance yet: this tab's enclave is restoring from a checkpoint \(at input \d+\)\.$/,

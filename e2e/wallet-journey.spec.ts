@@ -42,7 +42,7 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
 
   // Each browser joins the group with its own enclave (its wallet pays the registration); every join is a rekey.
   const alice = await openWallet(contexts.alice, 'alice', { connect: true })
-  await alice.getByRole('button', { name: 'Join the group with this tab' }).click()
+  await alice.getByRole('button', { name: 'Run a replica in this tab' }).click()
   // The tabs of the earlier journeys are closed; the two headless members co-sign the checkpoint at her
   // registration, key her in and ack (the rekey's block timeout, for a group mostly away, is pendingRekey.test.ts's).
   await holdsEpoch(alice)
@@ -135,7 +135,7 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   const seen = await recordedTexts(bob)
   expect(seen.some((text) => /^sync-progress: .*Catching up: input \d+ of \d+, \d+ remaining/.test(text))).toBe(true)
   await expect(balanceOf(bob)).toHaveText('70.25 ANON', { timeout: 30_000 })
-  await expect(bob.getByRole('button', { name: 'Join the group with this tab' })).toHaveCount(0)
+  await expect(bob.getByRole('button', { name: 'Run a replica in this tab' })).toHaveCount(0)
   await shoot(bob, 'bob-wallet-caught-up')
 
   // Eve holds a full replica yet her wallet sees only her own account: no balance, no history, only ciphertext.

@@ -281,6 +281,8 @@ async function paramsFor(random: Random, method: EnclaveMethod, status: EnclaveS
       return mutate({
         account: random.hex(20),
         replyKey: toHex(x25519.getPublicKey(random.bytes(32))),
+        expiresAt: BigInt(Math.floor(Date.now() / 1000) + random.int(7_200)),
+        requestNonce: random.hex(32),
         signature: random.hex(65),
       })
     case 'ingest': {

@@ -1,10 +1,13 @@
-/** The connected account as this tab's enclave knows it: balance, nonce, latest receipt, history and session. */
+/**
+ * The connected account as a member enclave answered it (the page's node in light mode, this tab's replica in replica
+ * mode): balance, nonce, latest receipt, history and session, with the member that answered.
+ */
 import { queryOptions, useQuery } from '@tanstack/react-query'
 import type { EnclaveStatus } from '../../enclave-wasm/protocol'
 import type { ConfidentialWallet } from '../../host/wallet/confidentialWallet'
 import { useConfidentialWallet } from './useConfidentialWallet'
 import { useEnclaveStatus } from './useEnclaveStatus'
-import { useReplica } from './useReplica'
+import { useReadMode } from './useReadMode'
 
 /** Query options for one wallet's own account, read through its signed read key and polled while the page is open. */
 export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined, enabled: boolean) {
@@ -19,7 +22,7 @@ export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined,
 }
 
 /**
- * Whether the enclave has state to read: it applied something (at input 0 its first sync may yet find it joined late,
+ * Whether this tab's replica has state to read: it applied something (at input 0 its first sync may yet find it joined late,
  * and a 0 read then is one it cannot vouch for) and it is not restoring (it refuses reads, and a refusal stops the
  * polling above until the page reloads).
  */
@@ -28,7 +31,7 @@ const hasAccountState = (status: EnclaveStatus | undefined) =>
 
 export function useAccountState() {
   const wallet = useConfidentialWallet()
-  const { joined } = useReplica()
+  const mode = useReadMode()
   const enclave = useEnclaveStatus()
-  return useQuery(accountStateQueryOptions(wallet, joined && hasAccountState(enclave.data)))
+  return useQuery(accountStateQueryOptions(wallet, mode === 'light' || hasAccountState(enclave.data)))
 }

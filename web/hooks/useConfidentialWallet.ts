@@ -1,6 +1,8 @@
 /**
- * The connected account's confidential wallet: reads go to this tab's enclave, commands to the relayer (default) or
- * straight to the Ledger from the user's wallet. One wallet per account per page, so the read key is signed once.
+ * The connected account's confidential wallet. Light mode: reads and commands go through the member node serving the
+ * page (the relayer posts, so the user pays no gas); replica mode: reads go to this tab's enclave, and commands to the
+ * relayer (default) or straight to the Ledger from the user's wallet. One wallet per account and mode per page, so the
+ * read key is signed once.
  */
 import { toHex, type PublicClient } from 'viem'
 import type { LedgerClients } from '../../host/ledger/confirmTransaction'
@@ -12,8 +14,12 @@ import { createDirectPoster } from '../../host/wallet/directPoster'
 import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { useAppContext } from '../app/AppContext'
 import { currentPostingRoute, usePostingRoute } from './usePostingRoute'
+import { pageNodeUrl, useReadMode } from './useReadMode'
 
 type WalletClient = LedgerClients['walletClient']
+
+/** What a reply from this tab's own enclave is named in the page. */
+export const TAB_REPLICA = "this tab's replica"
 
 const wallets = new Map<string, ConfidentialWallet>()
 // The wallet outlives the component that created it: what it calls is the account's current wallet client.
@@ -23,29 +29,36 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
   const { deployment, enclave } = useAppContext()
   const walletClient = useWalletClient().data
   const publicClient = usePublicClient() as PublicClient | undefined
+  const mode = useReadMode()
   usePostingRoute()
   if (!walletClient || !publicClient) return undefined
 
   const account = walletClient.account.address
-  const key = `${deployment.contracts.ledger}:${account}`
-  latestClients.set(key, walletClient)
-  const client = () => latestClients.get(key) ?? walletClient
+  const clientKey = `${deployment.contracts.ledger}:${account}`
+  latestClients.set(clientKey, walletClient)
+  const client = () => latestClients.get(clientKey) ?? walletClient
+  const key = `${clientKey}:${mode}`
   let wallet = wallets.get(key)
   if (!wallet) {
     const chainId = BigInt(deployment.chainId)
     const ledger = deployment.contracts.ledger
     const enclaveClient = async () => (await enclave).client
     // Same origin: the dev server forwards /v1/ to the node's API (anonify dev), so no CORS is involved.
-    const relayer = createNodeClient(new URL('/', window.location.href).href)
+    const node = createNodeClient(pageNodeUrl())
+    // Posting directly needs this tab's enclave to precheck the record: only a replica has the epoch keys for it.
     const poster = () =>
-      currentPostingRoute() === 'relayer'
-        ? relayer
+      mode === 'light' || currentPostingRoute() === 'relayer'
+        ? node
         : createDirectPoster({
             clients: { walletClient: client(), publicClient },
             ledger,
             precheck: async (record, blockNumber) =>
               (await (await enclaveClient()).precheck({ record: toHex(record), blockNumber })).accepted,
           })
+    const tabReplica = {
+      readAccount: async (params: Parameters<typeof node.readAccount>[0]) =>
+        (await enclaveClient()).readAccount(params),
+    }
     wallet = createConfidentialWallet({
       chainId,
       ledger,
@@ -54,12 +67,7 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       publicClient,
       fromBlock: BigInt(deployment.deployBlock),
       finality: deployment.finality,
-      readers: [
-        {
-          name: "this tab's replica",
-          reader: { readAccount: async (params) => (await enclaveClient()).readAccount(params) },
-        },
-      ],
+      readers: mode === 'light' ? [{ name: pageNodeUrl(), reader: node }] : [{ name: TAB_REPLICA, reader: tabReplica }],
       poster: { postCommand: (record) => poster().postCommand(record) },
       sessions: blobSessionStore(
         indexedDbStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`),

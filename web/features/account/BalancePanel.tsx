@@ -1,14 +1,18 @@
-/** The connected account's confidential balance, as this tab's enclave holds it, with the input it is current to. */
+/**
+ * The connected account's confidential balance, as a member enclave answered it (the page's node, or this tab's
+ * replica), with the input it is current to and the member that answered, verified on chain.
+ */
 import { useConnection } from 'wagmi'
 import { ErrorAlert } from '../../app/ErrorAlert'
 import { useAccountState } from '../../hooks/useAccountState'
 import { useEnclaveStatus } from '../../hooks/useEnclaveStatus'
-import { useReplica } from '../../hooks/useReplica'
+import { useReadMode } from '../../hooks/useReadMode'
+import { AnsweredBy } from './AnsweredBy'
 import { formatTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
 
 export function BalancePanel() {
   const connection = useConnection()
-  const replica = useReplica()
+  const mode = useReadMode()
   const account = useAccountState()
   const enclave = useEnclaveStatus()
   const data = account.data
@@ -18,9 +22,7 @@ export function BalancePanel() {
       <h2 id="balance-title">Confidential balance</h2>
       {connection.status !== 'connected' ? (
         <p className="muted">Connect a wallet to see your balance.</p>
-      ) : !replica.joined ? (
-        <p className="muted">Your balance is read from this tab's enclave: join the group first.</p>
-      ) : enclave.data?.restoring ? (
+      ) : mode === 'replica' && enclave.data?.restoring ? (
         <p className="muted" data-testid="balance-restoring">
           No balance yet: this tab's enclave is restoring from a checkpoint (at input {enclave.data.seq.toString()}).
         </p>
@@ -33,9 +35,16 @@ export function BalancePanel() {
             As of input <span data-testid="balance-seq">{data.seq.toString()}</span> · next nonce{' '}
             {data.nonce.toString()} · only your wallet can read it (the enclave seals the answer to your read key).
           </p>
+          <AnsweredBy answerer={data.answeredBy} />
         </>
       ) : (
-        <p className="muted">{account.isPending ? 'Asking your enclave (your wallet signs a read key once)…' : '—'}</p>
+        <p className="muted">
+          {account.isPending
+            ? mode === 'light'
+              ? 'Asking a member node (your wallet signs a read key once per hour; no gas)…'
+              : 'Asking your enclave (your wallet signs a read key once per hour)…'
+            : '—'}
+        </p>
       )}
       <ErrorAlert error={account.error} />
       {account.isError && (

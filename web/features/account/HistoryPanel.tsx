@@ -4,7 +4,7 @@ import { OUTCOME_NAMES } from '../../../enclave-wasm/envelopes/accountRead'
 import { GOVERNANCE_CALLER } from '../../../enclave-wasm/envelopes/apps/identityFacts'
 import { historyDetail } from '../../../host/wallet/historyDetail'
 import { useAccountState } from '../../hooks/useAccountState'
-import { useReplica } from '../../hooks/useReplica'
+import { useReadMode } from '../../hooks/useReadMode'
 import { shortHex } from '../../app/shortHex'
 
 const OP_LABELS: Record<string, string> = {
@@ -24,7 +24,7 @@ const OP_LABELS: Record<string, string> = {
 
 export function HistoryPanel() {
   const account = useAccountState()
-  const { joined } = useReplica()
+  const mode = useReadMode()
   const history = [...(account.data?.history ?? [])].reverse()
 
   return (
@@ -68,9 +68,9 @@ export function HistoryPanel() {
               <td colSpan={6} className="muted">
                 {account.data
                   ? 'Nothing yet.'
-                  : joined
+                  : mode === 'replica'
                     ? 'Not read yet: your enclave is catching up or restoring.'
-                    : 'Join the group to read your history from your enclave.'}
+                    : 'Not read yet: connect a wallet to read your history through a member node.'}
               </td>
             </tr>
           )}

@@ -4,6 +4,7 @@ import { getAddress, isAddress, isAddressEqual } from 'viem'
 import { useConnection } from 'wagmi'
 import { useAccountState } from '../../hooks/useAccountState'
 import { usePostingRoute } from '../../hooks/usePostingRoute'
+import { useReadMode } from '../../hooks/useReadMode'
 import { useSendCommand } from '../../hooks/useSendCommand'
 import { formatError } from '../../../host/errors/formatError'
 import { formatTokenAmount, parseTokenAmount, TOKEN_SYMBOL } from '../../../host/wallet/tokenUnits'
@@ -14,6 +15,7 @@ export function TransferForm() {
   const account = useAccountState()
   const send = useSendCommand('transfer')
   const [route, setRoute] = usePostingRoute()
+  const mode = useReadMode()
   const [to, setTo] = useState('')
   const [amount, setAmount] = useState('')
   const [viaSession, setViaSession] = useState(true)
@@ -102,7 +104,7 @@ export function TransferForm() {
               type="radio"
               name="route"
               value="relayer"
-              checked={route === 'relayer'}
+              checked={mode === 'light' || route === 'relayer'}
               onChange={() => setRoute('relayer')}
             />{' '}
             a relayer (your address stays off chain)
@@ -112,10 +114,12 @@ export function TransferForm() {
               type="radio"
               name="route"
               value="direct"
-              checked={route === 'direct'}
+              checked={mode === 'replica' && route === 'direct'}
+              disabled={mode === 'light'}
               onChange={() => setRoute('direct')}
             />{' '}
             my wallet, directly (your address becomes the poster on chain; you pay gas)
+            {mode === 'light' && ' — needs a replica in this tab, which checks the record before you pay for it'}
           </label>
         </fieldset>
         <button type="submit" disabled={!ready || send.isPending}>

@@ -1,4 +1,7 @@
-/** This tab's enclave Worker: boot, measurement and verdict, its place in the group, and how far it has synced. */
+/**
+ * This tab's enclave Worker, for operators who run a replica here: boot, measurement and verdict, its place in the
+ * group, and how far it has synced. Without one the page is in light mode and reads through a member node.
+ */
 import { useConnection } from 'wagmi'
 import { useAppContext } from '../../app/AppContext'
 import { ErrorAlert } from '../../app/ErrorAlert'
@@ -19,7 +22,13 @@ export function EnclavePanel() {
 
   return (
     <section className="panel" aria-labelledby="enclave-title">
-      <h2 id="enclave-title">Your enclave replica</h2>
+      <h2 id="enclave-title">Replica in this tab</h2>
+      {!joined && (
+        <p data-testid="light-mode">
+          Light mode: your wallet reads and sends through the member node serving this page. Nothing to register and no
+          gas; every answer is signed by a member enclave and checked against the chain before it is shown.
+        </p>
+      )}
       <dl>
         <dt>Status</dt>
         <dd data-testid="enclave-state">{status.isSuccess ? 'booted' : status.isError ? 'failed' : 'booting…'}</dd>
@@ -71,11 +80,13 @@ export function EnclavePanel() {
             disabled={connection.status !== 'connected' || !status.isSuccess || replica.join.isPending}
             onClick={() => replica.join.mutate()}
           >
-            {replica.join.isPending ? 'Joining…' : 'Join the group with this tab'}
+            {replica.join.isPending ? 'Joining…' : 'Run a replica in this tab'}
           </button>
           <p className="muted">
-            Registers this tab's enclave with your wallet: you pay the gas and your address is public as its operator,
-            never as a party to a transfer. It then follows the chain; its sealed state stays in this browser.
+            For operators: registers this tab's enclave as a member with your wallet. You pay the gas (about 240,000)
+            and your address is public as its operator, never as a party to a transfer; every member's sessions end at
+            the rekey that keys it in. It then follows the chain, its sealed state stays in this browser, and the page
+            reads only from it.
           </p>
         </>
       )}

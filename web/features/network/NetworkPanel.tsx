@@ -2,18 +2,8 @@
 import { useAppContext } from '../../app/AppContext'
 import { ErrorAlert } from '../../app/ErrorAlert'
 import { shortHex } from '../../app/shortHex'
+import { tcbName } from '../../app/tcbNames'
 import { useNetwork } from '../../hooks/useNetwork'
-
-const TCB_NAMES = [
-  'UpToDate',
-  'SWHardeningNeeded',
-  'ConfigNeeded',
-  'ConfigAndSWHardeningNeeded',
-  'OutOfDate',
-  'OutOfDateConfigNeeded',
-  'Revoked',
-  'Unknown',
-]
 
 export function NetworkPanel() {
   const { deployment } = useAppContext()
@@ -54,7 +44,7 @@ export function NetworkPanel() {
                 {shortHex(enclave.measurement)}
                 {enclave.measurement === deployment.enclave.measurement ? ' (this build)' : ''}
               </td>
-              <td>{TCB_NAMES[enclave.tcbStatus] ?? enclave.tcbStatus}</td>
+              <td>{tcbName(enclave.tcbStatus)}</td>
               <td className={enclave.trusted ? 'ok' : 'error'}>
                 {enclave.trusted ? 'trusted' : enclave.measurementAllowed ? 'expired' : 'measurement revoked'}
               </td>
