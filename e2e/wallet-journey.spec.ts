@@ -1,14 +1,18 @@
 /**
- * The seed's journey in three browsers, each its own participant with its own enclave replica: Alice is issued 100
- * and pays Bob 60, both pages show 40 / 60; Bob's page is closed during further transfers, reopened, catches up
- * with a visible progress indicator and shows the right balance; Eve, a member too, sees neither balance. The
- * issuer is a terminal user (`anonify wallet`) relaying through the same node.
+ * The seed's journey in light mode, then with a replica: Alice and Bob only connect their wallets (no registration,
+ * no gas) and read and send through the member node serving the page, each reply shown with the enclave that answered
+ * and verified on chain. Alice is issued 100 and pays Bob 60; both pages show 40 / 60. A third browser, Alice's
+ * operator console, runs a replica in its tab and shows the same 40 from its own enclave; it is closed while Alice
+ * pays Bob twice more, reopened, catches up with a visible progress indicator, and posts from Alice's own wallet.
+ * Eve sees neither balance. The issuer is a terminal user (`anonify wallet`) relaying through the same node.
  */
+import { readFile } from 'node:fs/promises'
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
+import { createPublicClient, http, type Address } from 'viem'
+import { parseDeployment } from '../host/deployment/parseDeployment'
 import {
   holdsEpoch,
   initTokenOnce,
-  joinGroup,
   MAIN_STACK,
   openWallet as openDevWallet,
   recordedTexts,
@@ -27,7 +31,14 @@ const openWallet = (context: BrowserContext, who: keyof typeof ACCOUNTS, options
   openDevWallet(context, ACCOUNTS[who], options)
 const balanceOf = (page: Page) => page.getByTestId('balance')
 
-test('Alice pays Bob 60 between two browser replicas; Bob catches up after being away; Eve sees neither', async ({
+/** How many transactions each account has sent: a light user's must not move. */
+async function transactionCounts(addresses: Address[]): Promise<number[]> {
+  const deployment = parseDeployment(JSON.parse(await readFile(MAIN_STACK.deployment, 'utf8')))
+  const client = createPublicClient({ transport: http(deployment.rpcUrl) })
+  return Promise.all(addresses.map((address) => client.getTransactionCount({ address })))
+}
+
+test('Alice pays Bob 60 in light mode; a replica in a third browser agrees, is away, and catches up; Eve sees neither', async ({
   browser,
 }, testInfo) => {
   test.setTimeout(420_000)
@@ -35,27 +46,29 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
     alice: await browser.newContext(),
     bob: await browser.newContext(),
     eve: await browser.newContext(),
+    console: await browser.newContext(),
   }
-  await recordTexts(contexts.bob, ['sync-progress'])
+  await recordTexts(contexts.console, ['sync-progress'])
   const shoot = (page: Page, name: string) =>
     page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true })
+  const countsBefore = await transactionCounts([ACCOUNTS.alice.address, ACCOUNTS.bob.address])
 
-  // Each browser joins the group with its own enclave (its wallet pays the registration); every join is a rekey.
+  // Light mode: each only connects a wallet.
   const alice = await openWallet(contexts.alice, 'alice', { connect: true })
-  await alice.getByRole('button', { name: 'Run a replica in this tab' }).click()
-  // The tabs of the earlier journeys are closed; the two headless members co-sign the checkpoint at her
-  // registration, key her in and ack (the rekey's block timeout, for a group mostly away, is pendingRekey.test.ts's).
-  await holdsEpoch(alice)
-  let bob = await openWallet(contexts.bob, 'bob', { connect: true })
-  await joinGroup(bob)
+  const bob = await openWallet(contexts.bob, 'bob', { connect: true })
   const eve = await openWallet(contexts.eve, 'eve', { connect: true })
-  await joinGroup(eve)
-  for (const page of [alice, bob]) await holdsEpoch(page)
+  for (const page of [alice, bob, eve]) await expect(page.getByTestId('light-mode')).toBeVisible()
 
   // The issuer initialises the token (unless the late-join journey did) and issues Alice 100, from a terminal.
   await initTokenOnce(MAIN_STACK)
   await issuer('mint', '--to', ACCOUNTS.alice.address, '--amount', '100')
   await expect(balanceOf(alice)).toHaveText('100 ANON', { timeout: 30_000 })
+  // The answer names the node and the member enclave, checked on chain: registered, allowed measurement, position.
+  const deployment = parseDeployment(JSON.parse(await readFile(MAIN_STACK.deployment, 'utf8')))
+  await expect(alice.getByTestId('answered-by-verdict')).toHaveText('Verified on chain')
+  await expect(alice.getByTestId('answered-by-node')).toHaveText(`http://127.0.0.1:${MAIN_STACK.port}/`)
+  await expect(alice.getByTestId('answered-by-measurement')).toHaveAttribute('title', deployment.enclave.measurement)
+  await expect(alice.getByTestId('answered-by-registered')).toHaveText(/^block \d+$/)
 
   // Form validation: a bad address and an overspend are refused in the page, before anything is signed.
   await alice.getByLabel('Recipient').fill('0x1234')
@@ -67,17 +80,19 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await alice.getByRole('button', { name: 'Send confidentially' }).click()
   await expect(alice.getByText('You hold 100 ANON.')).toBeVisible()
 
-  // The seed's transfer, through the relayer.
+  // The seed's transfer, through the relayer: in light mode the only route, and free for Alice.
+  await expect(alice.getByLabel('my wallet, directly')).toBeDisabled()
   await alice.getByLabel('Amount (ANON)').fill('60')
   await alice.getByRole('button', { name: 'Send confidentially' }).click()
   await expect(alice.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
   await expect(balanceOf(alice)).toHaveText('40 ANON')
   await expect(balanceOf(bob)).toHaveText('60 ANON', { timeout: 30_000 })
+  await expect(bob.getByTestId('answered-by-verdict')).toHaveText('Verified on chain')
   await expect(bob.getByTestId('history-row').first()).toContainText('received')
   await shoot(alice, 'alice-wallet')
   await shoot(bob, 'bob-wallet')
 
-  // The explorer: the chain holds ciphertext posted by the relayer; Alice's enclave tells her what it was.
+  // The explorer: the chain holds ciphertext posted by the relayer; Alice's answer tells her what it was.
   const transferSeq = (await alice.getByTestId('transfer-outcome').textContent())!.match(/input (\d+)/)![1]!
   await alice.getByRole('link', { name: 'Explorer' }).click()
   const aliceRow = alice.getByTestId('explorer-row').filter({ hasText: `#${transferSeq}` })
@@ -87,58 +102,67 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await shoot(alice, 'alice-explorer')
   await alice.getByRole('link', { name: 'Wallet' }).click()
 
-  // The fast path: one grant, then transfers with no signature each.
+  // The fast path in light mode: one grant, then a transfer with no signature.
   await alice.getByRole('button', { name: 'Start a session' }).click()
   await expect(alice.getByTestId('session-outcome')).toHaveText(/^Applied/, { timeout: 60_000 })
   await expect(alice.getByTestId('session-state')).toContainText('Live until block')
+  // Neither light user sent a transaction: no registration, no gas.
+  expect(await transactionCounts([ACCOUNTS.alice.address, ACCOUNTS.bob.address])).toEqual(countsBefore)
 
-  // Bob is away while Alice pays him twice more.
-  // Closed once level with the chain: what it had applied is sealed in IndexedDB.
+  // Alice's operator console runs a replica in its tab; it joins late, restores, and shows the same 40 itself.
+  let console_ = await openWallet(contexts.console, 'alice', { connect: true })
+  await console_.getByRole('button', { name: 'Run a replica in this tab' }).click()
+  await holdsEpoch(console_)
+  await expect(balanceOf(console_)).toHaveText('40 ANON', { timeout: 120_000 })
+  await expect(console_.getByTestId('answered-by-node')).toHaveText("this tab's replica")
+  await shoot(console_, 'console-replica')
+
+  // The console is away while Alice pays Bob twice more from her light page.
   await expect
-    .poll(
-      async () =>
-        (await bob.getByTestId('enclave-seq').textContent()) === (await alice.getByTestId('enclave-seq').textContent()),
-    )
-    .toBe(true)
-  const bobSeqBeforeClose = Number(await bob.getByTestId('enclave-seq').textContent())
-  await bob.close()
-  // The first through the relayer, the second posted by Alice's own wallet: then her address is the poster on chain.
+    .poll(async () => Number(await console_.getByTestId('enclave-seq').textContent()), { timeout: 30_000 })
+    .toBeGreaterThan(Number(transferSeq))
+  const seqBeforeClose = Number(await console_.getByTestId('enclave-seq').textContent())
+  await console_.close()
   await alice.getByLabel('Recipient').fill(ACCOUNTS.bob.address)
-  for (const [amount, route] of [
-    ['5', 'a relayer'],
-    ['5.25', 'my wallet, directly'],
-  ] as const) {
-    await alice.getByLabel(route).check()
+  for (const amount of ['5', '5.25']) {
     await alice.getByLabel('Amount (ANON)').fill(amount)
     await alice.getByRole('button', { name: 'Send confidentially' }).click()
     await expect(alice.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
   }
   await expect(balanceOf(alice)).toHaveText('29.75 ANON')
-  const directSeq = (await alice.getByTestId('transfer-outcome').textContent())!.match(/input (\d+)/)![1]!
-  await alice.getByRole('link', { name: 'Explorer' }).click()
-  const directRow = alice.getByTestId('explorer-row').filter({ hasText: `#${directSeq}` })
-  await expect(directRow).toContainText('session commands', { timeout: 30_000 })
+
+  // The console comes back: it resumes its sealed replica (no registration, no replay from the start), catches up,
+  // and posts one more from Alice's own wallet: then her address is the poster on chain.
+  console_ = await openWallet(contexts.console, 'alice', { connect: false })
+  await expect(console_.getByTestId('enclave-resumed')).toContainText('Resumed from this browser', { timeout: 30_000 })
+  const resumedAt = Number((await console_.getByTestId('enclave-resumed').textContent())!.match(/at input (\d+)/)![1])
+  expect(resumedAt).toBeGreaterThanOrEqual(seqBeforeClose)
+  await expect(console_.getByTestId('sync-done')).toContainText('Caught up', { timeout: 60_000 })
+  const seen = await recordedTexts(console_)
+  expect(seen.some((text) => /^sync-progress: .*Catching up: input \d+ of \d+, \d+ remaining/.test(text))).toBe(true)
+  await expect(balanceOf(console_)).toHaveText('29.75 ANON', { timeout: 30_000 })
+  await expect(console_.getByRole('button', { name: 'Run a replica in this tab' })).toHaveCount(0)
+  await console_.getByLabel('Recipient').fill(ACCOUNTS.bob.address)
+  await console_.getByLabel('my wallet, directly').check()
+  await console_.getByLabel('Amount (ANON)').fill('1')
+  await console_.getByRole('button', { name: 'Send confidentially' }).click()
+  await expect(console_.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
+  const directSeq = (await console_.getByTestId('transfer-outcome').textContent())!.match(/input (\d+)/)![1]!
+  await console_.getByRole('link', { name: 'Explorer' }).click()
+  const directRow = console_.getByTestId('explorer-row').filter({ hasText: `#${directSeq}` })
   await expect(directRow.getByTestId('explorer-poster')).toHaveAttribute(
     'title',
     new RegExp(ACCOUNTS.alice.address, 'i'),
+    { timeout: 30_000 },
   )
-  await expect(directRow.getByTestId('explorer-yours')).toContainText('You sent 5.25 ANON to')
-  await alice.getByRole('link', { name: 'Wallet' }).click()
-  await alice.getByLabel('a relayer').check()
+  await expect(directRow.getByTestId('explorer-yours')).toContainText('You sent 1 ANON to')
+  await console_.getByRole('link', { name: 'Wallet' }).click()
+  await console_.getByLabel('a relayer').check()
+  await shoot(console_, 'console-caught-up')
+  await expect(balanceOf(bob)).toHaveText('71.25 ANON', { timeout: 30_000 })
+  await expect(balanceOf(alice)).toHaveText('28.75 ANON', { timeout: 30_000 })
 
-  // Bob comes back: his browser resumes its sealed replica (no registration, no replay from the start) and catches up.
-  bob = await openWallet(contexts.bob, 'bob', { connect: false })
-  await expect(bob.getByTestId('enclave-resumed')).toContainText('Resumed from this browser', { timeout: 30_000 })
-  const resumedAt = Number((await bob.getByTestId('enclave-resumed').textContent())!.match(/at input (\d+)/)![1])
-  expect(resumedAt).toBeGreaterThanOrEqual(bobSeqBeforeClose)
-  await expect(bob.getByTestId('sync-done')).toContainText('Caught up', { timeout: 60_000 })
-  const seen = await recordedTexts(bob)
-  expect(seen.some((text) => /^sync-progress: .*Catching up: input \d+ of \d+, \d+ remaining/.test(text))).toBe(true)
-  await expect(balanceOf(bob)).toHaveText('70.25 ANON', { timeout: 30_000 })
-  await expect(bob.getByRole('button', { name: 'Run a replica in this tab' })).toHaveCount(0)
-  await shoot(bob, 'bob-wallet-caught-up')
-
-  // Eve holds a full replica yet her wallet sees only her own account: no balance, no history, only ciphertext.
+  // Eve, a light user too, sees only her own account: no balance, no history, only ciphertext.
   await expect(balanceOf(eve)).toHaveText('0 ANON')
   await expect(eve.getByText('Nothing yet.')).toBeVisible()
   await shoot(eve, 'eve-wallet')
@@ -147,7 +171,7 @@ test('Alice pays Bob 60 between two browser replicas; Bob catches up after being
   await expect(eveRow.getByTestId('explorer-yours')).toHaveText('Nothing of yours: ciphertext you cannot read', {
     timeout: 30_000,
   })
-  for (const text of ['40 ANON', '60 ANON', '70.25 ANON', '29.75 ANON'])
+  for (const text of ['40 ANON', '60 ANON', '71.25 ANON', '28.75 ANON'])
     await expect(eve.getByText(text)).toHaveCount(0)
   await shoot(eve, 'eve-explorer')
 

@@ -21,7 +21,9 @@ describe('anonify bench --json', () => {
         checkpoint5: number
         erc20Transfer: number
         erc20TransferToNewHolder: number
+        lightUserOnboarding: number
       }
+      reads: { perSecond: number; verifiedPerSecond: number }
       gasRatioToErc20: { session128: number; sealed128: number }
       gasPerTransfer: { batch1: number; batch16: number; batch128: number }
       gasPerTransferSealed: { batch1: number; batch16: number; batch128: number }
@@ -68,5 +70,10 @@ describe('anonify bench --json', () => {
     // The bench itself checks every replayed transfer arrived; here only that it reported a duration.
     expect(result.replay100k_s).toBeGreaterThan(0)
     expect(result.latency_ms.p95).toBeGreaterThanOrEqual(result.latency_ms.p50)
+    // Light wallets: one node answers authenticated reads, and a user reads, sends and sees it applied with no
+    // transaction of its own (the bench counts the gas of every transaction its address sent meanwhile).
+    expect(result.reads.perSecond).toBeGreaterThan(0)
+    expect(result.reads.verifiedPerSecond).toBeGreaterThan(0)
+    expect(result.gas.lightUserOnboarding).toBe(0)
   })
 })

@@ -5,6 +5,7 @@ import { measureCheckpointGas } from '../../host/bench/measureCheckpointGas'
 import { measureChromiumPath } from '../../host/bench/measureChromiumPath'
 import { measureGroupGas } from '../../host/bench/measureGroupGas'
 import { measureJoinRestore } from '../../host/bench/measureJoinRestore'
+import { measureLightReads } from '../../host/bench/measureLightReads'
 import { measurePublicTransfer } from '../../host/bench/measurePublicTransfer'
 import { measureSealedPath } from '../../host/bench/measureSealedPath'
 import { measureSessionPath } from '../../host/bench/measureSessionPath'
@@ -24,12 +25,13 @@ export const benchCommand = defineCommand({
     const gas = { ...groupGas, ...(await measureCheckpointGas({ measurement })) }
     log('bench: two replicas, 128 funded wallets on a private anvil…')
     const stack = await startBenchStack({ measurement })
-    const { publicGas, sealed, session, chromium } = await (async () => {
+    const { publicGas, sealed, session, chromium, light } = await (async () => {
       try {
         const publicGas = await measurePublicTransfer(stack.relayer, stack.payee.address, stack.deployment.evmVersion)
         const sealed = await measureSealedPath(stack, log)
         const session = await measureSessionPath(stack, log)
-        return { publicGas, sealed, session, chromium: await measureChromiumPath(stack, session.replay, log) }
+        const chromium = await measureChromiumPath(stack, session.replay, log)
+        return { publicGas, sealed, session, chromium, light: await measureLightReads(stack, log) }
       } finally {
         await stack.stop()
       }
@@ -47,7 +49,8 @@ export const benchCommand = defineCommand({
     // Measured on the same chain in this run: how many public ERC20 transfers one confidential transfer costs.
     const ratio = (confidential: number) => Math.round((confidential / publicGas.erc20Transfer) * 1000) / 1000
     const result = {
-      gas: { ...gas, ...publicGas },
+      gas: { ...gas, ...publicGas, lightUserOnboarding: light.lightUserOnboarding },
+      reads: light.reads,
       gasRatioToErc20: {
         session128: ratio(commands.gasPerTransfer.batch128),
         sealed128: ratio(commands.gasPerTransferSealed.batch128),
@@ -68,6 +71,7 @@ export const benchCommand = defineCommand({
           `Apply rate (one enclave in Chromium): session ${commands.applyRateChromium.session} commands/s, sealed ${commands.applyRateChromium.sealed} commands/s`,
           `Replay of 100,000 session commands into a fresh enclave: ${commands.replay100k_s} s`,
           `Latency submit -> visible on two replicas: p50 ${commands.latency_ms.p50} ms, p95 ${commands.latency_ms.p95} ms`,
+          `Authenticated reads answered by one node: ${light.reads.perSecond}/s (${light.reads.verifiedPerSecond}/s with each checked against the chain); a light user's gas to read, send and see it applied: ${light.lightUserOnboarding}`,
           `A late joiner restoring 10,000 funded accounts (share opened -> caught up): ${joined.join.restore10k_s} s; snapshot ${joined.snapshot.bytesPerAccount} bytes per account`,
         ].join('\n'),
       )
