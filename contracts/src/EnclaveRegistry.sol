@@ -267,6 +267,25 @@ abstract contract EnclaveRegistry is InputStream, AccessControl {
         return _members;
     }
 
+    /// @notice Every member with its registration and whether its measurement is still allowed, in one call: what a
+    /// wallet's network view shows, without a call per member.
+    /// @return signers The members, in admission order.
+    /// @return records Their registrations, in the same order.
+    /// @return allowed Whether each one's measurement is allowed.
+    function memberRecords()
+        external
+        view
+        returns (address[] memory signers, Enclave[] memory records, bool[] memory allowed)
+    {
+        signers = _members;
+        records = new Enclave[](signers.length);
+        allowed = new bool[](signers.length);
+        for (uint256 i = 0; i < signers.length; ++i) {
+            records[i] = _enclaves[signers[i]];
+            allowed[i] = _allowedMeasurements[records[i].measurement];
+        }
+    }
+
     /// @notice keccak256 of (signer ‖ current init key) of every member, in order: what a rekey must cover. Binding
     /// the init keys makes a proposal built before any member replaced its init key stale: its share for that member
     /// is sealed to a key the member has erased, so accepting it would leave the group with an epoch nobody opens.

@@ -33,6 +33,7 @@ import type { Deployment } from '../../host/deployment/parseDeployment'
 import { deploySimVerifier } from '../../host/ledger/deploySimVerifier'
 import { allowMeasurement, removeEnclave } from '../../host/ledger/governance'
 import { readGroup } from '../../host/ledger/readGroup'
+import { readNetwork } from '../../host/ledger/readNetwork'
 import { reattestEnclave } from '../../host/ledger/reattestEnclave'
 import { registerEnclave } from '../../host/ledger/registerEnclave'
 import { submitInitKeyUpdate } from '../../host/ledger/submitInitKeyUpdate'
@@ -254,6 +255,28 @@ describe('EnclaveRegistry', () => {
       args: [getAddress(identity.signer)],
     })
     expect(await memberCount()).toBe(before - 1)
+  })
+
+  it('readNetwork: every member with its registration and verdict, from one multicall', async () => {
+    const identity = anIdentity()
+    await registerEnclave(clientsOf(1), await anEvidence(identity))
+    const network = await readNetwork(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })
+    const members = (await readGroup(clientsOf(0).publicClient, { ledger: deployment.contracts.ledger })).members
+    expect(network.enclaves.map((e) => e.signer)).toEqual(members)
+    expect(network.enclaves.at(-1)).toMatchObject({
+      signer: identity.signer,
+      operator: accounts[1],
+      measurement: MEASUREMENT,
+      measurementAllowed: true,
+      trusted: true,
+    })
+    expect(network.seq).toBe(
+      await clientsOf(0).publicClient.readContract({
+        address: deployment.contracts.ledger,
+        abi: ledgerAbi,
+        functionName: 'seq',
+      }),
+    )
   })
 })
 

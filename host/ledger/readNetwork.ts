@@ -1,7 +1,6 @@
 /** The registered enclaves and the current epoch, with the registry's verdict on each enclave. */
 import type { Address, Hex, PublicClient } from 'viem'
 import { ledgerAbi } from '../../contracts/generated/ledger'
-import { readLedgerPause } from './readLedgerPause'
 
 export type NetworkEnclave = {
   signer: Address
@@ -24,36 +23,37 @@ export type Network = {
 }
 
 /**
+ * One multicall (deployless: any chain, no Multicall3 needed) and the head block, however many members there are.
  * @example
  * const { epoch, enclaves } = await readNetwork(publicClient, { ledger })
  */
 export async function readNetwork(publicClient: PublicClient, { ledger }: { ledger: Address }): Promise<Network> {
   const read = { address: ledger, abi: ledgerAbi } as const
-  const [members, [epoch, cmdPubKey], seq, block, pause] = await Promise.all([
-    publicClient.readContract({ ...read, functionName: 'members' }),
-    publicClient.readContract({ ...read, functionName: 'currentEpoch' }),
-    publicClient.readContract({ ...read, functionName: 'seq' }),
-    publicClient.getBlock(),
-    readLedgerPause(publicClient, { ledger }),
-  ])
-  const enclaves = await Promise.all(
-    members.map(async (signer) => {
-      const enclave = await publicClient.readContract({ ...read, functionName: 'enclaveOf', args: [signer] })
-      const measurementAllowed = await publicClient.readContract({
-        ...read,
-        functionName: 'isMeasurementAllowed',
-        args: [enclave.measurement],
-      })
-      return {
-        signer,
-        operator: enclave.operator,
-        measurement: enclave.measurement,
-        tcbStatus: enclave.tcbStatus,
-        expiresAt: enclave.expiresAt,
-        measurementAllowed,
-        trusted: enclave.active && enclave.expiresAt > block.timestamp && measurementAllowed,
-      }
+  const [[[signers, records, allowed], [epoch, cmdPubKey], seq, [paused, pausedAt]], block] = await Promise.all([
+    publicClient.multicall({
+      contracts: [
+        { ...read, functionName: 'memberRecords' },
+        { ...read, functionName: 'currentEpoch' },
+        { ...read, functionName: 'seq' },
+        { ...read, functionName: 'paused' },
+      ],
+      allowFailure: false,
+      deployless: true,
     }),
-  )
-  return { epoch, cmdPubKey, seq, enclaves, pausedAt: pause.paused ? pause.seq : undefined }
+    publicClient.getBlock(),
+  ])
+  const enclaves = signers.map((signer, i) => {
+    const enclave = records[i]!
+    const measurementAllowed = allowed[i]!
+    return {
+      signer,
+      operator: enclave.operator,
+      measurement: enclave.measurement,
+      tcbStatus: enclave.tcbStatus,
+      expiresAt: enclave.expiresAt,
+      measurementAllowed,
+      trusted: enclave.active && enclave.expiresAt > block.timestamp && measurementAllowed,
+    }
+  })
+  return { epoch, cmdPubKey, seq, enclaves, pausedAt: paused ? pausedAt : undefined }
 }
