@@ -12,6 +12,7 @@ import { ExplorerPage } from '../features/explorer/ExplorerPage'
 import { IdentityPage } from '../features/identity/IdentityPage'
 import { NetworkPanel } from '../features/network/NetworkPanel'
 import { WalletPanel } from '../features/wallet/WalletPanel'
+import { useAppliedPush } from '../hooks/useAppliedPush'
 import { useHashRoute, type Page } from './useHashRoute'
 
 const TITLES: Record<Page, string> = {
@@ -23,6 +24,7 @@ const TITLES: Record<Page, string> = {
 
 export function App() {
   const page = useHashRoute()
+  useAppliedPush()
   return (
     <div className="page">
       <header className="header">

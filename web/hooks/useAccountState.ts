@@ -9,14 +9,21 @@ import { useConfidentialWallet } from './useConfidentialWallet'
 import { useEnclaveStatus } from './useEnclaveStatus'
 import { useReadMode } from './useReadMode'
 
-/** Query options for one wallet's own account, read through its signed read key and polled while the page is open. */
+export const ACCOUNT_STATE_KEY = 'accountState'
+/** A refetch with no push: in case the push stream is down while its reconnection backs off. */
+const FALLBACK_REFETCH_MS = 15_000
+
+/**
+ * Query options for one wallet's own account, read through its signed read key. Refetched when new inputs were
+ * applied (useAppliedPush), and on a slow timer as a fallback.
+ */
 export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined, enabled: boolean) {
   return queryOptions({
-    queryKey: ['accountState', wallet?.account] as const,
+    queryKey: [ACCOUNT_STATE_KEY, wallet?.account] as const,
     queryFn: () => wallet!.read(),
     enabled: enabled && wallet !== undefined,
-    // Stops after a failure: a refused read-key signature must not be asked for again every second.
-    refetchInterval: (query) => (query.state.status === 'error' ? false : 1_000),
+    // Stops after a failure: a refused read-key signature must not be asked for again and again.
+    refetchInterval: (query) => (query.state.status === 'error' ? false : FALLBACK_REFETCH_MS),
     retry: false,
   })
 }

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
 import type { CoreCommand } from '../../enclave-wasm/envelopes/coreCommands'
 import type { PostedCommand } from '../../host/wallet/confidentialWallet'
+import { ACCOUNT_STATE_KEY } from './useAccountState'
 import { useConfidentialWallet } from './useConfidentialWallet'
 
 export type SendCommandVariables =
@@ -25,6 +26,6 @@ export function useSendCommand(key: string) {
       if (variables.kind === 'endSession' && after.receipt.code === 0) await wallet.forgetSession()
       return after
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: ['accountState'] }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: [ACCOUNT_STATE_KEY] }),
   })
 }

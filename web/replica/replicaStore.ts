@@ -32,6 +32,8 @@ export type ReplicaState = {
   catchUp: CatchUp | undefined
   /** Joined late: restoring from the checkpoint at `seq`, at `stage`, until `restored`. */
   restoring: { seq: bigint; stage: string } | undefined
+  /** The last input the replica's loop reported applied: the page refetches the account when it moves. */
+  appliedSeq: bigint | undefined
   error: unknown
 }
 
@@ -52,6 +54,7 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
     resumedFromSeq: undefined,
     catchUp: undefined,
     restoring: undefined,
+    appliedSeq: undefined,
     error: undefined,
   }
   const listeners = new Set<() => void>()
@@ -73,8 +76,10 @@ export function createReplicaStore({ deployment, enclave, sealedStore }: CreateR
 
   const onEvent = (event: MemberNodeEvent) => {
     if (event.type === 'syncing') advance(event.seq, event.target, false)
-    else if (event.type === 'synced') advance(event.seq, event.seq, true)
-    else if (event.type === 'restoring') update({ restoring: { seq: event.seq, stage: event.stage } })
+    else if (event.type === 'synced') {
+      advance(event.seq, event.seq, true)
+      if (event.seq !== state.appliedSeq) update({ appliedSeq: event.seq })
+    } else if (event.type === 'restoring') update({ restoring: { seq: event.seq, stage: event.stage } })
     else if (event.type === 'restored') update({ restoring: undefined })
     else if (event.type === 'error') update({ error: event.error })
   }
