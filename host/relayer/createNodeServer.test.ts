@@ -299,6 +299,7 @@ describe('node HTTP API', () => {
       '/v1/checkpoints': ['post'],
       '/v1/checkpoints/{seq}': ['get'],
       '/v1/snapshots/{hash}': ['get'],
+      '/v1/events': ['get'],
     })
     const read = document.components.schemas.ReadRequest!
     expect(Object.keys(read.properties)).toEqual(Object.keys(readRequestSchema.shape))

@@ -1,6 +1,6 @@
 /**
  * A node's HTTP API on loopback (or where its operator binds it): relay a sealed command, relay an authenticated
- * read, report the node's position and serve checkpoints. Every body is
+ * read, report the node's position, serve checkpoints and push the inputs its enclave applied. Every body is
  * validated and size-limited, every client rate-limited; answers never carry plaintext of anyone's state. Browsers
  * reach it only from origins it was told to serve. Routes and their schemas are in nodeApiRoutes.ts.
  */
@@ -18,9 +18,18 @@ import { LedgerPausedError } from '../errors/ledger'
 import { RelayerQueueFullError } from '../errors/relayer'
 import type { CheckpointExchange } from '../checkpoint/checkpointExchange'
 import { checkpointToJson } from '../checkpoint/checkpointJson'
+import { type AppliedSeqSource, createAppliedEvents } from './appliedEvents'
 import type { Relayer } from './createRelayer'
 import { HttpError, toHttpError } from './httpError'
-import { checkpointRoute, commandsRoute, cosignRoute, readsRoute, snapshotRoute, statusRoute } from './nodeApiRoutes'
+import {
+  checkpointRoute,
+  commandsRoute,
+  cosignRoute,
+  eventsRoute,
+  readsRoute,
+  snapshotRoute,
+  statusRoute,
+} from './nodeApiRoutes'
 import { answerHeaders, guardClients, type NodeApiEnv } from './requestGuards'
 
 export type CreateNodeServerParameters = {
@@ -47,9 +56,14 @@ export type CreateNodeServerParameters = {
    * fetch the checkpoint and the snapshot it restores from. Without it the checkpoint endpoints answer 404.
    */
   checkpoints?: { exchange: CheckpointExchange; chainId: bigint; ledger: Address } | undefined
+  /** The seq the node's enclave has applied, pushed at GET /v1/events. Without it that endpoint answers 404. */
+  applied?: AppliedSeqSource | undefined
 }
 
 export type NodeServer = { url: string; close: () => Promise<void> }
+
+/** Open event streams: enough for every wallet of an operator, too few for a stranger to hold the node's sockets. */
+const EVENT_STREAMS = { streams: 64, streamsPerClient: 4 }
 
 const UNKNOWN_ENDPOINT = 'Unknown endpoint. Try POST /v1/commands, POST /v1/reads or GET /v1/status.'
 
@@ -67,7 +81,9 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     trustLoopbackProxy = false,
     allowedOrigins = new Set(),
     checkpoints,
+    applied,
   } = parameters
+  const events = createAppliedEvents(applied, EVENT_STREAMS)
 
   const exchangeOf = (): CheckpointExchange => {
     if (!checkpoints) throw new HttpError(404, 'This node does not serve checkpoints.')
@@ -177,12 +193,14 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     refuseWith('A snapshot is named by its hash, 32 bytes of lowercase 0x-hex.'),
   )
 
+  app.openapi(eventsRoute, (c) => events.open(c))
+
   app.doc('/v1/openapi.json', {
     openapi: '3.0.3',
     info: {
       title: 'Anonify node API',
       version: '1',
-      description: "A member node's relayer, authenticated reads and checkpoints.",
+      description: "A member node's relayer, authenticated reads, checkpoints and applied-input events.",
     },
   })
 
@@ -207,7 +225,11 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
   const address = server.address() as AddressInfo
   return {
     url: `http://${host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      // An open event stream is an active response: the server would wait for it forever.
+      await events.closeAll()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
 }
 

@@ -63,7 +63,7 @@ const binary = (description: string) => ({
 /** What any route may answer before its own checks: the origin and rate-limit guard's refusals. */
 const guarded = {
   403: refusal('A browser page from an origin this node does not serve.'),
-  429: refusal("Over this client's rate."),
+  429: refusal("Over this client's rate (or its open event streams)."),
 }
 const unavailable = { 503: refusal("The node's enclave is restarting, busy or not bound yet; retry shortly.") }
 const bodyRefusals = {
@@ -196,5 +196,25 @@ export const snapshotRoute = createRoute({
     400: refusal('The hash is not 32 bytes of lowercase 0x-hex.'),
     ...guarded,
     404: refusal('This node holds no snapshot with that hash, or serves none.'),
+  },
+})
+
+export const eventsRoute = createRoute({
+  method: 'get',
+  path: '/v1/events',
+  summary: 'Server-Sent Events: the inputs the enclave applied',
+  description:
+    'Sends `event: applied` with `data: {"seq":"N"}` at once and whenever the enclave applied further inputs, ' +
+    'and a comment every 15 s. Open streams are bounded in all and per client.',
+  responses: {
+    200: {
+      description: 'An event stream.',
+      content: {
+        'text/event-stream': { schema: z.string().openapi({ example: 'event: applied\ndata: {"seq":"42"}' }) },
+      },
+    },
+    ...guarded,
+    404: refusal('This node does not push applied inputs.'),
+    503: refusal('The node holds as many event streams as it serves; retry later.'),
   },
 })
