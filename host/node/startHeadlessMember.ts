@@ -12,6 +12,7 @@ import { createNodeClient } from '../relayer/createNodeClient'
 import { createNodeServer, type NodeServer } from '../relayer/createNodeServer'
 import { createRelayer } from '../relayer/createRelayer'
 import { fileStore } from '../storage/fileStore'
+import { createAppliedSeq } from './appliedSeq'
 import { createMemberNode, type MemberNode, type MemberNodeEvent } from './createMemberNode'
 
 /** Files of a node's data dir. */
@@ -70,12 +71,17 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
   const clients = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account })
   const own = await openFileExchange(files.checkpoints)
   const checkpoints = peerUrl ? withPeer(own, nodeExchange(createNodeClient(peerUrl))) : own
+  // What the API pushes at /v1/events: the seq after each sync, once its inputs are applied and sealed.
+  const applied = createAppliedSeq()
   const node = createMemberNode({
     enclave: client,
     clients,
     deployment,
     store: fileStore(files.sealedState),
-    onEvent,
+    onEvent: (event) => {
+      if (event.type === 'synced') applied.advance(event.seq)
+      onEvent?.(event)
+    },
     checkpoints,
   })
   const relayer = await createRelayer({
@@ -90,7 +96,9 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
   let server: NodeServer | undefined
   try {
     await node.bind()
-    if (httpPort !== undefined)
+    if (httpPort !== undefined) {
+      // Where the sealed state left the enclave: the seq a subscriber hears first until the loop syncs further.
+      applied.advance((await client.getStatus()).seq)
       server = await createNodeServer({
         enclave: client,
         relayer,
@@ -98,7 +106,9 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
         allowedOrigins,
         trustLoopbackProxy,
         checkpoints: { exchange: own, chainId: BigInt(deployment.chainId), ledger: deployment.contracts.ledger },
+        applied,
       })
+    }
   } catch (error) {
     await client.close()
     throw error

@@ -13,6 +13,7 @@ import { startNodeEnclave } from '../enclave/startNodeEnclave'
 import { NodeRequestError, NodeUnavailableError } from '../errors/node'
 import { createNodeClient } from './createNodeClient'
 import { createNodeServer, type CreateNodeServerParameters, type NodeServer } from './createNodeServer'
+import { readRequestSchema } from './nodeApiRoutes'
 import { createRelayer } from './createRelayer'
 
 let enclave: EnclaveClient
@@ -91,6 +92,39 @@ describe('node HTTP API', () => {
     const server = await aServer()
     expect((await post(server, '/v1/commands', new Uint8Array(COMMAND_RECORD_BYTES - 1))).status).toBe(400)
     expect((await post(server, '/v1/commands', new Uint8Array(10_000))).status).toBe(413)
+  })
+
+  it('error: a body sent without a length is refused 413 while it streams in, not once it is whole', async () => {
+    const server = await aServer()
+    const { status, headers, sent } = await new Promise<{
+      status: number
+      headers: Record<string, unknown>
+      sent: number
+    }>((resolve, reject) => {
+      let sent = 0
+      const request = httpRequest(
+        `${server.url}/v1/reads`,
+        { method: 'POST', headers: { 'content-type': 'application/json' } },
+        (response) => {
+          response.resume()
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, sent })
+          request.destroy()
+        },
+      )
+      request.once('error', reject)
+      // Chunked, 512 bytes at a time, up to 1 MB: the answer must come long before the end.
+      const more = () => {
+        if (request.destroyed) return
+        if (sent >= 1_000_000) return void request.end()
+        request.write(Buffer.alloc(512, 0x20))
+        sent += 512
+        setTimeout(more, 2)
+      }
+      more()
+    })
+    expect(status).toBe(413)
+    expect(headers).toMatchObject({ connection: 'close', 'cache-control': 'no-store' })
+    expect(sent).toBeLessThan(100_000)
   })
 
   it('error: a read without a valid signature is refused; a malformed one is 400', async () => {
@@ -234,6 +268,49 @@ describe('node HTTP API', () => {
     expect(
       await statusFrom(server, { localAddress: '127.0.0.3', headers: { 'x-forwarded-for': '198.51.100.7' } }),
     ).toBe(200)
+  })
+
+  it('serves an OpenAPI 3 document naming every route and the fields of a read', async () => {
+    const response = await fetch(`${(await aServer()).url}/v1/openapi.json`)
+    expect(response.status).toBe(200)
+    const document = (await response.json()) as {
+      openapi: string
+      paths: Record<string, Record<string, unknown>>
+      components: { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> }
+    }
+    expect(document.openapi).toMatch(/^3\./)
+    expect(
+      Object.fromEntries(Object.entries(document.paths).map(([path, methods]) => [path, Object.keys(methods)])),
+    ).toEqual({
+      '/v1/commands': ['post'],
+      '/v1/reads': ['post'],
+      '/v1/status': ['get'],
+      '/v1/checkpoints': ['post'],
+      '/v1/checkpoints/{seq}': ['get'],
+      '/v1/snapshots/{hash}': ['get'],
+      '/v1/events': ['get'],
+    })
+    const read = document.components.schemas.ReadRequest!
+    expect(Object.keys(read.properties)).toEqual(Object.keys(readRequestSchema.shape))
+    expect(read.required).toEqual(['account', 'replyKey', 'expiresAt', 'requestNonce', 'signature'])
+    expect(document.paths['/v1/commands']!.post).toMatchObject({
+      requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+    })
+  })
+
+  it('error: malformed checkpoint and snapshot names are 400 with one sentence, not a validator dump', async () => {
+    const server = await aServer()
+    for (const path of ['/v1/checkpoints/x1', `/v1/snapshots/0x${'A'.repeat(64)}`]) {
+      const response = await fetch(`${server.url}${path}`)
+      expect(response.status, path).toBe(400)
+      const { error } = (await response.json()) as { error: string }
+      expect(error).toMatch(/^[A-Z][^\n]*\.$/)
+    }
+  })
+
+  it('error: a port in use rejects instead of ending the process', async () => {
+    const taken = Number(new URL((await aServer()).url).port)
+    await expect(aServer({ port: taken })).rejects.toMatchObject({ code: 'EADDRINUSE' })
   })
 
   it('answers 400 seeded random requests (methods, paths, headers, bodies) without a 5xx and serves on', {

@@ -1,24 +1,36 @@
 /**
  * A node's HTTP API on loopback (or where its operator binds it): relay a sealed command, relay an authenticated
- * read, and report the node's position. Every body is validated and size-limited, every client rate-limited;
- * answers never carry plaintext of anyone's state. Browsers reach it only from origins it was told to serve.
+ * read, report the node's position, serve checkpoints and push the inputs its enclave applied. Every body is
+ * validated and size-limited, every client rate-limited; answers never carry plaintext of anyone's state. Browsers
+ * reach it only from origins it was told to serve. Routes and their schemas are in nodeApiRoutes.ts.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { hashTypedData, isAddressEqual, type Address, type Hex } from 'viem'
+import { getRequestListener } from '@hono/node-server'
+import { OpenAPIHono, type Hook } from '@hono/zod-openapi'
+import { hashTypedData, isAddressEqual, type Address } from 'viem'
 import { checkpointTypedData } from '../../enclave-wasm/envelopes/checkpointTypes'
 import { recoverEnclaveSigner } from '../../enclave-wasm/envelopes/recoverEnclaveSigner'
-import { isValidX25519PublicKey } from '../../enclave-wasm/envelopes/x25519Key'
 import { COMMAND_RECORD_BYTES, ENCLAVE_ERROR_CODES, SESSION_RECORD_BYTES } from '../../enclave-wasm/protocol'
 import type { EnclaveClient } from '../enclave/createEnclaveClient'
-import { EnclaveCrashedError, EnclaveRequestError, EnclaveTimeoutError } from '../errors/enclave'
+import { EnclaveRequestError } from '../errors/enclave'
 import { LedgerPausedError } from '../errors/ledger'
 import { RelayerQueueFullError } from '../errors/relayer'
 import type { CheckpointExchange } from '../checkpoint/checkpointExchange'
-import { checkpointFromJson, checkpointToJson, signatureFromJson } from '../checkpoint/checkpointJson'
-import { clientAddress } from './clientAddress'
+import { checkpointToJson } from '../checkpoint/checkpointJson'
+import { type AppliedSeqSource, createAppliedEvents } from './appliedEvents'
 import type { Relayer } from './createRelayer'
-import { createRateLimiter } from './createRateLimiter'
+import { HttpError, toHttpError } from './httpError'
+import {
+  checkpointRoute,
+  commandsRoute,
+  cosignRoute,
+  eventsRoute,
+  readsRoute,
+  snapshotRoute,
+  statusRoute,
+} from './nodeApiRoutes'
+import { answerHeaders, guardClients, type NodeApiEnv } from './requestGuards'
 
 export type CreateNodeServerParameters = {
   enclave: Pick<EnclaveClient, 'readAccount' | 'getStatus'>
@@ -44,22 +56,16 @@ export type CreateNodeServerParameters = {
    * fetch the checkpoint and the snapshot it restores from. Without it the checkpoint endpoints answer 404.
    */
   checkpoints?: { exchange: CheckpointExchange; chainId: bigint; ledger: Address } | undefined
+  /** The seq the node's enclave has applied, pushed at GET /v1/events. Without it that endpoint answers 404. */
+  applied?: AppliedSeqSource | undefined
 }
 
 export type NodeServer = { url: string; close: () => Promise<void> }
 
-const MAX_JSON_BYTES = 1024
+/** Open event streams: enough for every wallet of an operator, too few for a stranger to hold the node's sockets. */
+const EVENT_STREAMS = { streams: 64, streamsPerClient: 8 }
 
-type Route = (request: IncomingMessage) => Promise<{ status: number; body: unknown; bytes?: Uint8Array }>
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message)
-  }
-}
+const UNKNOWN_ENDPOINT = 'Unknown endpoint. Try POST /v1/commands, POST /v1/reads or GET /v1/status.'
 
 /**
  * @example
@@ -75,51 +81,51 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
     trustLoopbackProxy = false,
     allowedOrigins = new Set(),
     checkpoints,
+    applied,
   } = parameters
-  const limiter = createRateLimiter({ ratePerSecond })
+  const events = createAppliedEvents(applied, EVENT_STREAMS)
 
-  const routes: Record<string, Route> = {
-    'POST /v1/commands': async (request) => {
-      requireContentType(request, 'application/octet-stream')
-      const body = await readBody(request, COMMAND_RECORD_BYTES)
-      if (body.byteLength !== COMMAND_RECORD_BYTES && body.byteLength !== SESSION_RECORD_BYTES)
-        throw new HttpError(
-          400,
-          `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`,
-        )
-      const accepted = await relayer.accept(body).catch((error: unknown) => {
-        if (error instanceof RelayerQueueFullError || error instanceof LedgerPausedError)
-          throw new HttpError(503, error.shortMessage)
-        throw error
-      })
-      // One answer for every refusal: the relayer cannot tell a bad signature from a stale epoch, and neither can you.
-      return accepted
-        ? { status: 202, body: { accepted: true } }
-        : { status: 422, body: { accepted: false, error: 'The enclave refused the command.' } }
-    },
-    'POST /v1/reads': async (request) => {
-      // Only JSON: a cross-origin page can send text/plain or a form without asking; JSON needs a preflight we refuse.
-      requireContentType(request, 'application/json')
-      const value = parseJson(await readBody(request, MAX_JSON_BYTES))
-      const { account, replyKey, expiresAt, requestNonce, signature } = (
-        typeof value === 'object' && value !== null ? value : {}
-      ) as Record<string, unknown>
-      if (
-        !isHex(account, 20) ||
-        !isHex(replyKey, 32) ||
-        !isHex(requestNonce, 32) ||
-        !isHex(signature, 65) ||
-        typeof expiresAt !== 'string' ||
-        !/^\d{1,20}$/.test(expiresAt)
+  const exchangeOf = (): CheckpointExchange => {
+    if (!checkpoints) throw new HttpError(404, 'This node does not serve checkpoints.')
+    return checkpoints.exchange
+  }
+  // The deployment and the member list as this node's enclave has applied them: whom a co-signature may come from.
+  const memberFacts = async () => {
+    const { chainId, ledger } = checkpoints ?? {}
+    if (chainId === undefined || !ledger) throw new HttpError(404, 'This node does not serve checkpoints.')
+    return { chainId, ledger, members: (await enclave.getStatus()).members }
+  }
+
+  const app = new OpenAPIHono<NodeApiEnv>({ defaultHook: refuseWith('The request does not match its schema.') })
+  app.use(answerHeaders, guardClients({ allowedOrigins, trustLoopbackProxy, ratePerSecond }))
+  app.notFound((c) => c.json({ error: UNKNOWN_ENDPOINT }, 404))
+  app.onError((error, c) => {
+    const refusal = toHttpError(error)
+    return c.json({ error: refusal.message }, refusal.status)
+  })
+
+  app.openapi(commandsRoute, async (c) => {
+    const body = new Uint8Array(await c.req.arrayBuffer())
+    if (body.byteLength !== COMMAND_RECORD_BYTES && body.byteLength !== SESSION_RECORD_BYTES)
+      throw new HttpError(
+        400,
+        `A command record is exactly ${COMMAND_RECORD_BYTES} bytes (sealed) or ${SESSION_RECORD_BYTES} bytes (session).`,
       )
-        throw new HttpError(
-          400,
-          'A read needs account (20 bytes), replyKey (32 bytes), requestNonce (32 bytes) and signature (65 bytes) as 0x-hex, and expiresAt (unix seconds) as a decimal string.',
-        )
-      if (!isValidX25519PublicKey(replyKey))
-        throw new HttpError(400, 'The replyKey is not a usable X25519 public key (low-order or non-canonical).')
-      const read = { account, replyKey, expiresAt: BigInt(expiresAt), requestNonce, signature }
-      const answer = await enclave.readAccount(read).catch(async (error: unknown) => {
+    const accepted = await relayer.accept(body).catch((error: unknown) => {
+      if (error instanceof RelayerQueueFullError || error instanceof LedgerPausedError)
+        throw new HttpError(503, error.shortMessage)
+      throw error
+    })
+    // One answer for every refusal: the relayer cannot tell a bad signature from a stale epoch, and neither can you.
+    return accepted
+      ? c.json({ accepted: true as const }, 202)
+      : c.json({ accepted: false as const, error: 'The enclave refused the command.' }, 422)
+  })
+
+  app.openapi(
+    readsRoute,
+    async (c) => {
+      const answer = await enclave.readAccount(c.req.valid('json')).catch(async (error: unknown) => {
         if (!(error instanceof EnclaveRequestError) || error.code !== ENCLAVE_ERROR_CODES.rejected) throw error
         const status = await enclave.getStatus()
         if (!status.bound)
@@ -133,109 +139,88 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
           "The enclave refused the read: the signature is not the account's, or the read key expired.",
         )
       })
-      return { status: 200, body: { ...answer, seq: answer.seq.toString() } }
+      return c.json({ ...answer, seq: answer.seq.toString() }, 200)
     },
-    'POST /v1/checkpoints': async (request) => {
-      requireContentType(request, 'application/json')
-      const value = parseJson(await readBody(request, MAX_JSON_BYTES)) as Record<string, unknown> | null
-      const checkpoint = checkpointFromJson(value?.checkpoint)
-      const signature = signatureFromJson(value)
-      if (!checkpoint || !signature)
-        throw new HttpError(400, 'A co-signature needs checkpoint (seq and five 32-byte hashes), signer and signature.')
+    refuseWith(
+      'A read needs account (20 bytes), replyKey (32 bytes), requestNonce (32 bytes) and signature (65 bytes) as 0x-hex, and expiresAt (unix seconds) as a decimal string.',
+    ),
+  )
+
+  app.openapi(statusRoute, async (c) => {
+    const status = await enclave.getStatus()
+    return c.json(
+      {
+        seq: status.seq.toString(),
+        epoch: status.epoch.toString(),
+        member: status.member,
+        pending: relayer.pending(),
+        pausedAt: relayer.pausedAt()?.toString() ?? null,
+      },
+      200,
+    )
+  })
+
+  app.openapi(
+    cosignRoute,
+    async (c) => {
+      const { checkpoint: json, signer, signature } = c.req.valid('json')
+      const checkpoint = { ...json, seq: BigInt(json.seq) }
       const { chainId, ledger, members } = await memberFacts()
-      const recovered = recoverEnclaveSigner(
-        hashTypedData(checkpointTypedData(chainId, ledger, checkpoint)),
-        signature.signature,
-      )
-      if (
-        !recovered ||
-        !isAddressEqual(recovered, signature.signer) ||
-        !members.some((m) => isAddressEqual(m, recovered))
-      )
+      const recovered = recoverEnclaveSigner(hashTypedData(checkpointTypedData(chainId, ledger, checkpoint)), signature)
+      if (!recovered || !isAddressEqual(recovered, signer) || !members.some((m) => isAddressEqual(m, recovered)))
         throw new HttpError(403, "The signature is not a member enclave's over this checkpoint.")
-      if (!(await exchangeOf().cosign(checkpoint, signature)))
+      if (!(await exchangeOf().cosign(checkpoint, { signer, signature })))
         throw new HttpError(
           409,
           'This node holds no such checkpoint: its state at that input differs, or it has not reached it.',
         )
-      return { status: 200, body: { cosigned: true } }
+      return c.json({ cosigned: true as const }, 200)
     },
-    'GET /v1/status': async () => {
-      const status = await enclave.getStatus()
-      return {
-        status: 200,
-        body: {
-          seq: status.seq.toString(),
-          epoch: status.epoch.toString(),
-          member: status.member,
-          pending: relayer.pending(),
-          // The divergent seq while the Ledger is paused (commands are refused 503), else null.
-          pausedAt: relayer.pausedAt()?.toString() ?? null,
-        },
-      }
+    refuseWith('A co-signature needs checkpoint (seq and five 32-byte hashes), signer and signature.'),
+  )
+
+  app.openapi(
+    checkpointRoute,
+    async (c) => {
+      const { seq } = c.req.valid('param')
+      const gathered = await exchangeOf().find(BigInt(seq))
+      if (!gathered) throw new HttpError(404, `This node holds no checkpoint at input ${seq}.`)
+      return c.json({ checkpoint: checkpointToJson(gathered.checkpoint), signatures: gathered.signatures }, 200)
     },
-  }
+    refuseWith('A checkpoint is named by its input, a decimal seq.'),
+  )
 
-  const exchangeOf = (): CheckpointExchange => {
-    if (!checkpoints) throw new HttpError(404, 'This node does not serve checkpoints.')
-    return checkpoints.exchange
-  }
-  // The deployment and the member list as this node's enclave has applied them: whom a co-signature may come from.
-  const memberFacts = async () => {
-    const { chainId, ledger } = checkpoints ?? {}
-    if (chainId === undefined || !ledger) throw new HttpError(404, 'This node does not serve checkpoints.')
-    return { chainId, ledger, members: (await enclave.getStatus()).members }
-  }
-  /** GET /v1/checkpoints/SEQ and GET /v1/snapshots/HASH. */
-  const pathRoute = (path: string): Route | undefined => {
-    const seq = /^\/v1\/checkpoints\/(\d{1,20})$/.exec(path)?.[1]
-    if (seq !== undefined)
-      return async () => {
-        const gathered = await exchangeOf().find(BigInt(seq))
-        if (!gathered) throw new HttpError(404, `This node holds no checkpoint at input ${seq}.`)
-        return {
-          status: 200,
-          body: { checkpoint: checkpointToJson(gathered.checkpoint), signatures: gathered.signatures },
-        }
-      }
-    const hash = /^\/v1\/snapshots\/(0x[0-9a-f]{64})$/.exec(path)?.[1]
-    if (hash !== undefined)
-      return async () => {
-        const snapshot = await exchangeOf().snapshot(hash as Hex)
-        if (!snapshot) throw new HttpError(404, 'This node holds no snapshot with that hash.')
-        return { status: 200, body: undefined, bytes: snapshot }
-      }
-    return undefined
-  }
+  app.openapi(
+    snapshotRoute,
+    async (c) => {
+      const snapshot = await exchangeOf().snapshot(c.req.valid('param').hash)
+      if (!snapshot) throw new HttpError(404, 'This node holds no snapshot with that hash.')
+      return c.body(snapshot as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/octet-stream' })
+    },
+    refuseWith('A snapshot is named by its hash, 32 bytes of lowercase 0x-hex.'),
+  )
 
-  const server: Server = createServer((request, response) => {
-    void handle(request, response)
+  app.openapi(eventsRoute, (c) => events.open(c))
+
+  app.doc('/v1/openapi.json', {
+    openapi: '3.0.3',
+    info: {
+      title: 'Anonify node API',
+      version: '1',
+      description: "A member node's relayer, authenticated reads, checkpoints and applied-input events.",
+    },
   })
-  async function handle(request: IncomingMessage, response: ServerResponse) {
-    const send = (status: number, body: unknown) => {
-      // Refused before its body was read: close, so a keep-alive client does not reuse a socket we abandon.
-      const connection = request.complete ? {} : { connection: 'close' }
-      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...connection })
-      response.end(JSON.stringify(body))
-    }
-    try {
-      refuseForeignBrowser(request, allowedOrigins)
-      if (!limiter.allow(clientAddress(request, trustLoopbackProxy)))
-        throw new HttpError(429, 'Too many requests; slow down.')
-      const path = (request.url ?? '').split('?')[0] ?? ''
-      const route = routes[`${request.method} ${path}`] ?? (request.method === 'GET' ? pathRoute(path) : undefined)
-      if (!route) throw new HttpError(404, 'Unknown endpoint. Try POST /v1/commands, POST /v1/reads or GET /v1/status.')
-      const { status, body, bytes } = await route(request)
-      if (bytes) {
-        response.writeHead(status, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' })
-        response.end(bytes)
-      } else send(status, body)
-    } catch (error) {
-      const refusal = toHttpError(error)
-      send(refusal.status, { error: refusal.message })
-    }
-  }
 
+  // Our own node:http server, so a malformed request target gets a JSON refusal like every other one.
+  const server: Server = createServer(
+    getRequestListener(app.fetch, {
+      errorHandler: () =>
+        new Response(JSON.stringify({ error: "The request's target or Host header is malformed." }), {
+          status: 400,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store', connection: 'close' },
+        }),
+    }),
+  )
   // An 'error' event without a listener would end the process (a port in use on a member's restart).
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -247,67 +232,22 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
   const address = server.address() as AddressInfo
   return {
     url: `http://${host}:${address.port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      // An open event stream is an active response: the server would wait for it forever.
+      await events.closeAll()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
   }
-}
-
-/** Reads at most `limit` bytes; a longer body is refused before it is buffered whole. */
-async function readBody(request: IncomingMessage, limit: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).byteLength
-    if (size > limit) throw new HttpError(413, `The body is larger than ${limit} bytes.`)
-    chunks.push(chunk as Buffer)
-  }
-  return new Uint8Array(Buffer.concat(chunks))
 }
 
 /**
- * A browser names the page that sent a request in `Origin` (on every POST, and on cross-origin GETs from fetch) and
- * in `Sec-Fetch-Site` (on everything, <img> tags included). Refused unless the origin was allowed: another port of
- * 127.0.0.1 is the same site but not the same origin, so `same-site` is refused too. The Vite proxy of `anonify dev`
- * forwards both headers unchanged (its `changeOrigin` rewrites only Host), which is why dev allows its own origin.
+ * A validation failure answers 400 with `message`, or with a refinement's own sentence when only refinements failed
+ * (the shape was right but a value is unusable, like a low-order replyKey): never the validator's dump.
  */
-function refuseForeignBrowser(request: IncomingMessage, allowedOrigins: ReadonlySet<string>): void {
-  const origin = request.headers.origin
-  if (origin !== undefined) {
-    if (!allowedOrigins.has(origin))
-      throw new HttpError(403, 'Requests from this web page are not served by this node.')
-    return
+function refuseWith<I, P extends string>(message: string): Hook<I, NodeApiEnv, P, undefined> {
+  return (result) => {
+    if (result.success) return
+    const [first] = result.error.issues
+    throw new HttpError(400, result.error.issues.every((issue) => issue.code === 'custom') ? first!.message : message)
   }
-  const site = request.headers['sec-fetch-site']
-  if (site !== undefined && site !== 'none' && site !== 'same-origin')
-    throw new HttpError(403, 'Cross-site requests are not served by this node.')
-}
-
-function requireContentType(request: IncomingMessage, expected: string): void {
-  const type = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
-  if (type !== expected) throw new HttpError(415, `Send the body as ${expected}.`)
-}
-
-/** Refusals keep their status; an enclave that is gone or busy is unavailable (503), not a refusal of the request. */
-function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error
-  if (error instanceof EnclaveCrashedError)
-    return new HttpError(503, "The node's enclave is not running; it restarts from its sealed state. Retry shortly.")
-  if (error instanceof EnclaveTimeoutError) return new HttpError(503, "The node's enclave is busy; retry shortly.")
-  if (error instanceof EnclaveRequestError && error.code === ENCLAVE_ERROR_CODES.invalidRequest)
-    return new HttpError(400, 'The enclave refused a malformed request.')
-  // The routes answer every refusal of the request itself; an enclave that still says no cannot serve yet (unbound).
-  if (error instanceof EnclaveRequestError)
-    return new HttpError(503, "The node's enclave cannot serve this yet; retry shortly.")
-  return new HttpError(500, 'The node failed to handle the request.')
-}
-
-function parseJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes))
-  } catch {
-    throw new HttpError(400, 'The body is not JSON.')
-  }
-}
-
-function isHex(value: unknown, bytes: number): value is `0x${string}` {
-  return typeof value === 'string' && value.length === 2 + 2 * bytes && /^0x[0-9a-fA-F]*$/.test(value)
 }
