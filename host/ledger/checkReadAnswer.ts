@@ -102,7 +102,7 @@ export function createAnswerChecker({ publicClient, ledger, finality, fromBlock 
               ...read,
               functionName: 'seq',
               // Never before the deployment: the Ledger has no code there.
-        blockNumber: final - STALE_AFTER_BLOCKS > fromBlock ? final - STALE_AFTER_BLOCKS : fromBlock,
+              blockNumber: final - STALE_AFTER_BLOCKS > fromBlock ? final - STALE_AFTER_BLOCKS : fromBlock,
             }),
           ] as const,
       )
