@@ -95,7 +95,7 @@ test('the web wallet refuses a forged reply and a replayed one, naming the node,
   await tokenIssuerOn(MAIN_STACK)('mint', '--to', CAROL.address, '--amount', '1')
   const replayRefusal = replayed.getByRole('alert').filter({ hasText: 'Refused the reply' }).first()
   await expect(replayRefusal).toContainText(`Refused the reply of ${node}`, { timeout: 30_000 })
-  await expect(replayRefusal).toContainText('not signed by an enclave over this request')
+  await expect(replayRefusal).toContainText(/not signed by enclave 0x[0-9a-fA-F]{40} over this request/)
   await replayed.screenshot({ path: testInfo.outputPath('replayed-reply-refused.png'), fullPage: true })
   await replaying.close()
 })

@@ -3,7 +3,16 @@
  * answer counts only if the enclave that signed it answered this very request (envelopes/accountRead.ts). Whether that
  * enclave is a member and its position the Ledger's is checked against the chain (host/ledger/checkReadAnswer.ts).
  */
-import { bytesToHex, hashTypedData, hexToBytes, isAddressEqual, keccak256, type Address, type Hex } from 'viem'
+import {
+  bytesToHex,
+  getAddress,
+  hashTypedData,
+  hexToBytes,
+  isAddressEqual,
+  keccak256,
+  type Address,
+  type Hex,
+} from 'viem'
 import { READ_TYPES, readInfo, readReplyTypedData } from '../../enclave-wasm/envelopes/accountRead'
 import { decodeReadReply, type AccountReply } from '../../enclave-wasm/envelopes/readReply'
 import { commandDomain } from '../../enclave-wasm/envelopes/commandEnvelope'
@@ -87,8 +96,9 @@ export function createAccountReader(parameters: ReadAccountParameters) {
       const { replyKey, expiresAt, signature, privateKey } = await currentKey()
       const requestNonce = bytesToHex(crypto.getRandomValues(new Uint8Array(32)))
       const answer = await source.readAccount({ account, replyKey, expiresAt, requestNonce, signature })
+      const named = getAddress(answer.signer)
       const refuse = (reason: 'forged' | 'notForThisRequest', detail: string) =>
-        new ReadReplyRefusedError({ reason, node, detail, signer: answer.signer })
+        new ReadReplyRefusedError({ reason, node, detail, signer: named })
       const binding = {
         account,
         replyKey,
@@ -99,7 +109,7 @@ export function createAccountReader(parameters: ReadAccountParameters) {
       }
       const signer = recoverEnclaveSigner(hashTypedData(readReplyTypedData(chainId, ledger, binding)), answer.signature)
       if (!signer || !isAddressEqual(signer, answer.signer))
-        throw refuse('forged', 'it is not signed by an enclave over this request and its ciphertext.')
+        throw refuse('forged', `it is not signed by enclave ${named} over this request and its ciphertext.`)
       const plaintext = await openWithKey(
         privateKey,
         readInfo(chainId, ledger, account, requestNonce),

@@ -21,6 +21,8 @@ export class ReadReplyRefusedError extends AnonifyError {
   override name = 'ReadReplyRefusedError' as const
   readonly reason: ReadRefusal
   readonly node: string
+  /** The enclave the reply named, if it named one. */
+  readonly signer: Address | undefined
   constructor({
     reason,
     node,
@@ -28,11 +30,9 @@ export class ReadReplyRefusedError extends AnonifyError {
     signer,
   }: { reason: ReadRefusal; node: string; detail: string; signer?: Address | undefined }) {
     super(`Refused the reply of ${node}: ${detail}`, {
-      metaMessages: [
-        signer ? `It named enclave ${signer}.` : 'It named no enclave that signed it.',
-        'Nothing in it was shown. Read through another member node (--node), or try again.',
-      ],
+      metaMessages: ['Nothing in it was shown. Try again, or read through another member node (CLI: --node).'],
     })
+    this.signer = signer
     this.reason = reason
     this.node = node
   }

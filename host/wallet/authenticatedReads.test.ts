@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { bytesToHex, encodeAbiParameters, hashTypedData, keccak256, toHex, type Hex } from 'viem'
+import { bytesToHex, encodeAbiParameters, getAddress, hashTypedData, keccak256, toHex, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount, serializeSignature, sign } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
@@ -223,7 +223,7 @@ describe('authenticated reads', { timeout: 120_000 }, () => {
     const member = (await replicas[0]!.enclave.getStatus()).signer!
     const impostor = await refusalOf(aliceWallet([await forger(member)]).read())
     expect(impostor.reason).toBe('forged')
-    expect(impostor.shortMessage).toContain('not signed by an enclave over this request')
+    expect(impostor.shortMessage).toContain(`not signed by enclave ${getAddress(member)} over this request`)
   })
 
   it('attack: an earlier reply replayed to a later request is refused', async () => {

@@ -68,9 +68,11 @@ export function HistoryPanel() {
               <td colSpan={6} className="muted">
                 {account.data
                   ? 'Nothing yet.'
-                  : mode === 'replica'
-                    ? 'Not read yet: your enclave is catching up or restoring.'
-                    : 'Not read yet: connect a wallet to read your history through a member node.'}
+                  : account.isError
+                    ? 'Not shown: the last reply was refused (see your balance).'
+                    : mode === 'replica'
+                      ? 'Not read yet: your enclave is catching up or restoring.'
+                      : 'Not read yet: connect a wallet to read your history through a member node.'}
               </td>
             </tr>
           )}
