@@ -63,7 +63,7 @@ export default defineConfig({
     devStack(E2E_PORT, E2E_DEPLOYMENT, '.anonify/dev-node'),
     // Started once the dev stack answers (in order); a fresh data dir, as the stack's chain is new each run.
     {
-      command: `rm -rf ${E2E_SECOND_NODE_DATA} && node cli/bin/anonify.js node --deployment ${E2E_DEPLOYMENT} --data ${E2E_SECOND_NODE_DATA} --operator-account 8 --http-port ${E2E_SECOND_NODE_PORT} --peer http://127.0.0.1:${E2E_PORT}`,
+      command: `rm -rf ${E2E_SECOND_NODE_DATA} && node cli/bin/anonify.js node --deployment ${E2E_DEPLOYMENT} --data ${E2E_SECOND_NODE_DATA} --operator-account 8 --http-port ${E2E_SECOND_NODE_PORT} --peer http://127.0.0.1:${E2E_PORT} --allow-origin http://127.0.0.1:${E2E_PORT}`,
       url: `http://127.0.0.1:${E2E_SECOND_NODE_PORT}/v1/status`,
       timeout: 60_000,
       reuseExistingServer: false,

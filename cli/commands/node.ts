@@ -6,13 +6,14 @@ import { superviseMember, type SupervisionEvent } from '../../host/node/supervis
 import { formatError } from '../../host/errors/formatError'
 import { defineCommand } from '../command'
 import { operatorAccount } from './operatorAccount'
-import { integerOption, stringOption, urlOption } from './parseOptions'
+import { integerOption, InvalidOptionError, stringOption, urlOption } from './parseOptions'
 import { untilSignal } from './untilSignal'
 
 export const nodeCommand = defineCommand({
   usage: [
-    '[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N] [--peer URL]',
+    '[ANONIFY_OPERATOR_KEY=0x…] anonify node --data DIR [--rpc URL] [--deployment FILE] [--operator-account N] [--http-port N] [--peer URL] [--allow-origin URL[,URL…]]',
     "--peer: another member node's API, to co-sign checkpoints there and, joining late, restore from its snapshots.",
+    '--allow-origin: web app origins whose pages may read and send through this node (CORS); others are refused.',
   ],
   options: {
     rpc: { type: 'string' },
@@ -21,6 +22,7 @@ export const nodeCommand = defineCommand({
     'operator-account': { type: 'string' },
     'http-port': { type: 'string' },
     peer: { type: 'string' },
+    'allow-origin': { type: 'string' },
   },
   async run(values) {
     const deployment = await readDeployment(resolveRepoPath(stringOption(values.deployment, DEFAULT_DEPLOYMENT_PATH)))
@@ -36,6 +38,7 @@ export const nodeCommand = defineCommand({
       onEvent: logMemberEvent,
       httpPort,
       peerUrl: urlOption('peer', values.peer),
+      allowedOrigins: originsOption(values['allow-origin']),
     })
     console.log(
       `Enclave member running from ${dataDir} on chain ${deployment.chainId}; relayer and reads at ${member.url}. Ctrl-C stops it.`,
@@ -50,6 +53,23 @@ export const nodeCommand = defineCommand({
     return 0
   },
 })
+
+/** `--allow-origin http://a,http://b` as origins (scheme, host and port; a path is refused as a typo). */
+function originsOption(value: string | boolean | undefined): Set<string> {
+  const origins = new Set<string>()
+  if (typeof value !== 'string') return origins
+  for (const text of value.split(',')) {
+    const url = new URL(urlOption('allow-origin', text.trim())!)
+    if (url.pathname !== '/' || url.search || url.hash)
+      throw new InvalidOptionError({
+        option: 'allow-origin',
+        expected: 'an origin such as http://127.0.0.1:5173',
+        value: text,
+      })
+    origins.add(url.origin)
+  }
+  return origins
+}
 
 /** Where a node serves its HTTP API unless told otherwise, and where `anonify wallet` looks first. */
 export const DEFAULT_NODE_PORT = 8547

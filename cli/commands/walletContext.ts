@@ -10,14 +10,13 @@ import { readDeployment } from '../../host/deployment/deploymentFile'
 import type { Deployment } from '../../host/deployment/parseDeployment'
 import { DEFAULT_DEPLOYMENT_PATH, resolveRepoPath } from '../../host/deployment/paths'
 import { AnonifyError } from '../../host/errors/base'
-import { createNodeClient } from '../../host/relayer/createNodeClient'
 import { fileStore } from '../../host/storage/fileStore'
 import {
   createConfidentialWallet,
   type ConfidentialWallet,
   type PostedCommand,
 } from '../../host/wallet/confidentialWallet'
-import { createFailover } from '../../host/wallet/failover'
+import { memberNodes } from '../../host/wallet/memberNodes'
 import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { formatTokenAmount } from '../../host/wallet/tokenUnits'
 import { DEFAULT_NODE_PORT } from './node'
@@ -76,8 +75,7 @@ export async function openWallet(values: Values, command: string): Promise<Walle
   const wallet = keyAccount(values.key, 'ANONIFY_WALLET_KEY', command)
   const deployment = await deploymentOf(values)
   const rpcUrl = urlOption('rpc', values.rpc) ?? deployment.rpcUrl
-  const nodes = nodeUrls(values, deployment).map((url) => ({ name: url, reader: createNodeClient(url) }))
-  const relayers = createFailover(nodes.map(({ name, reader }) => ({ name, value: reader })))
+  const { readers, poster } = memberNodes(nodeUrls(values, deployment))
   const chainId = BigInt(deployment.chainId)
   const ledger = deployment.contracts.ledger
   const { publicClient } = createLedgerClients({ rpcUrl, chainId: deployment.chainId, account: wallet.address })
@@ -90,8 +88,8 @@ export async function openWallet(values: Values, command: string): Promise<Walle
     publicClient,
     fromBlock: BigInt(deployment.deployBlock),
     finality: deployment.finality,
-    readers: nodes,
-    poster: { postCommand: (record) => relayers.attempt((node) => node.postCommand(record)) },
+    readers,
+    poster,
     sessions: blobSessionStore(fileStore(sessionPath), sessionPath),
   })
   return { wallet, deployment, confidential, publicClient, print: printer(values.json === true) }

@@ -187,6 +187,29 @@ describe('node HTTP API', () => {
     expect((await fetch(`${server.url}/v1/status`)).status).toBe(200)
   })
 
+  it('behavior: answers CORS for the origins it serves, so a wallet page elsewhere may use it; never for others', async () => {
+    const server = await aServer()
+    const preflight = (origin: string) =>
+      fetch(`${server.url}/v1/reads`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+          'sec-fetch-site': 'cross-site',
+        },
+      })
+    const granted = await preflight(WEB_ORIGIN)
+    expect(granted.status).toBe(204)
+    expect(granted.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
+    expect(granted.headers.get('access-control-allow-methods')).toContain('POST')
+    const refused = await preflight('http://evil.example')
+    expect(refused.status).toBe(403)
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+    const status = await fetch(`${server.url}/v1/status`, { headers: { origin: WEB_ORIGIN } })
+    expect(status.headers.get('access-control-allow-origin')).toBe(WEB_ORIGIN)
+  })
+
   it('error: /v1/reads takes only application/json and /v1/commands only application/octet-stream (415)', async () => {
     const server = await aServer()
     const read = readJson(await aSignedRead(`0x${'22'.repeat(32)}`))

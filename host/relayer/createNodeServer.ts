@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { OpenAPIHono, type Hook } from '@hono/zod-openapi'
+import { cors } from 'hono/cors'
 import { hashTypedData, isAddressEqual, type Address } from 'viem'
 import { checkpointTypedData } from '../../enclave-wasm/envelopes/checkpointTypes'
 import { recoverEnclaveSigner } from '../../enclave-wasm/envelopes/recoverEnclaveSigner'
@@ -48,7 +49,8 @@ export type CreateNodeServerParameters = {
   /**
    * Browser origins (`http://127.0.0.1:5173`) whose pages may call this API, read on every request so a caller may
    * add one it learns later (`anonify dev` adds its web app's once Vite listens). Requests without an Origin (curl,
-   * the CLI) are always served; a browser request from any other origin is refused 403.
+   * the CLI) are always served; a browser request from any other origin is refused 403. The allowed ones get CORS
+   * answers, so a wallet page served elsewhere can read and send through this node (`anonify node --allow-origin`).
    */
   allowedOrigins?: ReadonlySet<string> | undefined
   /**
@@ -97,7 +99,14 @@ export async function createNodeServer(parameters: CreateNodeServerParameters): 
   }
 
   const app = new OpenAPIHono<NodeApiEnv>({ defaultHook: refuseWith('The request does not match its schema.') })
-  app.use(answerHeaders, guardClients({ allowedOrigins, trustLoopbackProxy, ratePerSecond }))
+  // CORS only for the origins allowed: the guard has refused every other page (403) before a preflight is answered.
+  const corsForAllowed = cors({
+    origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['content-type'],
+    maxAge: 600,
+  })
+  app.use(answerHeaders, guardClients({ allowedOrigins, trustLoopbackProxy, ratePerSecond }), corsForAllowed)
   app.notFound((c) => c.json({ error: UNKNOWN_ENDPOINT }, 404))
   app.onError((error, c) => {
     const refusal = toHttpError(error)

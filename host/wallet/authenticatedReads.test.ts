@@ -24,13 +24,12 @@ import { writeDeployment } from '../deployment/deploymentFile'
 import { REPO_ROOT } from '../deployment/paths'
 import { ReadReplyRefusedError } from '../errors/read'
 import { removeEnclave } from '../ledger/governance'
-import { createNodeClient } from '../relayer/createNodeClient'
 import { createNodeServer, type NodeServer } from '../relayer/createNodeServer'
 import { createRelayer } from '../relayer/createRelayer'
 import { startTestChain, testWallet, type TestChain, type TestReplica } from '../node/testGroup'
 import { fileStore } from '../storage/fileStore'
 import { createConfidentialWallet } from './confidentialWallet'
-import { createFailover } from './failover'
+import { memberNodes } from './memberNodes'
 import { blobSessionStore } from './sessionStore'
 
 const issuer = testWallet('issuer')
@@ -45,8 +44,7 @@ let dir: string
 
 /** Alice's wallet, reading and sending through `urls` in turn, as the CLI and the web app build it. */
 function aliceWallet(urls: string[]) {
-  const readers = urls.map((url) => ({ name: url, reader: createNodeClient(url) }))
-  const relayers = createFailover(readers.map(({ name, reader }) => ({ name, value: reader })))
+  const { readers, poster } = memberNodes(urls)
   return createConfidentialWallet({
     chainId: BigInt(chain.deployment.chainId),
     ledger: chain.ledger,
@@ -56,7 +54,7 @@ function aliceWallet(urls: string[]) {
     fromBlock: BigInt(chain.deployment.deployBlock),
     finality: chain.deployment.finality,
     readers,
-    poster: { postCommand: (record) => relayers.attempt((node) => node.postCommand(record)) },
+    poster,
     sessions: blobSessionStore(fileStore(join(dir, 'alice-session.json')), 'a test file'),
   })
 }

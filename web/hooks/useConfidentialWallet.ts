@@ -7,10 +7,11 @@
 import { toHex, type PublicClient } from 'viem'
 import type { LedgerClients } from '../../host/ledger/confirmTransaction'
 import { usePublicClient, useWalletClient } from 'wagmi'
-import { createNodeClient } from '../../host/relayer/createNodeClient'
+import type { AccountReadSource } from '../../host/envelopes/readAccount'
 import { indexedDbStore } from '../../host/storage/indexedDb'
 import { createConfidentialWallet, type ConfidentialWallet } from '../../host/wallet/confidentialWallet'
 import { createDirectPoster } from '../../host/wallet/directPoster'
+import { memberNodes } from '../../host/wallet/memberNodes'
 import { blobSessionStore } from '../../host/wallet/sessionStore'
 import { useAppContext } from '../app/AppContext'
 import { currentPostingRoute, usePostingRoute } from './usePostingRoute'
@@ -43,22 +44,22 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
     const chainId = BigInt(deployment.chainId)
     const ledger = deployment.contracts.ledger
     const enclaveClient = async () => (await enclave).client
-    // Same origin: the dev server forwards /v1/ to the node's API (anonify dev), so no CORS is involved.
-    const node = createNodeClient(pageNodeUrl())
+    // First the page's own origin (the dev server forwards /v1/ to its node), then the member nodes the deployment
+    // lists, which answer this page's origin if their operators allowed it (anonify node --allow-origin).
+    const page = pageNodeUrl()
+    const others = deployment.nodes.filter((url) => new URL(url).origin !== new URL(page).origin)
+    const nodes = memberNodes([page, ...others])
     // Posting directly needs this tab's enclave to precheck the record: only a replica has the epoch keys for it.
     const poster = () =>
       mode === 'light' || currentPostingRoute() === 'relayer'
-        ? node
+        ? nodes.poster
         : createDirectPoster({
             clients: { walletClient: client(), publicClient },
             ledger,
             precheck: async (record, blockNumber) =>
               (await (await enclaveClient()).precheck({ record: toHex(record), blockNumber })).accepted,
           })
-    const tabReplica = {
-      readAccount: async (params: Parameters<typeof node.readAccount>[0]) =>
-        (await enclaveClient()).readAccount(params),
-    }
+    const tabReplica: AccountReadSource = { readAccount: async (params) => (await enclaveClient()).readAccount(params) }
     wallet = createConfidentialWallet({
       chainId,
       ledger,
@@ -67,7 +68,7 @@ export function useConfidentialWallet(): ConfidentialWallet | undefined {
       publicClient,
       fromBlock: BigInt(deployment.deployBlock),
       finality: deployment.finality,
-      readers: mode === 'light' ? [{ name: pageNodeUrl(), reader: node }] : [{ name: TAB_REPLICA, reader: tabReplica }],
+      readers: mode === 'light' ? nodes.readers : [{ name: TAB_REPLICA, reader: tabReplica }],
       poster: { postCommand: (record) => poster().postCommand(record) },
       sessions: blobSessionStore(
         indexedDbStore(`${deployment.chainId}:${ledger.toLowerCase()}:session:${account.toLowerCase()}`),
