@@ -6,12 +6,9 @@
  */
 import { readFile } from 'node:fs/promises'
 import { expect, test, type Route } from '@playwright/test'
-import { bytesToHex, hashTypedData, keccak256, type Address, type Hex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount, serializeSignature, sign } from 'viem/accounts'
-import { readInfo, readReplyTypedData } from '../enclave-wasm/envelopes/accountRead'
-import { sealTo } from '../enclave-wasm/envelopes/hpkeSuite'
-import { encodeReadReply } from '../enclave-wasm/envelopes/readReply'
+import type { Address, Hex } from 'viem'
 import { parseDeployment } from '../host/deployment/parseDeployment'
+import { forgeReadAnswer } from '../host/wallet/forgedReadAnswer.fixture'
 import { initTokenOnce, MAIN_STACK, openWallet, tokenIssuerOn } from './journey'
 
 const CAROL = { index: 3, address: '0x90F79bf6EB2c4f870365E785982E1f101E93b906' as Address }
@@ -19,41 +16,18 @@ const ALICE: Address = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 
 type ReadBody = { account: Address; replyKey: Hex; requestNonce: Hex; expiresAt: string }
 
-/** The review's forgery: sealed to the wallet's own reply key, signed by a key no member holds. */
+/** The review's forgery, sealed to the page's own reply key, at the genuine position. */
 async function forgedAnswer(read: ReadBody, genuine: { seq: string; acc: Hex }) {
   const deployment = parseDeployment(JSON.parse(await readFile(MAIN_STACK.deployment, 'utf8')))
-  const chainId = BigInt(deployment.chainId)
-  const ledger = deployment.contracts.ledger
-  const seq = BigInt(genuine.seq)
-  const plaintext = encodeReadReply({
-    nonce: 0n,
-    seq,
-    receipt: undefined,
-    apps: {
-      token: { balance: 100_000_000n },
-      session: undefined,
-      identity: { present: false, attributes: 0, jurisdiction: 0, expiresBlock: 0n },
-    },
-    history: [
-      { seq, direction: 'received', op: 'transfer', counterparty: ALICE, amount: 100_000_000n, code: 0, nonce: 0n },
-    ],
+  return forgeReadAnswer({
+    chainId: BigInt(deployment.chainId),
+    ledger: deployment.contracts.ledger,
+    read,
+    seq: BigInt(genuine.seq),
+    acc: genuine.acc,
+    balance: 100_000_000n,
+    from: ALICE,
   })
-  const info = readInfo(chainId, ledger, read.account, read.requestNonce)
-  const reply = bytesToHex(await sealTo(read.replyKey, info, new Uint8Array(), plaintext))
-  const key = generatePrivateKey()
-  const binding = { ...read, seq, acc: genuine.acc, replyHash: keccak256(reply) }
-  const digest = hashTypedData(
-    readReplyTypedData(chainId, ledger, {
-      account: binding.account,
-      replyKey: binding.replyKey,
-      requestNonce: binding.requestNonce,
-      seq,
-      acc: binding.acc,
-      replyHash: binding.replyHash,
-    }),
-  )
-  const signature = serializeSignature(await sign({ hash: digest, privateKey: key }))
-  return { reply, seq: genuine.seq, acc: genuine.acc, signer: privateKeyToAccount(key).address, signature }
 }
 
 test('the web wallet refuses a forged reply and a replayed one, naming the node, and shows no forged balance', async ({

@@ -5,31 +5,21 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWalletClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ENCLAVE_BUILD_DIR } from '../../enclave-wasm/platform/launchNodeEnclave'
-import { readEnclaveManifest } from '../../enclave-wasm/platform/manifest'
-import { startAnvil, type Anvil } from '../chain/startAnvil'
-import { deployStack } from '../deployment/deployStack'
-import type { Deployment } from '../deployment/parseDeployment'
 import { subscribeApplied } from '../relayer/subscribeApplied'
 import type { MemberNodeEvent } from './memberNodeEvent'
 import { startHeadlessMember } from './startHeadlessMember'
+import { startTestChain, type TestChain } from './testGroup'
 
-let anvil: Anvil
-let deployment: Deployment
+let chain: TestChain
 let dataDir: string
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'anonify-headless-'))
-  anvil = await startAnvil()
-  deployment = await deployStack({
-    rpcUrl: anvil.rpcUrl,
-    measurement: (await readEnclaveManifest(ENCLAVE_BUILD_DIR)).measurement,
-  })
+  chain = await startTestChain()
 }, 60_000)
 afterAll(async () => {
-  await anvil?.stop()
+  await chain?.stop()
   await rm(dataDir, { recursive: true, force: true })
 })
 
@@ -37,13 +27,12 @@ describe('startHeadlessMember', () => {
   it('pushes the seq at GET /v1/events as its loop syncs, and still reports every event to its caller', {
     timeout: 120_000,
   }, async () => {
-    const [, operator] = await createWalletClient({ transport: http(anvil.rpcUrl) }).getAddresses()
     const events: MemberNodeEvent[] = []
     const member = await startHeadlessMember({
-      deployment,
-      rpcUrl: anvil.rpcUrl,
+      deployment: chain.deployment,
+      rpcUrl: chain.anvil.rpcUrl,
       dataDir,
-      account: operator!,
+      account: chain.clients(1).walletClient.account.address,
       httpPort: 0,
       onEvent: (event) => events.push(event),
     })

@@ -11,14 +11,10 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { bytesToHex, encodeAbiParameters, getAddress, hashTypedData, keccak256, toHex, type Hex } from 'viem'
-import { generatePrivateKey, privateKeyToAccount, serializeSignature, sign } from 'viem/accounts'
+import { encodeAbiParameters, getAddress, keccak256, toHex, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
-import { readInfo, readReplyTypedData } from '../../enclave-wasm/envelopes/accountRead'
-import { sealTo } from '../../enclave-wasm/envelopes/hpkeSuite'
 import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
-import { encodeReadReply } from '../../enclave-wasm/envelopes/readReply'
 import { INPUT_KIND } from '../../enclave-wasm/protocol'
 import { writeDeployment } from '../deployment/deploymentFile'
 import { REPO_ROOT } from '../deployment/paths'
@@ -29,6 +25,7 @@ import { createRelayer } from '../relayer/createRelayer'
 import { startTestChain, testWallet, type TestChain, type TestReplica } from '../node/testGroup'
 import { fileStore } from '../storage/fileStore'
 import { createConfidentialWallet } from './confidentialWallet'
+import { forgeReadAnswer } from './forgedReadAnswer.fixture'
 import { memberNodes } from './memberNodes'
 import { blobSessionStore } from './sessionStore'
 
@@ -81,7 +78,6 @@ async function aLyingNode(answer: (read: Record<string, string>) => Promise<unkn
 /** The review's fake node: "balance 1,000,000, received 1,000,000 from Alice", sealed to the wallet's own reply key. */
 const forger = (claimSigner?: Hex) =>
   aLyingNode(async ({ account, replyKey, requestNonce }) => {
-    const key = generatePrivateKey()
     const seq = await chain.chainSeq()
     const acc = await chain.poster.publicClient.readContract({
       address: chain.ledger,
@@ -89,48 +85,16 @@ const forger = (claimSigner?: Hex) =>
       functionName: 'accumulatorAt',
       args: [seq],
     })
-    const plaintext = encodeReadReply({
-      nonce: 0n,
-      seq,
-      receipt: undefined,
-      apps: {
-        token: { balance: 1_000_000n },
-        session: undefined,
-        identity: { present: false, attributes: 0, jurisdiction: 0, expiresBlock: 0n },
-      },
-      history: [
-        {
-          seq,
-          direction: 'received',
-          op: 'transfer',
-          counterparty: alice.address,
-          amount: 1_000_000n,
-          code: 0,
-          nonce: 0n,
-        },
-      ],
-    })
-    const chainId = BigInt(chain.deployment.chainId)
-    const reply = bytesToHex(
-      await sealTo(
-        replyKey as Hex,
-        readInfo(chainId, chain.ledger, account as Hex, requestNonce as Hex),
-        new Uint8Array(),
-        plaintext,
-      ),
-    )
-    const binding = {
-      account: account as Hex,
-      replyKey: replyKey as Hex,
-      requestNonce: requestNonce as Hex,
+    return forgeReadAnswer({
+      chainId: BigInt(chain.deployment.chainId),
+      ledger: chain.ledger,
+      read: { account: account as Hex, replyKey: replyKey as Hex, requestNonce: requestNonce as Hex },
       seq,
       acc,
-      replyHash: keccak256(reply),
-    }
-    const signature = serializeSignature(
-      await sign({ hash: hashTypedData(readReplyTypedData(chainId, chain.ledger, binding)), privateKey: key }),
-    )
-    return { reply, seq: `${seq}`, acc, signer: claimSigner ?? privateKeyToAccount(key).address, signature }
+      balance: 1_000_000n,
+      from: alice.address,
+      claimSigner,
+    })
   })
 
 const refusalOf = async (promise: Promise<unknown>) => {
