@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { expect, type BrowserContext, type Page } from '@playwright/test'
 import { bytesToHex, type Address, type Hex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
+import { FAIL_ALREADY_INITIALIZED } from '../enclave-wasm/shared/apps/token'
 import { E2E_DEPLOYMENT, E2E_PORT, KYC_E2E_DEPLOYMENT, KYC_E2E_PORT } from '../playwright.config'
 
 /** anvil's account #5: the token issuer, at a terminal. */
@@ -45,13 +46,12 @@ export const walletOn =
 /** `anonify wallet <action>` as the token issuer, on `stack`. */
 export const tokenIssuerOn = (stack: Stack) => walletOn(stack, TOKEN_ISSUER_KEY)
 
-/** The token is initialised once per chain: by whichever journey on `stack` issues it first. */
+/** The token is initialised once per chain, by whichever journey on `stack` comes first; the others' init is refused. */
 export async function initTokenOnce(stack: Stack): Promise<void> {
-  const issuer = tokenIssuerOn(stack)
-  const { history } = JSON.parse((await issuer('history', '--json')).stdout) as {
-    history: { op: string; code: number }[]
-  }
-  if (!history.some((entry) => entry.op === 'init' && entry.code === 0)) await issuer('init')
+  await tokenIssuerOn(stack)('init', '--json').catch((error: { stdout?: string }) => {
+    const { code } = JSON.parse(error.stdout || '{}') as { code?: number }
+    if (code !== FAIL_ALREADY_INITIALIZED) throw error
+  })
 }
 
 /**
@@ -66,6 +66,8 @@ export const recordTexts = (context: BrowserContext, testIds: string[]) =>
     new MutationObserver(() => {
       for (const id of ids) {
         const text = document.querySelector(`[data-testid="${id}"]`)?.textContent
+        // Gone: the same text shown again later is a new showing.
+        if (!text) last.delete(id)
         if (!text || last.get(id) === text) continue
         last.set(id, text)
         seen.push(`${id}: ${text}`)

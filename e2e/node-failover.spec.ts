@@ -6,9 +6,10 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { expect, test } from '@playwright/test'
 import { E2E_SECOND_NODE_PORT } from '../playwright.config'
-import { initTokenOnce, MAIN_STACK, openWallet, tokenIssuerOn } from './journey'
+import { formatTokenAmount } from '../host/wallet/tokenUnits'
+import { devAccount, initTokenOnce, MAIN_STACK, openWallet, tokenIssuerOn, walletOn } from './journey'
 
-const DAVE = { index: 4, address: '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65' }
+const DAVE = devAccount(4)
 const BOB = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const SECOND_NODE = `http://127.0.0.1:${E2E_SECOND_NODE_PORT}/`
 
@@ -21,10 +22,15 @@ test('a light wallet whose page node goes down reads and sends through the secon
   try {
     await initTokenOnce(MAIN_STACK)
     await tokenIssuerOn(MAIN_STACK)('mint', '--to', DAVE.address, '--amount', '10')
+    // Earlier journeys may have paid Dave too: what he holds now, as the CLI reads it.
+    const { balanceBaseUnits } = JSON.parse((await walletOn(MAIN_STACK, DAVE.key)('balance', '--json')).stdout) as {
+      balanceBaseUnits: string
+    }
+    const held = BigInt(balanceBaseUnits)
     const context = await browser.newContext()
     const page = await openWallet(context, DAVE, { connect: true })
     const pageNode = new URL(page.url()).origin
-    await expect(page.getByTestId('balance')).toHaveText('10 ANON', { timeout: 30_000 })
+    await expect(page.getByTestId('balance')).toHaveText(`${formatTokenAmount(held)} ANON`, { timeout: 30_000 })
     await expect(page.getByTestId('answered-by-node')).toHaveText(`${pageNode}/`)
 
     // The page's own node goes down: every request to it is refused from now on.
@@ -36,7 +42,7 @@ test('a light wallet whose page node goes down reads and sends through the secon
     await page.getByLabel('Amount (ANON)').fill('1')
     await page.getByRole('button', { name: 'Send confidentially' }).click()
     await expect(page.getByTestId('transfer-outcome')).toHaveText(/^Applied at input \d+\.$/, { timeout: 60_000 })
-    await expect(page.getByTestId('balance')).toHaveText('9 ANON', { timeout: 30_000 })
+    await expect(page.getByTestId('balance')).toHaveText(`${formatTokenAmount(held - 100n)} ANON`, { timeout: 30_000 })
     await expect(page.getByTestId('answered-by-node')).toHaveText(SECOND_NODE)
     await expect(page.getByTestId('answered-by-verdict')).toHaveText('Verified on chain')
     await page.screenshot({ path: testInfo.outputPath('failover.png'), fullPage: true })

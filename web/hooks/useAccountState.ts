@@ -7,7 +7,7 @@ import type { EnclaveStatus } from '../../enclave-wasm/protocol'
 import type { ConfidentialWallet } from '../../host/wallet/confidentialWallet'
 import { useConfidentialWallet } from './useConfidentialWallet'
 import { useEnclaveStatus } from './useEnclaveStatus'
-import { useReadMode } from './useReadMode'
+import { type ReadMode, useReadMode } from './useReadMode'
 
 export const ACCOUNT_STATE_KEY = 'accountState'
 /** A refetch with no push: in case the push stream is down while its reconnection backs off. */
@@ -17,9 +17,10 @@ const FALLBACK_REFETCH_MS = 15_000
  * Query options for one wallet's own account, read through its signed read key. Refetched when new inputs were
  * applied (useAppliedPush), and on a slow timer as a fallback.
  */
-export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined, enabled: boolean) {
+export function accountStateQueryOptions(wallet: ConfidentialWallet | undefined, mode: ReadMode, enabled: boolean) {
   return queryOptions({
-    queryKey: [ACCOUNT_STATE_KEY, wallet?.account] as const,
+    // By mode: a replica that has no state yet must not show what the node answered before it joined.
+    queryKey: [ACCOUNT_STATE_KEY, wallet?.account, mode] as const,
     queryFn: () => wallet!.read(),
     enabled: enabled && wallet !== undefined,
     // Stops after a failure: a refused read-key signature must not be asked for again and again.
@@ -40,5 +41,5 @@ export function useAccountState() {
   const wallet = useConfidentialWallet()
   const mode = useReadMode()
   const enclave = useEnclaveStatus()
-  return useQuery(accountStateQueryOptions(wallet, mode === 'light' || hasAccountState(enclave.data)))
+  return useQuery(accountStateQueryOptions(wallet, mode, mode === 'light' || hasAccountState(enclave.data)))
 }
