@@ -2,29 +2,22 @@
  * The `readAccount` ECALL: an account's own view, sealed to the reply key its wallet signed for, and signed by this
  * enclave's registered key over the request and the position it answers from, so a wallet can tell it from a forgery.
  */
-import { bytesToHex, hashTypedData, keccak256, recoverTypedDataAddress } from 'viem'
+import { bytesToHex, hashTypedData, keccak256 } from 'viem'
 import { serializeSignature, sign } from 'viem/accounts'
-import { MAX_READ_KEY_SECONDS, READ_TYPES, readInfo, readReplyTypedData } from '../../envelopes/accountRead'
-import { commandDomain } from '../../envelopes/commandEnvelope'
+import { MAX_READ_KEY_SECONDS, readInfo, readReplyTypedData } from '../../envelopes/accountRead'
 import { sealTo } from '../../envelopes/hpkeSuite'
 import type { EnclaveSchema } from '../../protocol'
 import { bound, type EnclaveState } from '../enclaveState'
 import { GroupActionError } from '../group/groupActions'
+import { isAccountsReadKey } from './readKeys'
 
 export async function readAccount(
   state: EnclaveState,
   { account, replyKey, expiresAt, requestNonce, signature }: EnclaveSchema['readAccount']['params'],
 ): Promise<EnclaveSchema['readAccount']['result']> {
   const group = bound(state)
-  const signer = await recoverTypedDataAddress({
-    domain: commandDomain(group.chainId, group.ledger),
-    types: READ_TYPES,
-    primaryType: 'Read',
-    message: { account, replyKey, expiresAt },
-    signature,
-  }).catch(() => undefined)
   // Only the account's own wallet learns its balance: the answer is sealed to the key it signed for.
-  if (!signer || signer.toLowerCase() !== account.toLowerCase())
+  if (!(await isAccountsReadKey(group, { account, replyKey, expiresAt, signature })))
     throw new GroupActionError('the read request is not signed by the account')
   // By the clock this enclave is given: a host that lies about it only helps whoever already holds the key's private half.
   const now = BigInt(Math.floor(Date.now() / 1000))
