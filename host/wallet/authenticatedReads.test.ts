@@ -1,7 +1,7 @@
 /**
  * Light wallets against nodes that lie (issue 14): a fake node's forged balance, an earlier reply replayed, a reply
  * from a member governance removed, and a reply from state the Ledger never held are each refused with a clear
- * message, by the shared wallet (the web app's) and by the CLI; and a wallet whose first node stops mid-run keeps
+ * message, by the shared wallet (the web app's; e2e/lying-node.spec.ts shows it in the page) and by the CLI; and a wallet whose first node stops mid-run keeps
  * reading and sending through the second. A real two-operator group on anvil; every node a real enclave's API.
  */
 import { execFile } from 'node:child_process'
@@ -206,6 +206,10 @@ describe('authenticated reads', { timeout: 120_000 }, () => {
     const refused = await refusalOf(wallet.read())
     expect(refused.reason).toBe('forged')
     expect(refused.shortMessage).toContain(`Refused the reply of ${replayer}`)
+    // The CLI's first read is a new key and nonce: the recorded answer is for neither.
+    const cli = await cliBalance(replayer)
+    expect(cli.code).not.toBe(0)
+    expect(cli.output).toContain(`Refused the reply of ${replayer}`)
   })
 
   it('failover: a wallet whose first node stops mid-run reads and sends through the second', async () => {
@@ -253,6 +257,9 @@ describe('authenticated reads', { timeout: 120_000 }, () => {
     const refused = await refusalOf(aliceWallet([node.url]).read())
     expect(refused.reason).toBe('unknownSeq')
     expect(refused.shortMessage).toContain(`it claims input ${seq + 1n}, but the Ledger has ${seq} inputs`)
+    const cli = await cliBalance(node.url)
+    expect(cli.code).not.toBe(0)
+    expect(cli.output).toContain(`Refused the reply of ${node.url}: it claims input ${seq + 1n}`)
   })
 
   it('attack: a reply from a member governance removed is refused', async () => {
@@ -263,6 +270,9 @@ describe('authenticated reads', { timeout: 120_000 }, () => {
     const refused = await refusalOf(aliceWallet([node]).read())
     expect(refused.reason).toBe('notMember')
     expect(refused.shortMessage).toContain(`enclave ${signer} is no longer an active member`)
+    const cli = await cliBalance(node)
+    expect(cli.code).not.toBe(0)
+    expect(cli.output).toContain(`Refused the reply of ${node}: enclave ${signer} is no longer an active member`)
   })
 })
 
