@@ -4,7 +4,6 @@ import { promisify } from 'node:util'
 import { expect, type BrowserContext, type Page } from '@playwright/test'
 import { bytesToHex, type Address, type Hex } from 'viem'
 import { mnemonicToAccount } from 'viem/accounts'
-import { FAIL_ALREADY_INITIALIZED } from '../enclave-wasm/shared/apps/token'
 import { E2E_DEPLOYMENT, E2E_PORT, KYC_E2E_DEPLOYMENT, KYC_E2E_PORT } from '../playwright.config'
 
 /** anvil's account #5: the token issuer, at a terminal. */
@@ -49,8 +48,8 @@ export const tokenIssuerOn = (stack: Stack) => walletOn(stack, TOKEN_ISSUER_KEY)
 /** The token is initialised once per chain, by whichever journey on `stack` comes first; the others' init is refused. */
 export async function initTokenOnce(stack: Stack): Promise<void> {
   await tokenIssuerOn(stack)('init', '--json').catch((error: { stdout?: string }) => {
-    const { code } = JSON.parse(error.stdout || '{}') as { code?: number }
-    if (code !== FAIL_ALREADY_INITIALIZED) throw error
+    const { outcome } = JSON.parse(error.stdout || '{}') as { outcome?: string }
+    if (outcome !== 'the token is already initialised') throw error
   })
 }
 
