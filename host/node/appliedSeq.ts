@@ -1,6 +1,6 @@
 /**
  * The seq a member node's enclave has applied, for whoever wants to hear when it moves: the node API pushes it to
- * wallets at GET /v1/events. Fed from the node's `synced` events (startHeadlessMember).
+ * wallets at GET /v1/events. Fed from the node's `synced` and `restored` events (startHeadlessMember).
  */
 
 export type AppliedSeq = {

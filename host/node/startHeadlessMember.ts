@@ -79,7 +79,8 @@ export async function startHeadlessMember(parameters: StartHeadlessMemberParamet
     deployment,
     store: fileStore(files.sealedState),
     onEvent: (event) => {
-      if (event.type === 'synced') applied.advance(event.seq)
+      // A restore is state applied too: a wallet that waited for a restoring node reads it now.
+      if (event.type === 'synced' || event.type === 'restored') applied.advance(event.seq)
       onEvent?.(event)
     },
     checkpoints,
