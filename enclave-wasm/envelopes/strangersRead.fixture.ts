@@ -1,13 +1,18 @@
-/** Tests' stranger: a read signed by a fresh account of its own, for a reply key of the test's choice. */
+/** Tests' stranger: a read signed by a fresh account of its own, for a reply key of the test's choice, expiring in `expiresIn` seconds. */
 import type { Address, Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import type { ReadRequest } from '../protocol'
 import { READ_TYPES } from './accountRead'
 import { commandDomain } from './commandEnvelope'
 
-export async function aStrangersRead(chainId: bigint, ledger: Address, replyKey: Hex): Promise<ReadRequest> {
+export async function aStrangersRead(
+  chainId: bigint,
+  ledger: Address,
+  replyKey: Hex,
+  { expiresIn = 600 }: { expiresIn?: number } = {},
+): Promise<ReadRequest> {
   const account = privateKeyToAccount(generatePrivateKey())
-  const message = { account: account.address, replyKey, expiresAt: BigInt(Math.floor(Date.now() / 1000) + 600) }
+  const message = { account: account.address, replyKey, expiresAt: BigInt(Math.floor(Date.now() / 1000) + expiresIn) }
   const signature = await account.signTypedData({
     domain: commandDomain(chainId, ledger),
     types: READ_TYPES,

@@ -2,7 +2,8 @@
  * No request stops the enclave: hostile requests to the built Worker are answered with an error and the instance
  * serves the next one. Only a broken invariant mid-ingest may end it (tested where a core can be made to break).
  */
-import { encodeAbiParameters, type Address, type Hex } from 'viem'
+import { x25519 } from '@noble/curves/ed25519.js'
+import { encodeAbiParameters, toHex, type Address, type Hex } from 'viem'
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEnclaveClient, type EnclaveClient } from '../../host/enclave/createEnclaveClient'
@@ -88,6 +89,16 @@ describe('enclave Worker under hostile requests', () => {
       )
       await expect(enclave.getStatus()).resolves.toMatchObject({ booted: true, bound: true })
     }
+  })
+
+  it('error: refuses a read key that expired or lives longer than a day, and answers one that does not', async () => {
+    const enclave = await aBoundEnclave()
+    await enclave.attest({ operator: LEDGER, anchorHash: `0x${'22'.repeat(32)}` })
+    const replyKey = toHex(x25519.getPublicKey(x25519.utils.randomSecretKey()))
+    const read = (expiresIn: number) => aStrangersRead(CHAIN_ID, LEDGER, replyKey, { expiresIn })
+    await expect(enclave.readAccount(await read(600))).resolves.toMatchObject({ seq: 0n })
+    expect(await codeOf(enclave.readAccount(await read(-1)))).toBe(ENCLAVE_ERROR_CODES.rejected)
+    expect(await codeOf(enclave.readAccount(await read(2 * 86_400)))).toBe(ENCLAVE_ERROR_CODES.rejected)
   })
 
   it('takes addresses in any case: an upper-case operator (not a viem checksum) is attested, not thrown on', async () => {

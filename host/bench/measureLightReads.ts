@@ -62,6 +62,10 @@ export async function measureLightReads(
 
     onProgress?.('bench: light user onboarding: read, send, see it applied, with no transaction of its own…')
     const user = payers[READERS]!
+    // Funded, so a transaction of its own would go through and be counted, not fail the measurement.
+    await relayerClients.publicClient.waitForTransactionReceipt({
+      hash: await relayerClients.walletClient.sendTransaction({ to: user.address, value: 10n ** 18n }),
+    })
     const from = await relayerClients.publicClient.getBlockNumber()
     const wallet = walletOf(user)
     await wallet.read()

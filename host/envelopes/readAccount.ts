@@ -66,11 +66,11 @@ const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000))
  */
 export function createAccountReader(parameters: ReadAccountParameters) {
   const { chainId, ledger, account, signTypedData, keySeconds = READ_KEY_SECONDS } = parameters
-  let key: Promise<ReadKey> | undefined
-  const signKey = async (): Promise<ReadKey> => {
+  // The key in use, with its expiry known before its signature is: concurrent reads of an expiring key sign once.
+  let key: { expiresAt: bigint; ready: Promise<ReadKey> } | undefined
+  const signKey = async (expiresAt: bigint): Promise<ReadKey> => {
     const pair = await suite.kem.generateKeyPair()
     const replyKey = bytesToHex(new Uint8Array(await suite.kem.serializePublicKey(pair.publicKey)))
-    const expiresAt = nowSeconds() + keySeconds
     const signature = await signTypedData({
       domain: commandDomain(chainId, ledger),
       types: READ_TYPES,
@@ -80,15 +80,20 @@ export function createAccountReader(parameters: ReadAccountParameters) {
     const privateKey = new Uint8Array(await suite.kem.serializePrivateKey(pair.privateKey))
     return { replyKey, expiresAt, signature, privateKey }
   }
-  const currentKey = async (): Promise<ReadKey> => {
-    const held = key && (await key.catch(() => undefined))
-    if (!held || held.expiresAt - RENEW_MARGIN_SECONDS <= nowSeconds())
-      // A refused signature (the user said no) must not stick: the next read asks again.
-      key = signKey().catch((error: unknown) => {
-        key = undefined
-        throw error
-      })
-    return key!
+  const currentKey = (): Promise<ReadKey> => {
+    if (!key || key.expiresAt - RENEW_MARGIN_SECONDS <= nowSeconds()) {
+      const expiresAt = nowSeconds() + keySeconds
+      const started = {
+        expiresAt,
+        // A refused signature (the user said no) must not stick: the next read asks again.
+        ready: signKey(expiresAt).catch((error: unknown) => {
+          if (key === started) key = undefined
+          throw error
+        }),
+      }
+      key = started
+    }
+    return key.ready
   }
   return {
     /** One read through `source` (named `node` in refusals), checked to answer this request; throws ReadReplyRefusedError. */

@@ -82,8 +82,10 @@ export function createAnswerChecker({ publicClient, ledger, finality, fromBlock 
     if (!registration) throw refuse('notMember', `enclave ${signer} never registered with this Ledger.`)
     const final = await readFinalBlock(publicClient, finality)
     const read = { address: ledger, abi: ledgerAbi } as const
-    const [ledgerSeq, accumulator, active, allowed, enclave, finalSeq] = await publicClient
-      .multicall({
+    // Never before the deployment: the Ledger has no code there.
+    const staleBlock = final - STALE_AFTER_BLOCKS > fromBlock ? final - STALE_AFTER_BLOCKS : fromBlock
+    const [[ledgerSeq, accumulator, active, allowed, enclave], finalSeq] = await Promise.all([
+      publicClient.multicall({
         contracts: [
           { ...read, functionName: 'seq' },
           { ...read, functionName: 'accumulatorAt', args: [seq] },
@@ -93,19 +95,9 @@ export function createAnswerChecker({ publicClient, ledger, finality, fromBlock 
         ],
         deployless: true,
         allowFailure: true,
-      })
-      .then(
-        async (results) =>
-          [
-            ...results,
-            await publicClient.readContract({
-              ...read,
-              functionName: 'seq',
-              // Never before the deployment: the Ledger has no code there.
-              blockNumber: final - STALE_AFTER_BLOCKS > fromBlock ? final - STALE_AFTER_BLOCKS : fromBlock,
-            }),
-          ] as const,
-      )
+      }),
+      publicClient.readContract({ ...read, functionName: 'seq', blockNumber: staleBlock }),
+    ])
     if (
       ledgerSeq.status !== 'success' ||
       active.status !== 'success' ||

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { encodeAbiParameters, getAddress, keccak256, toHex, type Hex } from 'viem'
+import { createTestClient, encodeAbiParameters, getAddress, http, keccak256, toHex, type Hex } from 'viem'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { nextAccumulator } from '../../enclave-wasm/envelopes/inputAccumulator'
@@ -260,6 +260,17 @@ describe('authenticated reads', { timeout: 120_000 }, () => {
     const cli = await cliBalance(node.url)
     expect(cli.code).not.toBe(0)
     expect(cli.output).toContain(`Refused the reply of ${node.url}: it claims input ${seq + 1n}`)
+  })
+
+  it('attack: a member whose host stopped feeding it the chain answers from stale state: refused', async () => {
+    // Member 1 stopped with the failover test and missed the transfer after it; the chain moves well past that.
+    const [replica, node] = [replicas[0]!, await startedNodeOf(replicas[0]!)]
+    const { seq: behind } = await replica.enclave.getStatus()
+    expect(behind).toBeLessThan(await chain.chainSeq())
+    await createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) }).mine({ blocks: 20 })
+    const refused = await refusalOf(aliceWallet([node]).read())
+    expect(refused.reason).toBe('stale')
+    expect(refused.shortMessage).toContain(`it answers from input ${behind}, but the Ledger had made input`)
   })
 
   it('attack: a reply from a member governance removed is refused', async () => {

@@ -20,7 +20,7 @@ import {
   type TypedDataDefinition,
 } from 'viem'
 import { privateKeyToAccount, serializeSignature, sign, type PrivateKeyAccount } from 'viem/accounts'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ledgerAbi } from '../../contracts/generated/ledger'
 import { rekeyDigest } from '../../enclave-wasm/envelopes/rekeyDigest'
 import { decodeRekeyInput, REKEY_PAYLOAD } from '../../enclave-wasm/envelopes/rekeyInput'
@@ -317,6 +317,38 @@ describe('createConfidentialWallet', { timeout: 60_000 }, () => {
     ]
     expect(replies.map((r) => r.account.apps.token.balance)).toEqual([6_350n, 6_350n, 6_350n])
     expect(primaryTypes).toEqual(['Read'])
+  })
+
+  it('behavior: a read key is signed again once it nears its expiry, and reads at once of an expiring key sign once', async () => {
+    const primaryTypes: string[] = []
+    const reader = (keySeconds?: bigint) =>
+      createAccountReader({
+        chainId: BigInt(deployment.chainId),
+        ledger: deployment.contracts.ledger,
+        account: bob.address,
+        keySeconds,
+        signTypedData: (typedData) => {
+          primaryTypes.push(typedData.primaryType)
+          return bob.signTypedData(typedData)
+        },
+      })
+    // A key living 60 s is within the 60 s renewal margin at once: each read signs a new one.
+    const shortLived = reader(60n)
+    await shortLived.read(enclave, 'the member')
+    await shortLived.read(enclave, 'the member')
+    expect(primaryTypes).toEqual(['Read', 'Read'])
+    // An hour-long key read again 59 minutes later: three reads started together sign its successor once.
+    const hourly = reader()
+    await hourly.read(enclave, 'the member')
+    const later = Date.now() + 59 * 60_000
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => later)
+    try {
+      const replies = await Promise.all([1, 2, 3].map(() => hourly.read(enclave, 'the member')))
+      expect(replies.map((r) => r.account.apps.token.balance)).toEqual([6_350n, 6_350n, 6_350n])
+    } finally {
+      clock.mockRestore()
+    }
+    expect(primaryTypes).toEqual(['Read', 'Read', 'Read', 'Read'])
   })
 
   it('behavior: a read signature the user refused is asked for again on the next read', async () => {

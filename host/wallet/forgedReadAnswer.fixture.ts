@@ -39,7 +39,8 @@ export async function forgeReadAnswer(parameters: ForgeReadAnswerParameters) {
   const info = readInfo(chainId, ledger, read.account, read.requestNonce)
   const reply = bytesToHex(await sealTo(read.replyKey, info, new Uint8Array(), plaintext))
   const key = generatePrivateKey()
-  const binding = { ...read, seq, acc, replyHash: keccak256(reply) }
+  const { account, replyKey, requestNonce } = read
+  const binding = { account, replyKey, requestNonce, seq, acc, replyHash: keccak256(reply) }
   const digest = hashTypedData(readReplyTypedData(chainId, ledger, binding))
   const signature = serializeSignature(await sign({ hash: digest, privateKey: key }))
   return { reply, seq: `${seq}`, acc, signer: claimSigner ?? privateKeyToAccount(key).address, signature }
